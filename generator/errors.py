@@ -1,0 +1,61 @@
+"""The one error type of the build, and how it prints.
+
+Every stage reports problems as `SiteError` values and carries on, so that one
+run shows an editor every mistake at once; the pipeline raises `BuildFailed`
+with all of them at the end of the stage that found them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class SiteError:
+    """One problem in one place: `path:line: field: message (use: allowed)`."""
+
+    path: str
+    """The file, relative to the project folder where possible."""
+    line: int | None
+    """1-based line in that file, when the parser knows it."""
+    field: str | None
+    """The front matter field or config key at fault."""
+    message: str
+    """What is wrong, in words an editor understands."""
+    allowed: str | None = None
+    """What would be accepted instead."""
+    severity: str = "error"
+    """`error` stops the build; `warning` is reported by `sitegen check` only."""
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        hint = f" (use: {self.allowed})" if self.allowed else ""
+        return f"{where}: {what}{hint}"
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line or 0, self.field or "", self.message)
+
+
+class BuildFailed(Exception):
+    """Raised by a stage that found errors; carries every one of them, sorted."""
+
+    def __init__(self, errors: Iterable[SiteError]):
+        self.errors = tuple(sorted(errors, key=SiteError.sort_key))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as editors see it: relative to the project folder when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def fail_if(errors: list[SiteError]) -> None:
+    """End the stage with every error it collected, if any."""
+    if any(e.severity == "error" for e in errors):
+        raise BuildFailed(e for e in errors if e.severity == "error")

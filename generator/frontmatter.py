@@ -1,0 +1,117 @@
+"""Source text -> FrontMatter: the YAML header with a line for every value.
+
+Pure. YAML is parsed once (libyaml when available) into nodes, so every field,
+list entry and nested key keeps the line it was written on. Dates stay text
+(the `when` grammar reads them), and documents that could exhaust memory
+(aliases, deep nesting, huge mappings) are refused before they are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import SiteError
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 8
+MAX_NODES = 2000
+
+
+class _Loader(SafeLoader):
+    """Safe YAML without timestamp typing: `when: 2024-09-19` stays '2024-09-19'."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    fields: dict[str, Any]
+    """The YAML mapping as plain Python values."""
+    lines: dict[str, int]
+    """'title' -> 2, 'details[0].label' -> 9: file line of every value."""
+    body: str
+    """The Markdown after the closing '---'."""
+    body_line: int
+    """File line where the body starts."""
+
+    def line(self, key: str) -> int:
+        """The line of a field, or of the front matter's start when absent."""
+        return self.lines.get(key, 1)
+
+
+def parse_front_matter(text: str, display: str) -> tuple[FrontMatter | None, list[SiteError]]:
+    """Split and parse; on failure return None with the errors, each with its line."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, [SiteError(display, 1, None, "the file must start with front matter",
+                                allowed="a first line '---', the fields, then a line '---'")]
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if close is None:
+        return None, [SiteError(display, 1, None, "the front matter is not closed",
+                                allowed="a line '---' after the last field")]
+    header = "\n".join(lines[1:close])
+    try:
+        data, value_lines = _load_yaml(header, first_line=2)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        return None, [SiteError(display, line, None, f"the front matter is not valid YAML: {exc.problem}",
+                                allowed="'field: value' lines; quote values that contain ': ' or start with a symbol")]
+    except _Refused as exc:
+        return None, [SiteError(display, exc.line, None, str(exc))]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [SiteError(display, 2, None, "the front matter must be 'field: value' lines")]
+    body = "\n".join(lines[close + 1:])
+    return FrontMatter(data, value_lines, body, close + 2), []
+
+
+class _Refused(ValueError):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        value_lines: dict[str, int] = {}
+        _index(node, "", 0, first_line, value_lines, set())
+        return loader.construct_document(node), value_lines
+    finally:
+        loader.dispose()
+
+
+def _index(node: yaml.Node, path: str, depth: int, first_line: int,
+           out: dict[str, int], seen: set[int]) -> None:
+    """Record each value's line; refuse aliases, depth and size beyond limits."""
+    line = node.start_mark.line + first_line
+    if id(node) in seen:
+        raise _Refused("anchors and aliases (& and *) are not allowed; write the value out", line)
+    seen.add(id(node))
+    if depth > MAX_DEPTH or len(seen) > MAX_NODES:
+        raise _Refused(f"the front matter is too deeply nested or too large "
+                       f"(at most {MAX_DEPTH} levels and {MAX_NODES} values)", line)
+    if path:
+        out.setdefault(path, line)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+            child = f"{path}.{name}" if path else str(name)
+            out.setdefault(child, key.start_mark.line + first_line)  # errors point at the key
+            _index(value, child, depth + 1, first_line, out, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _index(value, f"{path}[{i}]", depth + 1, first_line, out, seen)

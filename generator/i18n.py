@@ -1,0 +1,120 @@
+"""Languages: gettext catalogs and CLDR formatting of dates, names and numbers.
+
+Pure apart from reading the catalogs in locales/. Every date, number and
+plural goes through Babel; nothing here formats by hand. `Catalog` remembers
+which interface strings were missing so that the translation report can list
+them (the English text is shown meanwhile).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton, format_time, get_timezone, get_timezone_location
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from .when import Precision, When
+
+
+class Catalog(gettext.GNUTranslations):
+    """A language's compiled catalog that records the strings it lacked."""
+
+    def __init__(self, fp=None):
+        self.missing: set[str] = set()
+        super().__init__(fp)
+
+    def gettext(self, message: str) -> str:
+        if message not in self._catalog:
+            self.missing.add(message)
+        return super().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if (singular, 0) not in self._catalog:
+            self.missing.add(singular)
+        return super().ngettext(singular, plural, n)
+
+
+def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.NullTranslations:
+    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none."""
+    po_path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
+    if lang == default_lang and not po_path.exists():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Catalog(buffer)
+
+
+@dataclass(frozen=True, slots=True)
+class Formatter:
+    """Formats dates and names in one language, through CLDR."""
+
+    locale: str
+    translations: gettext.NullTranslations = field(compare=False)
+
+    def _(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def when(self, when: When, *, year: bool = True) -> str:
+        """'Sep 19 – 21, 2024', 'Oct 2024', 'Q3 2024', 'Year-round 2024' (or without the year)."""
+        p, s, e, loc = when.precision, when.start, when.end, self.locale
+        y = "y" if year else ""
+        if p is Precision.DAY:
+            return format_skeleton(f"{y}MMMd", s, locale=loc)
+        if p is Precision.DAYS:
+            return format_interval(s, e, f"{y}MMMd", locale=loc)
+        if p is Precision.MONTH:
+            return format_skeleton(f"{y}MMM", s, locale=loc)
+        if p is Precision.MONTHS:
+            return format_interval(s, e, f"{y}MMM", locale=loc)
+        if p is Precision.QUARTER:  # CLDR has a year-quarter skeleton but no bare one
+            return format_skeleton("yQQQ", s, locale=loc) if year else format_date(s, "QQQ", locale=loc)
+        if not year:
+            return self._("Year-round")
+        return self._("Year-round %(year)s") % {"year": format_skeleton("y", s, locale=loc)}
+
+    def day(self, day: date, skeleton: str = "yMMMd") -> str:
+        return format_skeleton(skeleton, day, locale=self.locale)
+
+    def month(self, year: int, month: int, skeleton: str = "yMMMM") -> str:
+        """'October 2024' as a heading (standalone form where the language has one)."""
+        return format_skeleton(skeleton, date(year, month, 1), locale=self.locale)
+
+    def weekday(self, day: date, width: str = "EEE") -> str:
+        return format_skeleton(width, day, locale=self.locale)
+
+    def times(self, day: date, start: time, end: time | None, timezone: str) -> str:
+        """'9:30 AM – 5:00 PM (South Korea Time)': local times of the event's own zone."""
+        zone = get_timezone(timezone)
+        begin = datetime.combine(day, start, zone)
+        span = (format_interval(begin, datetime.combine(day, end, zone), "Hm" if self._uses_24h() else "hm",
+                                tzinfo=zone, locale=self.locale)
+                if end else format_time(begin, "short", tzinfo=zone, locale=self.locale))
+        return f"{span} ({get_timezone_location(zone, locale=self.locale)})"
+
+    def _uses_24h(self) -> bool:
+        return "H" in Locale.parse(self.locale).time_formats["short"].pattern
+
+    def country(self, code: str) -> str:
+        return _territories(self.locale).get(code, code)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def year(self, year: int) -> str:
+        return format_skeleton("y", date(year, 1, 1), locale=self.locale)
+
+
+@lru_cache(maxsize=16)
+def _territories(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)

@@ -1,0 +1,114 @@
+"""Markdown -> HTML and plain text, with markdown-it-py.
+
+Pure. Raw HTML is off (shown as text, never run) and markdown-it's link
+validation refuses javascript:, vbscript:, file: and data: URLs. Links to
+content files (`../events/excom-2024.md`) become the item's page in the
+language being rendered; headings get ids so they can be linked to.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough"])
+
+
+def _render_link_open(self, tokens, idx, options, env):
+    token = tokens[idx]
+    resolve: Callable[[str], str | None] | None = env.get("resolve")
+    href = token.attrGet("href") or ""
+    if resolve is not None:
+        resolved = resolve(href)
+        if resolved is not None:
+            token.attrSet("href", resolved)
+    if urlsplit(href).scheme in ("http", "https"):
+        token.attrSet("rel", "noopener")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env):
+    tokens[idx].attrSet("loading", "lazy")
+    tokens[idx].attrSet("decoding", "async")
+    return self.image(tokens, idx, options, env)
+
+
+def _render_heading_open(self, tokens, idx, options, env):
+    title = tokens[idx + 1].content
+    used = env.setdefault("ids", set())
+    anchor = base = slugify(title) or "section"
+    n = 1
+    while anchor in used:
+        n += 1
+        anchor = f"{base}-{n}"
+    used.add(anchor)
+    tokens[idx].attrSet("id", anchor)
+    return self.renderToken(tokens, idx, options, env)
+
+
+_md.add_render_rule("link_open", _render_link_open)
+_md.add_render_rule("image", _render_image)
+_md.add_render_rule("heading_open", _render_heading_open)
+
+
+def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None) -> str:
+    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it."""
+    return _md.render(source, {"resolve": resolve})
+
+
+def markdown_to_text(source: str) -> str:
+    """Readable plain text (for feeds and search): paragraphs, '- ' list items."""
+    blocks, bullet_depth = [], 0
+    for token in _md.parse(source):
+        if token.type == "bullet_list_open":
+            bullet_depth += 1
+        elif token.type == "bullet_list_close":
+            bullet_depth -= 1
+        elif token.type == "inline":
+            text = "".join(child.content for child in _leaves(token))
+            prefix = "- " if bullet_depth else ""
+            blocks.append(prefix + " ".join(text.split()))
+    return "\n\n".join(blocks)
+
+
+def _leaves(token: Token) -> Iterator[Token]:
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            yield child
+        elif child.type in ("softbreak", "hardbreak"):
+            yield Token("text", "", 0, content=" ")
+        elif child.type == "image":
+            yield Token("text", "", 0, content=child.content)
+
+
+def content_links(source: str, file: Path) -> list[tuple[Path, int]]:
+    """Links to other content files in a body: (target path, line within the body)."""
+    found = []
+    for token in _md.parse(source):
+        for child in token.children or ():
+            href = child.attrGet("href") if child.type == "link_open" else None
+            target = content_link_path(href, file.parent) if href else None
+            if target is not None:
+                found.append((target, token.map[0] if token.map else 0))
+    return found
+
+
+def content_link_path(href: str, folder: Path) -> Path | None:
+    """The content file a relative `.md` link points at, or None for other links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return None
+    return Path(posixpath.normpath((PurePosixPath(folder.as_posix()) / parts.path).as_posix()))
+
+
+def slugify(text: str) -> str:
+    """Heading text -> an id: lower case, letters and digits of any script, hyphens."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[^\w]+", "-", text).strip("-_")

@@ -1,0 +1,145 @@
+"""The immutable model every output reads: Site, Item, Page, Text.
+
+Pure data. Built once by validate.py and model_index(); templates, feeds and
+the brochure receive it read-only. Derived views (by month, by category) are
+new objects made by functions in views.py, never fields filled in later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from types import MappingProxyType
+from typing import Mapping
+
+from .config import SiteConfig
+from .when import When
+
+ITEM_KINDS = ("event", "program", "network")
+FORMATS = ("in-person", "online", "hybrid")
+STATUSES = ("confirmed", "tentative", "cancelled", "postponed")
+LINK_KINDS = ("website", "registration", "contact", "document")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str
+    """One of LINK_KINDS; its label is translated by the layouts."""
+    url: str
+    """An http(s) or mailto address, already checked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One key fact of a program: a label with a text, a list or a date."""
+
+    label: str
+    text: str | None = None
+    items: tuple[str, ...] = ()
+    when: When | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """The words of an item or page in one language, from one file."""
+
+    lang: str
+    source: str
+    """The file these words come from, as shown in errors."""
+    title: str
+    summary: str
+    location: str | None
+    details: tuple[Detail, ...]
+    body: str
+    """Markdown source of the description."""
+    body_line: int
+    """Line of the file where the body starts, for error messages."""
+    translated_from: str | None = None
+    """For a translation: the fingerprint of the original it was made from."""
+
+
+class _Translated:
+    """Shared by items and pages: their text in any language, with fallback."""
+
+    __slots__ = ()
+
+    @property
+    def original(self) -> Text:
+        return self.texts[0]
+
+    def text(self, lang: str) -> Text:
+        """The text in `lang`, or the original's when not translated."""
+        return next((t for t in self.texts if t.lang == lang), self.texts[0])
+
+    def is_translated(self, lang: str) -> bool:
+        return any(t.lang == lang for t in self.texts)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(t.lang for t in self.texts)
+
+
+@dataclass(frozen=True, slots=True)
+class Item(_Translated):
+    """An event, program or network: one file in content/ plus its translations."""
+
+    kind: str
+    id: str
+    source: str
+    category: str
+    regions: tuple[str, ...]
+    when: When | None
+    texts: tuple[Text, ...]
+    """The original first, then translations in site.toml's language order."""
+    start_time: time | None = None
+    end_time: time | None = None
+    timezone: str | None = None
+    city: str | None = None
+    country: str | None = None
+    format: str = "in-person"
+    status: str = "confirmed"
+    program: str | None = None
+    conference: bool = False
+    links: tuple[Link, ...] = ()
+    updated: date | None = None
+    draft: bool = False
+
+    @property
+    def section(self) -> str:
+        """URL folder of the kind: 'events', 'programs', 'networks'."""
+        return self.kind + "s"
+
+    def sort_key(self) -> tuple:
+        """Dated items in date order, undated after them, then by title."""
+        dated = self.when is not None
+        return (not dated, self.when.sort_key() if dated else (), self.original.title.casefold(), self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(_Translated):
+    """A plain page: home, about, contact."""
+
+    id: str
+    source: str
+    texts: tuple[Text, ...]
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    items: tuple[Item, ...]
+    """Every published event, program and network, in date order."""
+    pages: Mapping[str, Page]
+    """Plain pages by id ('home', 'about', 'contact')."""
+    by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "pages", MappingProxyType(dict(self.pages)))
+        object.__setattr__(self, "by_id", MappingProxyType({i.id: i for i in self.items}))
+
+    def of_kind(self, kind: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind == kind)
+
+    def item(self, item_id: str) -> Item | None:
+        return self.by_id.get(item_id)

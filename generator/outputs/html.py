@@ -1,0 +1,218 @@
+"""Site model -> HTML pages, one Jinja2 template per kind of page.
+
+Pure: returns Artifacts. `plan_pages` lists every page with its template and
+the model objects it shows; `render_pages` renders them. Templates get the
+model, read-only, and a few helpers (URLs, formatting, Markdown); values are
+autoescaped and undefined names are errors, never blanks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import views
+from ..i18n import Formatter
+from ..markdown import content_link_path, render_markdown
+from ..model import Item, Page, Site, Text
+from ..urls import Urls, output_file
+from . import Artifact
+from .jsonld import event_json_ld
+
+SECTIONS = ("events", "programs", "networks")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the head of a page says about it."""
+
+    path: str
+    title: str
+    description: str
+    alternates: tuple[Alternate, ...]
+    """The same page in every language that really has it (hreflang)."""
+    canonical: str
+    kind: str = "website"
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    lang: str
+    template: str
+    meta: PageMeta
+    context: dict[str, Any] = field(hash=False)
+
+
+class Renderer:
+    """Renders pages of one site; holds the Jinja2 environments, one per language."""
+
+    def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date):
+        self.site, self.today = site, today
+        self.urls = Urls(site.config)
+        self.asset_names = asset_names
+        self.formatters = {lang: Formatter(site.config.language(lang).locale or lang, catalogs[lang])
+                           for lang in site.config.language_codes}
+        self.envs = {lang: self._environment(layouts, lang, catalogs[lang]) for lang in site.config.language_codes}
+        self.sources = {text.source: item for item in site.items for text in item.texts}
+
+    def _environment(self, layouts: Path, lang: str, catalog) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(layouts),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.install_gettext_translations(catalog, newstyle=True)
+        config = self.site.config
+        env.globals.update(
+            site=self.site, config=config, urls=self.urls, views=views, today=self.today,
+            lang=lang, language=config.language(lang), fmt=self.formatters[lang],
+            asset=lambda name: self.urls.asset(self.asset_names[name]),
+            body=lambda text: self.body(text, lang),
+            text_attrs=lambda text: self.text_attrs(text, lang),
+            category=config.category, region=config.region,
+            json_ld=lambda item: self.json_ld(item, lang),
+        )
+        return env
+
+    def body(self, text: Text, lang: str) -> Markup:
+        """A text's Markdown as HTML, its content links pointing into `lang`."""
+        folder = Path(text.source).parent
+
+        def resolve(href: str) -> str | None:
+            target = content_link_path(href, folder)
+            if target is None:
+                return None
+            item = self.sources.get(target.as_posix())
+            anchor = href.partition("#")[2]
+            return (self.urls.item(lang, item) if item else href) + (f"#{anchor}" if anchor else "")
+
+        return Markup(render_markdown(text.body, resolve))
+
+    def text_attrs(self, text: Text, lang: str) -> Markup:
+        """lang/dir attributes for text shown in another language than the page's."""
+        if text.lang == lang:
+            return Markup("")
+        direction = self.site.config.language(text.lang).direction
+        return Markup(f' lang="{text.lang}" dir="{direction}"')
+
+    def json_ld(self, item: Item, lang: str) -> Markup:
+        data = event_json_ld(item, item.text(lang), self.urls, lang)
+        # '<' escaped as \u003c: no field can close the <script> element it sits in.
+        return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
+
+    def render(self, plan: PagePlan) -> Artifact:
+        template = self.envs[plan.lang].get_template(plan.template)
+        html = template.render(page=plan.meta, **plan.context)
+        return Artifact(output_file(plan.meta.path, self.urls.prefix), html.encode("utf-8"))
+
+
+def render_pages(renderer: Renderer) -> list[Artifact]:
+    return [renderer.render(plan) for plan in plan_pages(renderer)]
+
+
+def plan_pages(r: Renderer) -> list[PagePlan]:
+    """Every HTML page of the site, in every language."""
+    plans = [_root(r)]
+    for lang in r.site.config.language_codes:
+        plans += _language_pages(r, lang)
+    return plans
+
+
+def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
+    site, urls, fmt = r.site, r.urls, r.formatters[lang]
+    _ = fmt._
+    every = site.config.language_codes
+    plans = [
+        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home"),
+        _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
+        _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
+        _plan(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
+              _("The page you were looking for is not here."), every),
+    ]
+    for year in views.years(site):
+        plans.append(_plan(r, lang, "year.html", urls.year(lang, year),
+                           _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+                           _("Every WeGO activity of %(year)s by category and month, with dates and places.")
+                           % {"year": fmt.year(year)}, every, year=year))
+    for item in site.items:
+        text = item.text(lang)
+        plans.append(PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text}))
+    section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
+    for section, kind in zip(SECTIONS, ("event", "program", "network")):
+        plans.append(_plan(r, lang, "section.html", urls.section(lang, section), section_titles[section],
+                           _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
+                           every, items=site.of_kind(kind), section=section))
+    plans.append(_plan(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
+                       _("WeGO's activities by area."), every))
+    plans.append(_plan(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
+                       _("WeGO's activities by region of the world."), every))
+    for cat in site.config.categories:
+        name = _(cat.name)
+        plans.append(_plan(r, lang, "category.html", urls.category(lang, cat.key), name,
+                           _("WeGO activities in %(name)s.") % {"name": name}, every,
+                           cat=cat, items=views.in_category(site, cat.key)))
+    for reg in site.config.regions:
+        name = _(reg.name)
+        plans.append(_plan(r, lang, "region.html", urls.region(lang, reg.key), name,
+                           _("WeGO activities in %(name)s.") % {"name": name}, every,
+                           reg=reg, items=views.in_region(site, reg.key)))
+    return plans
+
+
+def _root(r: Renderer) -> PagePlan:
+    default = r.site.config.site.default_language
+    meta = PageMeta(r.urls.root(), r.site.config.site.title, r.site.config.site.organisation,
+                    _alternates(r, r.site.config.language_codes, r.urls.home),
+                    r.urls.absolute(r.urls.home(default)))
+    return PagePlan(default, "root.html", meta, {})
+
+
+def _plan(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
+          langs: tuple[str, ...], **context) -> PagePlan:
+    """A page that exists in every language at the same place under each prefix."""
+    local = path[len(r.urls.home(lang)):]
+    meta = PageMeta(path, title, description,
+                    _alternates(r, langs, lambda other: r.urls.home(other) + local),
+                    r.urls.absolute(path))
+    return PagePlan(lang, template, meta, context)
+
+
+def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id: str) -> PagePlan:
+    text = page.text(lang)
+    meta = PageMeta(path, text.title, text.summary,
+                    _alternates(r, page.languages, lambda other: r.urls.page(other, page_id)),
+                    r.urls.absolute(r.urls.page(text.lang, page_id)))
+    return PagePlan(lang, template, meta, {"text": text, "page_id": page_id})
+
+
+def _item_meta(r: Renderer, lang: str, item: Item, text: Text) -> PageMeta:
+    """Alternates name real translations only; a fallback page is canonical at the original."""
+    return PageMeta(r.urls.item(lang, item), text.title, text.summary,
+                    _alternates(r, item.languages, lambda other: r.urls.item(other, item)),
+                    r.urls.absolute(r.urls.item(text.lang, item)),
+                    kind="article")
+
+
+def _alternates(r: Renderer, langs, url_for) -> tuple[Alternate, ...]:
+    ordered = [code for code in r.site.config.language_codes if code in langs]
+    alternates = [Alternate(code, r.urls.absolute(url_for(code))) for code in ordered]
+    default = r.site.config.site.default_language
+    if len(alternates) > 1 and default in ordered:
+        alternates.append(Alternate("x-default", r.urls.absolute(url_for(default))))
+    return tuple(alternates)

@@ -1,0 +1,69 @@
+"""schema.org Event data for event pages, at the precision the content knows.
+
+Pure: returns a dict; html.py embeds it safely. Dates use ISO 8601 reduced
+precision ('2024-10' for a month), so search engines are never told a day
+that WeGO has not announced.
+"""
+
+from __future__ import annotations
+
+from ..model import Item, Text
+from ..urls import Urls
+from ..when import Precision, When
+
+_MODES = {
+    "in-person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+_STATUSES = {
+    "confirmed": "https://schema.org/EventScheduled",
+    "tentative": "https://schema.org/EventScheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+    "postponed": "https://schema.org/EventPostponed",
+}
+
+
+def event_json_ld(item: Item, text: Text, urls: Urls, lang: str) -> dict:
+    page = urls.absolute(urls.item(lang, item))
+    config = urls.config
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": text.title,
+        "description": text.summary,
+        "url": page,
+        "inLanguage": text.lang,
+        "eventAttendanceMode": _MODES[item.format],
+        "eventStatus": _STATUSES[item.status],
+        "organizer": {"@type": "Organization", "name": config.site.organisation, "url": config.contact.website},
+    }
+    if item.when is not None:
+        data["startDate"], data["endDate"] = iso_bounds(item.when)
+    places = [_place(item, text) if item.format != "online" else None,
+              {"@type": "VirtualLocation", "url": page} if item.format != "in-person" else None]
+    places = [p for p in places if p]
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+    return data
+
+
+def iso_bounds(when: When) -> tuple[str, str]:
+    """Start and end in ISO 8601 at the known precision: days, months or the year."""
+    s, e = when.start, when.end
+    if when.precision.exact:
+        return s.isoformat(), e.isoformat()
+    if when.precision is Precision.YEAR:
+        return str(s.year), str(e.year)
+    return f"{s:%Y-%m}", f"{e:%Y-%m}"
+
+
+def _place(item: Item, text: Text) -> dict | None:
+    if not (text.location or item.city):
+        return None
+    address = {"@type": "PostalAddress"}
+    if item.city:
+        address["addressLocality"] = item.city
+    if item.country:
+        address["addressCountry"] = item.country
+    return {"@type": "Place", "name": text.location or item.city, "address": address}

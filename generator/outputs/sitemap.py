@@ -1,0 +1,26 @@
+"""Page list -> sitemap.xml (with hreflang alternates) and robots.txt.
+
+Pure. Takes the pages' metadata, not the HTML renderer, so it works from the
+same plan without knowing how pages are drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from . import Artifact
+
+
+def render_sitemap(pages: Iterable, absolute, base_url: str) -> list[Artifact]:
+    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL."""
+    entries = []
+    for meta in pages:
+        links = "".join(f'\n    <xhtml:link rel="alternate" hreflang={quoteattr(a.lang)} href={quoteattr(a.url)}/>'
+                        for a in meta.alternates)
+        entries.append(f"  <url>\n    <loc>{escape(absolute(meta.path))}</loc>{links}\n  </url>\n")
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n"
+    return [Artifact("sitemap.xml", xml.encode()), Artifact("robots.txt", robots.encode())]

@@ -1,0 +1,111 @@
+"""content/ -> SourceFile values: the only stage that reads the content tree.
+
+Classifies each file by folder (events, programs, networks, plain pages) and
+by name (`id.md` or the translation `id.LANG.md`); refuses what an editor
+could not mean: other file types, oversized files, links leading outside.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SiteError, display_path
+
+KINDS = {"events": "event", "programs": "program", "networks": "network"}
+"""Folder under content/ -> kind of item. Files directly in content/ are pages."""
+
+MAX_FILE_BYTES = 512 * 1024
+"""No real item comes near this; a larger file is a mistake or an attack."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path
+    display: str
+    """The path as printed in errors: 'content/events/excom-2024.md'."""
+    kind: str
+    """'event', 'program', 'network' or 'page'."""
+    stem: str
+    """File name without language and extension: the default id."""
+    lang: str | None
+    """The language of a translation file; None for an original."""
+    text: str
+
+
+def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> tuple[list[SourceFile], list[SiteError]]:
+    """Every content file, in a stable order, with the problems found on the way."""
+    sources, errors = [], []
+    real_root = content_dir.resolve()
+    for path in _walk(content_dir):
+        display = display_path(path, root)
+        problem = _check_file(path, content_dir, real_root)
+        if problem:
+            errors.append(SiteError(display, None, None, problem))
+            continue
+        kind = _kind(path, content_dir)
+        name = _split_name(path.name, languages)
+        if kind is None or name is None:
+            errors.append(SiteError(display, None, None, _misplaced(path, content_dir, languages)))
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            errors.append(SiteError(display, None, None, f"not UTF-8 text (byte {exc.start})",
+                                    allowed="save the file as UTF-8"))
+            continue
+        sources.append(SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n")))
+    return sources, errors
+
+
+def _walk(content_dir: Path):
+    """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store)."""
+    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name
+        for name in dirs:
+            if (Path(folder) / name).is_symlink():
+                yield Path(folder) / name  # reported by _check_file, never followed
+
+
+def _check_file(path: Path, content_dir: Path, real_root: Path) -> str | None:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(real_root) or target.is_dir():
+            return "is a link to somewhere outside content/; copy the file here instead"
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return f"is larger than {MAX_FILE_BYTES // 1024} KiB; split it or remove embedded data"
+    return None
+
+
+def _kind(path: Path, content_dir: Path) -> str | None:
+    parts = path.relative_to(content_dir).parts
+    if len(parts) == 1:
+        return "page"
+    if len(parts) == 2:
+        return KINDS.get(parts[0])
+    return None
+
+
+def _split_name(name: str, languages: tuple[str, ...]) -> tuple[str, str | None] | None:
+    """'excom-2024.md' -> ('excom-2024', None); 'excom-2024.ko.md' -> (.., 'ko')."""
+    if not name.endswith(".md"):
+        return None
+    parts = name[:-3].split(".")
+    if len(parts) == 1:
+        return parts[0], None
+    if len(parts) == 2 and parts[1] in languages:
+        return parts[0], parts[1]
+    return None
+
+
+def _misplaced(path: Path, content_dir: Path, languages: tuple[str, ...]) -> str:
+    if not path.name.endswith(".md"):
+        return "is not a Markdown file; content/ holds only .md files (images go in assets/)"
+    if _kind(path, content_dir) is None:
+        return f"is not in a content folder (use: content/, {', '.join('content/' + k + '/' for k in KINDS)})"
+    lang = path.name[:-3].split(".")[-1]
+    return f"{lang!r} is not a language of site.toml (use: {', '.join(languages)})"

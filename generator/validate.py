@@ -1,0 +1,226 @@
+"""Source files -> the Site model, with every problem found on the way.
+
+Pure: takes what sources.py read and returns a `Site` or the errors. Checks
+each field (fields.py), joins translations to their originals (a translation
+may only change text), and checks what involves several files: unique ids,
+programs that exist, links between content files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from .config import SiteConfig
+from .errors import SiteError
+from .fields import FIELDS, TRANSLATION_ONLY, Invalid
+from .frontmatter import FrontMatter, parse_front_matter
+from .markdown import content_links
+from .model import Detail, Item, Page, Site, Text
+from .sources import SourceFile
+
+PAGE_IDS = ("home", "about", "contact")
+"""Plain pages the layouts link to; each must exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One file after its fields were checked, before files are joined."""
+
+    source: SourceFile
+    front: FrontMatter
+    values: dict[str, Any]
+    text: Text
+
+
+def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False) -> tuple[Site | None, list[SiteError]]:
+    """Check every file and assemble the Site; None when there were errors."""
+    errors: list[SiteError] = []
+    checked = []
+    for source in sources:
+        front, found = parse_front_matter(source.text, source.display)
+        errors.extend(found)
+        if front is not None:
+            result, found = _check_file(source, front, config)
+            errors.extend(found)
+            if result is not None:
+                checked.append(result)
+    originals = {(c.source.kind, c.source.stem): c for c in checked if c.source.lang is None}
+    translations = defaultdict(list)
+    for c in checked:
+        if c.source.lang is not None:
+            original = originals.get((c.source.kind, c.source.stem))
+            if original is None:
+                errors.append(SiteError(c.source.display, 1, None, "is a translation of a file that does not exist",
+                                        allowed=c.source.display.replace(f".{c.source.lang}.md", ".md")))
+            else:
+                errors.extend(_contradictions(original, c))
+                translations[id(original)].append(c)
+    items, pages = [], {}
+    for original in originals.values():
+        texts = _texts(original, translations[id(original)], config)
+        if original.values.get("draft") and not drafts:
+            continue
+        if original.source.kind == "page":
+            pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
+        else:
+            items.append(_item(original, texts))
+    errors.extend(_check_ids(originals.values()))
+    errors.extend(_check_references(items, originals, pages, drafts))
+    if errors:
+        return None, errors
+    return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
+
+
+def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
+    errors, values = [], {}
+    schema = FIELDS | (TRANSLATION_ONLY if source.lang else {})
+    for name, raw in front.fields.items():
+        field = schema.get(str(name))
+        if field is None or source.kind not in field.kinds:
+            allowed = ", ".join(n for n, f in schema.items() if source.kind in f.kinds)
+            errors.append(SiteError(source.display, front.line(str(name)), str(name),
+                                    f"is not a field of {_kind_name(source)}", allowed=allowed))
+            continue
+        try:
+            values[name] = field.check(raw, config)
+        except Invalid as exc:
+            errors.append(SiteError(source.display, front.line(name + exc.at) if exc.at in ("",) or
+                                    f"{name}{exc.at}" in front.lines else front.line(name),
+                                    name, str(exc), exc.allowed))
+    for name, field in schema.items():
+        if source.kind in field.required and name not in front.fields:
+            errors.append(SiteError(source.display, 1, name, f"is required for {_kind_name(source)}"))
+    errors.extend(_check_time(source, front, values))
+    values.setdefault("id", source.stem)
+    if source.lang and values["id"] != source.stem:
+        errors.append(SiteError(source.display, front.line("id"), "id", "a translation takes its id from its file name",
+                                allowed="remove the id line"))
+    if errors:
+        return None, errors
+    text = Text(
+        lang=source.lang or config.site.default_language,
+        source=source.display,
+        title=values["title"],
+        summary=values["summary"],
+        location=values.get("location"),
+        details=values.get("details", ()),
+        body=front.body,
+        body_line=front.body_line,
+        translated_from=values.get("translated_from"),
+    )
+    return _Checked(source, front, values, text), []
+
+
+def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[SiteError]:
+    """A time needs a single day and a time zone; a time zone needs a time."""
+    if "time" not in values and "timezone" not in values:
+        return []
+    when = values.get("when")
+    problems = []
+    if "time" in values and "timezone" not in values:
+        problems.append(("timezone", "is needed with a time", "an IANA name such as Asia/Seoul"))
+    if "timezone" in values and "time" not in values:
+        problems.append(("time", "is needed with a time zone", "09:30 or 09:30-17:00"))
+    if "time" in values and when is not None and when.precision.value != "day":
+        problems.append(("time", "needs a single-day when", "when: 2024-09-19"))
+    return [SiteError(source.display, front.line(f), f, m, a) for f, m, a in problems]
+
+
+def _contradictions(original: _Checked, translation: _Checked) -> list[SiteError]:
+    """A translation may repeat a non-text field, but not change it."""
+    errors = []
+    for name, value in translation.values.items():
+        if name in TRANSLATION_ONLY or name == "id" or FIELDS[name].text:
+            continue
+        if original.values.get(name) != value:
+            errors.append(SiteError(translation.source.display, translation.front.line(name), name,
+                                    f"differs from the original {original.source.display}",
+                                    allowed="leave it out: translations take it from the original"))
+    if "details" in translation.values:
+        errors.extend(_detail_mismatch(original, translation))
+    return errors
+
+
+def _detail_mismatch(original: _Checked, translation: _Checked) -> list[SiteError]:
+    ours, theirs = original.values.get("details", ()), translation.values["details"]
+    shape = [(bool(d.text), len(d.items), d.when) for d in ours]
+    if shape != [(bool(d.text), len(d.items), d.when) for d in theirs]:
+        return [SiteError(translation.source.display, translation.front.line("details"), "details",
+                          f"must have the same entries, lists and dates as in {original.source.display}",
+                          allowed="translate each label, text and item in place")]
+    return []
+
+
+def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig) -> tuple[Text, ...]:
+    order = config.language_codes
+    ordered = sorted(translations, key=lambda c: order.index(c.source.lang))
+    texts = [original.text]
+    for t in ordered:
+        # A translation without location or details keeps the original's (place names, dates).
+        text = t.text
+        if text.location is None or not text.details:
+            from dataclasses import replace
+            text = replace(text, location=text.location or original.text.location,
+                           details=text.details or original.text.details)
+        texts.append(text)
+    return tuple(texts)
+
+
+def _item(c: _Checked, texts: tuple[Text, ...]) -> Item:
+    v = c.values
+    start_time, end_time = v.get("time", (None, None))
+    return Item(
+        kind=c.source.kind, id=v["id"], source=c.source.display,
+        category=v["category"], regions=v["regions"], when=v.get("when"), texts=texts,
+        start_time=start_time, end_time=end_time, timezone=v.get("timezone"),
+        city=v.get("city"), country=v.get("country"), format=v.get("format", "in-person"),
+        status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
+        links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
+    )
+
+
+def _check_ids(originals) -> list[SiteError]:
+    """Ids are unique across kinds: one id is one calendar UID."""
+    first: dict[str, _Checked] = {}
+    errors = []
+    for c in sorted(originals, key=lambda c: c.source.display):
+        if c.source.kind == "page":
+            continue
+        item_id = c.values["id"]
+        if item_id in first:
+            errors.append(SiteError(c.source.display, c.front.line("id"), "id",
+                                    f"{item_id!r} is already the id of {first[item_id].source.display}",
+                                    allowed="a different id"))
+        else:
+            first[item_id] = c
+    return errors
+
+
+def _check_references(items: list[Item], originals, pages, drafts: bool) -> list[SiteError]:
+    errors = []
+    containers = {i.id: i for i in items if i.kind in ("program", "network")}
+    by_source = {c.source.display: c for c in originals.values()}
+    for item in items:
+        if item.program is not None and item.program not in containers:
+            front = by_source[item.source].front
+            errors.append(SiteError(item.source, front.line("program"), "program",
+                                    f"{item.program!r} is not a published program or network",
+                                    allowed=", ".join(sorted(containers)) or "no program exists yet"))
+    for page_id in PAGE_IDS:
+        if page_id not in pages:
+            errors.append(SiteError(f"content/{page_id}.md", None, None, "is missing; the site links to it"))
+    known = {c.source.path.resolve() for c in originals.values()}
+    for c in by_source.values():
+        for target, line in content_links(c.front.body, c.source.path):
+            if target.resolve() not in known:
+                errors.append(SiteError(c.source.display, c.front.body_line + line, "body",
+                                        f"links to {target.name}, which is not a content file",
+                                        allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))
+    return errors
+
+
+def _kind_name(source: SourceFile) -> str:
+    name = {"event": "an event", "program": "a program", "network": "a network", "page": "a page"}[source.kind]
+    return name + (" translation" if source.lang else "")

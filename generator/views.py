@@ -1,0 +1,96 @@
+"""Derived views of the model: what a calendar, list or home page shows.
+
+Pure functions from Site (and the build date) to new immutable values; the
+model itself is never changed. Templates call these instead of filtering
+lists themselves, so every output agrees on what "upcoming" or "in October"
+means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .config import Category
+from .model import Item, Site
+from .when import Precision
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A heading (category key, region key, month...) and its items."""
+
+    key: object
+    items: tuple[Item, ...]
+
+
+def years(site: Site) -> tuple[int, ...]:
+    """Every year that some dated item touches, in order."""
+    return tuple(sorted({y for i in site.items if i.when for y in i.when.years()}))
+
+
+def current_year(site: Site, today: date) -> int:
+    """The year the calendar opens on: this year if it has content, else the latest."""
+    known = years(site)
+    if not known:
+        return today.year
+    return today.year if today.year in known else (known[-1] if today.year > known[-1] else known[0])
+
+
+def in_year(site: Site, year: int) -> tuple[Item, ...]:
+    return tuple(i for i in site.items if i.when and year in i.when.years())
+
+
+def by_category(site: Site, items: tuple[Item, ...]) -> tuple[Group, ...]:
+    """Items under each category of site.toml, in its order; empty ones left out."""
+    groups = (Group(c.key, tuple(i for i in items if i.category == c.key)) for c in site.config.categories)
+    return tuple(g for g in groups if g.items)
+
+
+def by_month(items: tuple[Item, ...], year: int) -> tuple[Group, ...]:
+    """Month -> items touching it (a quarter or a span in each of its months);
+    year-round items are left to `year_round`."""
+    months = []
+    for month in range(1, 13):
+        found = tuple(i for i in items if i.when and i.when.precision is not Precision.YEAR
+                      and (year, month) in i.when.months())
+        if found:
+            months.append(Group(month, found))
+    return tuple(months)
+
+
+def year_round(items: tuple[Item, ...], year: int) -> tuple[Item, ...]:
+    return tuple(i for i in items if i.when and i.when.precision is Precision.YEAR and i.when.start.year == year)
+
+
+def undated(site: Site) -> tuple[Item, ...]:
+    """Programs and networks with no `when`: ongoing, listed apart from the calendar."""
+    return tuple(i for i in site.items if i.when is None)
+
+
+def upcoming(site: Site, today: date, limit: int | None = None) -> tuple[Item, ...]:
+    """What is next: items not yet over, soonest first, year-round ones excluded."""
+    found = tuple(i for i in site.items if i.when and i.when.precision is not Precision.YEAR
+                  and not i.when.is_past(today))
+    return found[:limit] if limit else found
+
+
+def in_category(site: Site, key: str) -> tuple[Item, ...]:
+    return tuple(i for i in site.items if i.category == key)
+
+
+def in_region(site: Site, key: str) -> tuple[Item, ...]:
+    return tuple(i for i in site.items if key in i.regions)
+
+
+def in_program(site: Site, program_id: str) -> tuple[Item, ...]:
+    return tuple(i for i in site.items if i.program == program_id)
+
+
+def conferences(site: Site) -> tuple[Item, ...]:
+    """The brochure's 'Possible conferences', in date order."""
+    return tuple(i for i in site.items if i.conference)
+
+
+def category_of(site: Site, item: Item) -> Category:
+    return site.config.category(item.category)
