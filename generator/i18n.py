@@ -118,3 +118,16 @@ class Formatter:
 @lru_cache(maxsize=16)
 def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
+
+
+def extract_site_toml(fileobj, keywords, comment_tags, options):
+    """Babel extractor: the names in site.toml that the layouts translate."""
+    import tomllib
+    data = tomllib.loads(fileobj.read().decode("utf-8"))
+    site = data.get("site", {})
+    for key in ("title", "tagline", "organisation"):
+        if key in site:
+            yield 0, "_", site[key], [f"site.{key}"]
+    for table in ("categories", "regions"):
+        for entry in data.get(table, []):
+            yield 0, "_", entry["name"], [f"{table}: {entry['key']}"]
