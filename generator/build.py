@@ -17,6 +17,7 @@ import jinja2
 
 from .config import SiteConfig, load_config, with_base_url
 from .errors import BuildFailed, SiteError, display_path, fail_if
+from .history import read_history
 from .i18n import load_catalog
 from .model import Site
 from .outputs import Artifact
@@ -84,7 +85,8 @@ def load_project(project: Project, options: Options) -> Loaded:
     if options.base_url:
         config = with_base_url(config, options.base_url)
     sources, errors = read_sources(project.content, project.root, config.language_codes)
-    site, found = build_site(sources, config, drafts=options.drafts)
+    history = read_history(project.root, [s.path for s in sources])
+    site, found = build_site(sources, config, drafts=options.drafts, history=history)
     errors += found
     catalogs, found = _load_catalogs(project, config)
     errors += found

@@ -8,7 +8,7 @@ new objects made by functions in views.py, never fields filled in later.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Mapping
 
@@ -103,6 +103,10 @@ class Item(_Translated):
     links: tuple[Link, ...] = ()
     updated: date | None = None
     draft: bool = False
+    modified: datetime | None = None
+    """Last change of the item's files (git, see history.py), or `updated` when given."""
+    revisions: int = 0
+    """How many revisions its files have had; feeds' SEQUENCE."""
 
     @property
     def section(self) -> str:

@@ -9,13 +9,16 @@ programs that exist, links between content files.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timezone
+from pathlib import Path
+from typing import Any, Mapping
 
 from .config import SiteConfig
 from .errors import SiteError
 from .fields import FIELDS, TRANSLATION_ONLY, Invalid
 from .frontmatter import FrontMatter, parse_front_matter
+from .history import Revision
 from .markdown import content_links
 from .model import Detail, Item, Page, Site, Text
 from .sources import SourceFile
@@ -34,8 +37,10 @@ class _Checked:
     text: Text
 
 
-def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False) -> tuple[Site | None, list[SiteError]]:
+def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
+               history: Mapping[Path, Revision] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Check every file and assemble the Site; None when there were errors."""
+    history = history or {}
     errors: list[SiteError] = []
     checked = []
     for source in sources:
@@ -65,7 +70,8 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
         if original.source.kind == "page":
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
         else:
-            items.append(_item(original, texts))
+            files = [original] + translations[id(original)]
+            items.append(_item(original, texts, [history[c.source.path] for c in files if c.source.path in history]))
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, drafts))
     if errors:
@@ -161,16 +167,18 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
         # A translation without location or details keeps the original's (place names, dates).
         text = t.text
         if text.location is None or not text.details:
-            from dataclasses import replace
             text = replace(text, location=text.location or original.text.location,
                            details=text.details or original.text.details)
         texts.append(text)
     return tuple(texts)
 
 
-def _item(c: _Checked, texts: tuple[Text, ...]) -> Item:
+def _item(c: _Checked, texts: tuple[Text, ...], revisions: list[Revision]) -> Item:
     v = c.values
     start_time, end_time = v.get("time", (None, None))
+    modified = max((r.modified for r in revisions), default=None)
+    if v.get("updated"):  # the editor's own word wins over file history
+        modified = datetime.combine(v["updated"], time(0), timezone.utc)
     return Item(
         kind=c.source.kind, id=v["id"], source=c.source.display,
         category=v["category"], regions=v["regions"], when=v.get("when"), texts=texts,
@@ -178,6 +186,7 @@ def _item(c: _Checked, texts: tuple[Text, ...]) -> Item:
         city=v.get("city"), country=v.get("country"), format=v.get("format", "in-person"),
         status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
+        modified=modified, revisions=sum(r.count for r in revisions),
     )
 
 
