@@ -61,7 +61,9 @@ def parse_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
     try:
         data, value_lines = _load_yaml(header, first_line=2)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed [list] or {mapping} is noticed lines later: point at where it opened.
+        opened = exc.context and "flow" in exc.context and exc.context_mark
+        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         line = mark.line + 2 if mark else 1
         return None, [SiteError(display, line, None, f"the front matter is not valid YAML: {exc.problem}",
                                 allowed="'field: value' lines; quote values that contain ': ' or start with a symbol")]

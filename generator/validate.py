@@ -52,10 +52,14 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             if result is not None:
                 checked.append(result)
     originals = {(c.source.kind, c.source.stem): c for c in checked if c.source.lang is None}
+    # Files with errors of their own: don't also report what depends on them.
+    broken = {(s.kind, s.stem) for s in sources if s.lang is None} - set(originals)
     translations = defaultdict(list)
     for c in checked:
         if c.source.lang is not None:
             original = originals.get((c.source.kind, c.source.stem))
+            if original is None and (c.source.kind, c.source.stem) in broken:
+                continue
             if original is None:
                 errors.append(SiteError(c.source.display, 1, None, "is a translation of a file that does not exist",
                                         allowed=c.source.display.replace(f".{c.source.lang}.md", ".md")))
@@ -73,7 +77,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             files = [original] + translations[id(original)]
             items.append(_item(original, texts, [history[c.source.path] for c in files if c.source.path in history]))
     errors.extend(_check_ids(originals.values()))
-    errors.extend(_check_references(items, originals, pages, drafts))
+    errors.extend(_check_references(items, originals, pages, sources, broken))
     if errors:
         return None, errors
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
@@ -96,7 +100,8 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
                                     f"{name}{exc.at}" in front.lines else front.line(name),
                                     name, str(exc), exc.allowed))
     for name, field in schema.items():
-        if source.kind in field.required and name not in front.fields:
+        needed = source.kind in field.required and (field.text or not source.lang)
+        if needed and name not in front.fields:
             errors.append(SiteError(source.display, 1, name, f"is required for {_kind_name(source)}"))
     errors.extend(_check_time(source, front, values))
     values.setdefault("id", source.stem)
@@ -207,20 +212,21 @@ def _check_ids(originals) -> list[SiteError]:
     return errors
 
 
-def _check_references(items: list[Item], originals, pages, drafts: bool) -> list[SiteError]:
+def _check_references(items: list[Item], originals, pages, sources, broken) -> list[SiteError]:
     errors = []
     containers = {i.id: i for i in items if i.kind in ("program", "network")}
+    unchecked = {stem for kind, stem in broken if kind in ("program", "network")}
     by_source = {c.source.display: c for c in originals.values()}
     for item in items:
-        if item.program is not None and item.program not in containers:
+        if item.program is not None and item.program not in containers and item.program not in unchecked:
             front = by_source[item.source].front
             errors.append(SiteError(item.source, front.line("program"), "program",
                                     f"{item.program!r} is not a published program or network",
                                     allowed=", ".join(sorted(containers)) or "no program exists yet"))
     for page_id in PAGE_IDS:
-        if page_id not in pages:
+        if page_id not in pages and ("page", page_id) not in broken:
             errors.append(SiteError(f"content/{page_id}.md", None, None, "is missing; the site links to it"))
-    known = {c.source.path.resolve() for c in originals.values()}
+    known = {s.path.resolve() for s in sources}
     for c in by_source.values():
         for target, line in content_links(c.front.body, c.source.path):
             if target.resolve() not in known:

@@ -32,14 +32,28 @@ def real_model():
     return load_project(Project(ROOT), Options(out=ROOT / "public", today=BUILD_DAY))
 
 
-def copy_project(dest: Path, content: Path | None = None) -> Project:
-    """A copy of this project's settings, layouts, assets and catalogs with the given content."""
+SITES = ROOT / "tests" / "sites"
+
+
+def copy_project(dest: Path, content: Path | None = None, config: Path | None = None) -> Project:
+    """A copy of this project's layouts, assets and catalogs with the given content and site.toml."""
     for name in ("layouts", "assets", "locales"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "site.toml", dest / "site.toml")
+    shutil.copy(config or ROOT / "site.toml", dest / "site.toml")
     shutil.copytree(content or ROOT / "content", dest / "content")
     return Project(dest)
+
+
+def fixture_project(dest: Path, name: str) -> Project:
+    """The fixture site tests/sites/NAME (content and site.toml) with the real layouts."""
+    return copy_project(dest, SITES / name / "content", SITES / name / "site.toml")
+
+
+@pytest.fixture
+def basic(tmp_path) -> Project:
+    """A fresh copy of the small fixture site, for a test to edit and build."""
+    return fixture_project(tmp_path / "basic", "basic")
 
 
 @pytest.fixture

@@ -1,0 +1,121 @@
+"""Bad input: each case breaks one line of the fixture site and expects `path:line: field` in the errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.cli import main
+
+from conftest import BUILD_DAY
+
+
+def run_build(project, capsys, *extra) -> tuple[int, str]:
+    code = main(["--root", str(project.root), "build", "--now", BUILD_DAY.isoformat(), *extra])
+    return code, capsys.readouterr().err
+
+
+def edit(project, file: str, old: str, new: str) -> None:
+    path = project.content / file
+    text = path.read_text()
+    assert old in text, f"fixture {file} lacks {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_fixture_builds(basic, capsys):
+    code, err = run_build(basic, capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("events/workshop.md", "when: 2024-09-19/2024-09-21", "when: Sept 19",
+     "content/events/workshop.md:6: when: 'Sept 19' is not a date this site understands (use: 2024-09-19 (a day)"),
+    ("events/workshop.md", "category: capacity-building", "category: training",
+     "content/events/workshop.md:4: category: 'training' is not a category (use: prize, governance, matchmaking"),
+    ("events/workshop.md", "regions: [central-asia, global]", "regions: [central-asia, asia]",
+     "content/events/workshop.md:5: regions: 'asia' is not a region (use: east-asia, southeast-asia"),
+    ("events/ceremony.md", "status: tentative", "status: canceled",
+     "content/events/ceremony.md:9: status: 'canceled' is not allowed (use: confirmed, tentative, cancelled, postponed)"),
+    ("events/ceremony.md", "program: prize", "program: award",
+     "content/events/ceremony.md:8: program: 'award' is not a published program or network"),
+    ("events/summit.md", "  website: https://example.org/summit", "  website: javascript:alert(1)",
+     "content/events/summit.md:14: links: 'javascript:alert(1)' is not allowed (use: an https://, http:// or mailto: address)"),
+    ("events/summit.md", "country: KR", "country: Korea",
+     "content/events/summit.md:11: country: 'Korea' is not a country code"),
+    ("events/summit.md", "timezone: Asia/Seoul", "timezone: Seoul",
+     "content/events/summit.md:8: timezone: 'Seoul' is not a time zone"),
+    ("events/summit.md", 'time: "09:30-17:00"', 'time: "17:00-09:30"',
+     "content/events/summit.md:7: time: '17:00-09:30' ends before it starts"),
+    ("events/forum.md", "format: online", "format: virtual",
+     "content/events/forum.md:9: format: 'virtual' is not allowed (use: in-person, online, hybrid)"),
+    ("events/forum.md", "title: Cancelled forum", "titel: Cancelled forum",
+     "content/events/forum.md:2: titel: is not a field of an event (use: id, title, summary"),
+    ("events/forum.md", "title: Cancelled forum\n", "",
+     "content/events/forum.md:1: title: is required for an event"),
+    ("events/forum.md", "summary: Was planned for May, then cancelled.", "summary: Planned: May",
+     "content/events/forum.md:3: the front matter is not valid YAML: mapping values are not allowed"),
+    ("events/forum.md", "location: Lisbon", "location: [Lisbon",
+     "content/events/forum.md:"),
+    ("programs/prize.md", "    when: 2024-04-01/2024-06-28", "    when: 2024-06-28/2024-04-01",
+     "content/programs/prize.md:12: details: '2024-06-28/2024-04-01': a range must end after it starts"),
+    ("events/summit.ko.md", "location: 서울", "location: 서울\nwhen: 2024-03-06",
+     "content/events/summit.ko.md:5: when: differs from the original content/events/summit.md"),
+    ("events/workshop.md", "conference: true", "conference: yes please",
+     "content/events/workshop.md:11: conference: expected true or false, got text"),
+    ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: Bad_ID",
+     "content/events/ceremony.md:3: id: 'Bad_ID' cannot be used in an address"),
+    ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: workshop",
+     "content/events/workshop.md:1: id: 'workshop' is already the id of content/events/ceremony.md"),
+    ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
+     "content/home.md:5: body: links to summut.md, which is not a content file"),
+])
+def test_one_broken_line_is_reported_with_file_line_and_field(basic, capsys, file, old, new, expected):
+    edit(basic, file, old, new)
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert expected in err, err
+
+
+def test_all_errors_of_a_run_are_reported_together(basic, capsys):
+    edit(basic, "events/workshop.md", "when: 2024-09-19/2024-09-21", "when: soon")
+    edit(basic, "events/ceremony.md", "category: prize", "category: prizes")
+    edit(basic, "events/forum.md", "summary: Was planned for May, then cancelled.", "summary: [unclosed")
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert "content/events/workshop.md:6: when:" in err
+    assert "content/events/ceremony.md:4: category:" in err
+    assert "content/events/forum.md:3:" in err
+    assert "3 errors; nothing was published" in err
+
+
+def test_a_translation_without_original_names_both_files(basic, capsys):
+    (basic.content / "events" / "ghost.ko.md").write_text("---\ntitle: 유령\nsummary: 원본이 없습니다.\n---\n")
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert "content/events/ghost.ko.md:1: is a translation of a file that does not exist (use: content/events/ghost.md)" in err
+
+
+def test_a_file_in_an_unknown_language_is_refused(basic, capsys):
+    (basic.content / "events" / "summit.fr.md").write_text("---\ntitle: Sommet\nsummary: Un sommet.\n---\n")
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert "content/events/summit.fr.md: 'fr' is not a language of site.toml (use: en, ko)" in err
+
+
+def test_unquoted_yaml_dates_keep_their_precision(basic, capsys, tmp_path):
+    # YAML would make 2024-09-19 a date and 2024 a number; both must still work.
+    edit(basic, "programs/board.md", "when: 2024", "when: 2024")
+    code, err = run_build(basic, capsys, "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    page = (tmp_path / "out" / "en" / "programs" / "board" / "index.html").read_text()
+    assert "Year-round 2024" in page
+
+
+def test_errors_leave_the_previous_output_untouched(basic, capsys, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(basic, capsys, "--out", str(out))[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    edit(basic, "events/workshop.md", "when: 2024-09-19/2024-09-21", "when: tomorrow")
+    edit(basic, "home.md", "A fixture site", "A changed fixture site")
+    assert run_build(basic, capsys, "--out", str(out))[0] == 1
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
