@@ -77,6 +77,8 @@ class Result:
     pages: int
     files: int
     seconds: float
+    missing_strings: dict[str, tuple[str, ...]]
+    """Language -> interface strings shown in English for want of a translation."""
 
 
 def load_project(project: Project, options: Options) -> Loaded:
@@ -115,7 +117,9 @@ def build(project: Project, options: Options) -> Result:
     loaded = load_project(project, options)
     artifacts, pages = render_site(project, loaded, options.today)
     files = write_artifacts(options.out, artifacts)
-    return Result(pages, files, time.perf_counter() - started)
+    missing = {lang: tuple(sorted(catalog.missing)) for lang, catalog in loaded.catalogs.items()
+               if getattr(catalog, "missing", None)}
+    return Result(pages, files, time.perf_counter() - started, missing)
 
 
 def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[SiteError]]:

@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Project, build
-from .errors import BuildFailed
+from .build import Options, Project, build, load_project
+from .errors import BuildFailed, SiteError, display_path
+from .translations import fingerprint, stamp, translation_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
     cmd.add_argument("--now", type=_day, default=None, help="the build date, YYYY-MM-DD (default: today)")
     cmd.set_defaults(run=_run_build)
+
+    cmd = commands.add_parser("translations", help="list missing and stale translations and interface strings")
+    cmd.add_argument("--lang", action="append", help="only this language (repeatable)")
+    cmd.add_argument("--stamp", nargs="+", type=Path, metavar="FILE",
+                     help="record that these translation files are up to date with their originals")
+    cmd.add_argument("--stamp-all", action="store_true",
+                     help="stamp every translation that has no stamp yet (when adopting tracking)")
+    cmd.set_defaults(run=_run_translations)
+
+    cmd = commands.add_parser("catalogs", help="extract interface strings and update every language's catalog")
+    cmd.set_defaults(run=_run_catalogs)
     return parser
 
 
@@ -58,6 +72,60 @@ def _run_build(args) -> int:
     options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts)
     result = build(project, options)
     print(f"Built {result.pages} pages, {result.files} files in {result.seconds:.2f} s -> {out}")
+    for lang, strings in result.missing_strings.items():
+        print(f"warning: {len(strings)} interface string(s) not translated into {lang}, shown in English "
+              f"(sitegen translations --lang {lang} lists them)", file=sys.stderr)
+    return 0
+
+
+def _run_translations(args) -> int:
+    project = Project(args.root.resolve())
+    loaded = load_project(project, Options(out=project.root / "public", today=date.today(), drafts=True))
+    documents = {t.source: doc for doc in list(loaded.site.items) + list(loaded.site.pages.values())
+                 for t in doc.texts[1:]}
+    to_stamp = [str(p) for p in args.stamp or []]
+    if args.stamp_all:
+        to_stamp += [source for source, doc in documents.items()
+                     if next(t for t in doc.texts if t.source == source).translated_from is None]
+    for name in to_stamp:
+        source = display_path(Path(name).resolve(), project.root) if Path(name).exists() else name
+        doc = documents.get(source)
+        if doc is None:
+            raise BuildFailed([SiteError(name, None, None, "is not a translation file",
+                                         allowed="a file such as content/events/excom-2024.ko.md")])
+        path = project.root / source
+        path.write_text(stamp(path.read_text(encoding="utf-8"), fingerprint(doc.original)), encoding="utf-8")
+        print(f"stamped {source}")
+    if to_stamp:
+        return 0
+    for report in translation_report(loaded.site, project.locales):
+        if args.lang and report.lang not in args.lang:
+            continue
+        _print_report(report)
+    return 0
+
+
+def _print_report(report) -> None:
+    print(f"{report.lang}: {report.translated} of {report.total} files translated, "
+          f"{len(report.stale)} stale, {len(report.unstamped)} unstamped, "
+          f"{len(report.missing_strings)} interface strings missing")
+    for label, entries in (("missing", report.missing), ("stale", report.stale),
+                           ("unstamped", report.unstamped), ("string", report.missing_strings)):
+        for entry in entries:
+            print(f"  {label}: {entry}")
+
+
+def _run_catalogs(args) -> int:
+    """pybabel extract + update, with the project's settings, so editors need not remember them."""
+    from babel.messages.frontend import CommandLineInterface
+    root = args.root.resolve()
+    pot = root / "locales" / "messages.pot"
+    cli = CommandLineInterface()
+    cli.run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-o", str(pot), "--no-location",
+             "--sort-output", "--omit-header", str(root)])
+    cli.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "locales"), "--no-fuzzy-matching",
+             "--omit-header", "--ignore-obsolete"])
+    print(f"updated {pot.relative_to(root)} and the catalogs in locales/")
     return 0
 
 
