@@ -53,6 +53,9 @@ class PagePlan:
     template: str
     meta: PageMeta
     context: dict[str, Any] = field(hash=False)
+    shows: frozenset[str] | None = None
+    """Ids of the items whose data the page shows (None: it may show any item).
+    The incremental build re-renders a page only when one of these changed."""
 
 
 class Renderer:
@@ -139,39 +142,43 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
     _ = fmt._
     every = site.config.language_codes
     plans = [
-        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home"),
+        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=None),
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
         _plan(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
-              _("The page you were looking for is not here."), every),
+              _("The page you were looking for is not here."), every, shows=frozenset()),
     ]
     for year in views.years(site):
         plans.append(_plan(r, lang, "year.html", urls.year(lang, year),
                            _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
                            _("Every WeGO activity of %(year)s by category and month, with dates and places.")
-                           % {"year": fmt.year(year)}, every, year=year))
+                           % {"year": fmt.year(year)}, every, shows=_ids(views.in_year(site, year)), year=year))
     for item in site.items:
         text = item.text(lang)
-        plans.append(PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text}))
+        shows = frozenset({item.id, item.program} - {None}) | {i.id for i in views.in_program(site, item.id)}
+        plans.append(PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text},
+                              shows))
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
         plans.append(_plan(r, lang, "section.html", urls.section(lang, section), section_titles[section],
                            _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
-                           every, items=site.of_kind(kind), section=section))
+                           every, shows=_ids(site.of_kind(kind)), items=site.of_kind(kind), section=section))
     plans.append(_plan(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
                        _("WeGO's activities by area."), every))
     plans.append(_plan(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
                        _("WeGO's activities by region of the world."), every))
     for cat in site.config.categories:
         name = _(cat.name)
+        items = views.in_category(site, cat.key)
         plans.append(_plan(r, lang, "category.html", urls.category(lang, cat.key), name,
                            _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           cat=cat, items=views.in_category(site, cat.key)))
+                           shows=_ids(items), cat=cat, items=items))
     for reg in site.config.regions:
         name = _(reg.name)
+        items = views.in_region(site, reg.key)
         plans.append(_plan(r, lang, "region.html", urls.region(lang, reg.key), name,
                            _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           reg=reg, items=views.in_region(site, reg.key)))
+                           shows=_ids(items), reg=reg, items=items))
     return plans
 
 
@@ -180,25 +187,30 @@ def _root(r: Renderer) -> PagePlan:
     meta = PageMeta(r.urls.root(), r.site.config.site.title, r.site.config.site.organisation,
                     _alternates(r, r.site.config.language_codes, r.urls.home),
                     r.urls.absolute(r.urls.home(default)))
-    return PagePlan(default, "root.html", meta, {})
+    return PagePlan(default, "root.html", meta, {}, frozenset())
+
+
+def _ids(items) -> frozenset[str]:
+    return frozenset(i.id for i in items)
 
 
 def _plan(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
-          langs: tuple[str, ...], **context) -> PagePlan:
+          langs: tuple[str, ...], shows: frozenset[str] | None = None, **context) -> PagePlan:
     """A page that exists in every language at the same place under each prefix."""
     local = path[len(r.urls.home(lang)):]
     meta = PageMeta(path, title, description,
                     _alternates(r, langs, lambda other: r.urls.home(other) + local),
                     r.urls.absolute(path))
-    return PagePlan(lang, template, meta, context)
+    return PagePlan(lang, template, meta, context, shows)
 
 
-def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id: str) -> PagePlan:
+def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id: str,
+          shows: frozenset[str] | None = frozenset()) -> PagePlan:
     text = page.text(lang)
     meta = PageMeta(path, text.title, text.summary,
                     _alternates(r, page.languages, lambda other: r.urls.page(other, page_id)),
                     r.urls.absolute(r.urls.page(text.lang, page_id)))
-    return PagePlan(lang, template, meta, {"text": text, "page_id": page_id})
+    return PagePlan(lang, template, meta, {"text": text, "page_id": page_id}, shows)
 
 
 def _item_meta(r: Renderer, lang: str, item: Item, text: Text) -> PageMeta:
