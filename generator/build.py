@@ -7,6 +7,7 @@ passed in, never read from the clock inside the pipeline.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from dataclasses import dataclass
@@ -19,12 +20,15 @@ from .config import SiteConfig, load_config, with_base_url
 from .errors import BuildFailed, SiteError, display_path, fail_if
 from .history import read_history
 from .i18n import load_catalog
+from .manifest import Manifest, render_pages
 from .model import Site
 from .outputs import Artifact
 from .outputs.assets import render_assets
 from .outputs.html import Renderer, plan_pages
+from .outputs.ics import render_feeds
 from .outputs.sitemap import render_sitemap
 from .sources import read_sources
+from .translations import missing_strings
 from .validate import build_site
 from .write import write_artifacts
 
@@ -63,6 +67,10 @@ class Options:
     """The build date: decides past and upcoming (`--now`)."""
     base_url: str | None = None
     drafts: bool = False
+    workers: int | None = None
+    """Processes to render with (default: one per core)."""
+    fresh: bool = False
+    """Ignore the cache of the previous build and render every page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +81,24 @@ class Loaded:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendered:
+    artifacts: list[Artifact]
+    pages: int
+    keys: dict[str, str]
+    """Output path -> key of every page, for the next build's manifest."""
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     pages: int
     files: int
     seconds: float
     missing_strings: dict[str, tuple[str, ...]]
     """Language -> interface strings shown in English for want of a translation."""
+    reused: int = 0
+    """Pages taken unchanged from the previous build instead of rendered."""
+    rendered: tuple[str, ...] = ()
+    """Output paths of the pages that were rendered (not reused)."""
 
 
 def load_project(project: Project, options: Options) -> Loaded:
@@ -96,30 +116,46 @@ def load_project(project: Project, options: Options) -> Loaded:
     return Loaded(config, site, catalogs)
 
 
-def render_site(project: Project, loaded: Loaded, today: date) -> tuple[list[Artifact], int]:
-    """Every output file of the site, and how many of them are pages."""
+def render_site(project: Project, loaded: Loaded, today: date,
+                previous: Manifest | None = None, workers: int | None = None) -> Rendered:
+    """Every output file of the site; pages whose key is in `previous` are reused, not rendered."""
     assets, asset_names = render_assets(project.assets, loaded.config)
-    renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today)
+    renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
+                        jinja2.FileSystemBytecodeCache(str(_cache_dir(project, "jinja"))))
     plans = plan_pages(renderer)
     try:
-        pages = [renderer.render(plan) for plan in plans]
+        pages, keys = render_pages(renderer, plans, previous, workers)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([_template_error(exc, project)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
-    return pages + assets + sitemap, len(pages)
+    feeds = render_feeds(loaded.site, renderer.formatters)
+    return Rendered(pages + assets + sitemap + feeds, len(pages), keys)
 
 
 def build(project: Project, options: Options) -> Result:
     """The whole build; the output folder changes only if every stage succeeded."""
     started = time.perf_counter()
     loaded = load_project(project, options)
-    artifacts, pages = render_site(project, loaded, options.today)
-    files = write_artifacts(options.out, artifacts)
-    missing = {lang: tuple(sorted(catalog.missing)) for lang, catalog in loaded.catalogs.items()
-               if getattr(catalog, "missing", None)}
-    return Result(pages, files, time.perf_counter() - started, missing)
+    manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
+    previous = None if options.fresh else Manifest.load(manifest_file, options.out)
+    rendered = render_site(project, loaded, options.today, previous, options.workers)
+    files = write_artifacts(options.out, rendered.artifacts)
+    Manifest.record(options.out, rendered.keys).save(manifest_file)
+    missing = {lang: missing_strings(project.locales, lang) for lang in loaded.config.language_codes
+               if lang != loaded.config.site.default_language}
+    return Result(rendered.pages, files, time.perf_counter() - started,
+                  {lang: strings for lang, strings in missing.items() if strings},
+                  sum(1 for a in rendered.artifacts if a.reuse is not None),
+                  tuple(sorted(a.path for a in rendered.artifacts if a.path in rendered.keys and a.reuse is None)))
+
+
+def _cache_dir(project: Project, name: str) -> Path:
+    """.cache/NAME under the project: disposable, ignored by git, rebuilt when missing."""
+    path = project.root / ".cache" / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[SiteError]]:

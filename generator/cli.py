@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--base-url", help="the address the site is published at, e.g. https://example.org/")
     cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
     cmd.add_argument("--now", type=_day, default=None, help="the build date, YYYY-MM-DD (default: today)")
+    cmd.add_argument("--fresh", action="store_true", help="render every page, ignoring the previous build")
+    cmd.add_argument("--workers", type=int, default=None, help="processes to render with (default: one per core)")
     cmd.set_defaults(run=_run_build)
 
     cmd = commands.add_parser("translations", help="list missing and stale translations and interface strings")
@@ -69,9 +71,11 @@ def _parser() -> argparse.ArgumentParser:
 def _run_build(args) -> int:
     project = Project(args.root.resolve())
     out = args.out or project.root / "public"
-    options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts)
+    options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts,
+                      workers=args.workers, fresh=args.fresh)
     result = build(project, options)
-    print(f"Built {result.pages} pages, {result.files} files in {result.seconds:.2f} s -> {out}")
+    reused = f" ({result.reused} unchanged pages reused)" if result.reused else ""
+    print(f"Built {result.pages} pages{reused}, {result.files} files in {result.seconds:.2f} s -> {out}")
     for lang, strings in result.missing_strings.items():
         print(f"warning: {len(strings)} interface string(s) not translated into {lang}, shown in English "
               f"(sitegen translations --lang {lang} lists them)", file=sys.stderr)

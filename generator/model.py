@@ -107,6 +107,8 @@ class Item(_Translated):
     """Last change of the item's files (git, see history.py), or `updated` when given."""
     revisions: int = 0
     """How many revisions its files have had; feeds' SEQUENCE."""
+    digest: str = ""
+    """Hash of everything the item is made from: equal digests, equal item."""
 
     @property
     def section(self) -> str:

@@ -8,6 +8,7 @@ programs that exist, links between content files.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
@@ -35,22 +36,30 @@ class _Checked:
     front: FrontMatter
     values: dict[str, Any]
     text: Text
+    digest: str
+    """Hash of the file's text: what incremental rebuilds compare."""
 
 
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
-               history: Mapping[Path, Revision] | None = None) -> tuple[Site | None, list[SiteError]]:
-    """Check every file and assemble the Site; None when there were errors."""
+               history: Mapping[Path, Revision] | None = None,
+               memo: dict | None = None) -> tuple[Site | None, list[SiteError]]:
+    """Check every file and assemble the Site; None when there were errors.
+
+    `memo` (owned by the caller, e.g. the preview server) remembers each file's
+    checked result by its text, so a rebuild only parses the files that changed.
+    """
     history = history or {}
+    memo = {} if memo is None else memo
     errors: list[SiteError] = []
     checked = []
     for source in sources:
-        front, found = parse_front_matter(source.text, source.display)
+        key = (source.display, source.kind, source.lang, source.text)
+        if key not in memo:
+            memo[key] = _parse_and_check(source, config)
+        result, found = memo[key]
         errors.extend(found)
-        if front is not None:
-            result, found = _check_file(source, front, config)
-            errors.extend(found)
-            if result is not None:
-                checked.append(result)
+        if result is not None:
+            checked.append(result)
     originals = {(c.source.kind, c.source.stem): c for c in checked if c.source.lang is None}
     # Files with errors of their own: don't also report what depends on them.
     broken = {(s.kind, s.stem) for s in sources if s.lang is None} - set(originals)
@@ -75,12 +84,18 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
         else:
             files = [original] + translations[id(original)]
-            items.append(_item(original, texts, [history[c.source.path] for c in files if c.source.path in history]))
+            revisions = [history[c.source.path] for c in files if c.source.path in history]
+            items.append(_item(original, texts, revisions, _digest(files, revisions)))
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, sources, broken))
     if errors:
         return None, errors
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
+
+
+def _parse_and_check(source: SourceFile, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
+    front, errors = parse_front_matter(source.text, source.display)
+    return _check_file(source, front, config) if front is not None else (None, errors)
 
 
 def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
@@ -121,7 +136,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         body_line=front.body_line,
         translated_from=values.get("translated_from"),
     )
-    return _Checked(source, front, values, text), []
+    return _Checked(source, front, values, text, hashlib.sha1(source.text.encode()).hexdigest()), []
 
 
 def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[SiteError]:
@@ -178,7 +193,13 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
     return tuple(texts)
 
 
-def _item(c: _Checked, texts: tuple[Text, ...], revisions: list[Revision]) -> Item:
+def _digest(files: list[_Checked], revisions: list[Revision]) -> str:
+    """Changes whenever anything the item is made from changes."""
+    parts = sorted(c.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def _item(c: _Checked, texts: tuple[Text, ...], revisions: list[Revision], digest: str) -> Item:
     v = c.values
     start_time, end_time = v.get("time", (None, None))
     modified = max((r.modified for r in revisions), default=None)
@@ -191,7 +212,7 @@ def _item(c: _Checked, texts: tuple[Text, ...], revisions: list[Revision]) -> It
         city=v.get("city"), country=v.get("country"), format=v.get("format", "in-person"),
         status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
-        modified=modified, revisions=sum(r.count for r in revisions),
+        modified=modified, revisions=sum(r.count for r in revisions), digest=digest,
     )
 
 

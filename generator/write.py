@@ -14,7 +14,7 @@ import errno
 import os
 import shutil
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import BuildFailed, SiteError
 from .outputs import Artifact
@@ -22,8 +22,12 @@ from .outputs import Artifact
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 
 
-def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact]) -> int:
-    """Publish exactly these files in `out_dir`; returns how many were written."""
+def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
+                    finish: Callable[[Path], None] | None = None) -> int:
+    """Publish exactly these files in `out_dir`; returns how many were written.
+
+    `finish(staging)` may add files made from the written site (the search
+    index) before the swap, so they go live together with it."""
     out_dir = out_dir.absolute()
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     _remove_stale(out_dir)
@@ -36,6 +40,9 @@ def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact]) -> int:
             count += 1
         if count == 0:
             staging.mkdir(parents=True, exist_ok=True)
+        if finish:
+            finish(staging)
+            _link_unchanged(staging, out_dir, seen)
         _swap(staging, out_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -59,6 +66,12 @@ def _check_path(path: str, seen: set[str]) -> None:
 def _place(staging: Path, out_dir: Path, artifact: Artifact) -> None:
     target = staging / artifact.path
     target.parent.mkdir(parents=True, exist_ok=True)
+    if artifact.reuse is not None:
+        try:
+            os.link(artifact.reuse, target)
+        except OSError:
+            shutil.copy2(artifact.reuse, target)
+        return
     previous = out_dir / artifact.path
     if _same_bytes(previous, artifact.data):
         try:
@@ -68,6 +81,21 @@ def _place(staging: Path, out_dir: Path, artifact: Artifact) -> None:
             pass  # another filesystem or no hard links: write a copy instead
     with open(target, "wb") as handle:
         handle.write(artifact.data)
+
+
+def _link_unchanged(staging: Path, out_dir: Path, placed: set[str]) -> None:
+    """Files `finish` added keep their old timestamps too when their bytes did not change."""
+    for target in staging.rglob("*"):
+        name = target.relative_to(staging).as_posix()
+        if name in placed or not target.is_file() or target.is_symlink():
+            continue
+        previous = out_dir / name
+        if _same_bytes(previous, target.read_bytes()):
+            try:
+                os.link(previous, target.with_name(target.name + ".link"))
+                os.replace(target.with_name(target.name + ".link"), target)
+            except OSError:
+                pass  # another filesystem or no hard links: the new copy stays
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -61,8 +61,10 @@ class PagePlan:
 class Renderer:
     """Renders pages of one site; holds the Jinja2 environments, one per language."""
 
-    def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date):
-        self.site, self.today = site, today
+    def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date,
+                 bytecode_cache: jinja2.BytecodeCache | None = None):
+        self.site, self.today, self.catalogs = site, today, catalogs
+        self.bytecode_cache = bytecode_cache
         self.urls = Urls(site.config)
         self.asset_names = asset_names
         self.formatters = {lang: Formatter(site.config.language(lang).locale or lang, catalogs[lang])
@@ -79,6 +81,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=self.bytecode_cache,
         )
         env.install_gettext_translations(catalog, newstyle=True)
         config = self.site.config

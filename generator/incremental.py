@@ -1,0 +1,82 @@
+"""Which pages must be re-rendered: a key per page from everything it is made of.
+
+Pure. A page's key hashes its template and every template it includes, the
+language's catalog, the site settings, the build date, the page's own
+metadata and context, and the digests of the items it shows (PagePlan.shows).
+Equal key, equal bytes: the preview server and the cached build re-render a
+page only when its key changed. This is the dependency graph, made explicit:
+an item's edit reaches exactly the pages whose `shows` name it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields, is_dataclass
+from typing import Iterable
+
+import jinja2
+import jinja2.meta
+
+from . import __version__, views
+from .model import Item, Page
+from .outputs.html import PagePlan, Renderer
+
+
+class Keys:
+    """Computes page keys for one render of one site."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self._templates: dict[tuple[str, str], str] = {}
+        self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
+        self._everything = _hash(i.digest for i in renderer.site.items)
+        self._digests = {i.id: i.digest for i in renderer.site.items}
+
+    def key(self, plan: PagePlan) -> str:
+        shows = self._everything if plan.shows is None else _hash(
+            f"{i}:{self._digests.get(i, '-')}" for i in sorted(plan.shows))
+        return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), shows,
+                      repr(plan.meta), _describe(plan.context)])
+
+    def template(self, lang: str, name: str) -> str:
+        """Hash of a template's source and of every template it extends, includes or imports."""
+        if (lang, name) not in self._templates:
+            env = self.renderer.envs[lang]
+            source, _, _ = env.loader.get_source(env, name)
+            referenced = sorted(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n)
+            self._templates[(lang, name)] = ""  # a cycle, if any, ends here
+            self._templates[(lang, name)] = _hash([source] + [self.template(lang, n) for n in referenced])
+        return self._templates[(lang, name)]
+
+    def _globals_hash(self, lang: str) -> str:
+        """What every page of a language depends on: settings, catalog, date, assets, the years in the menu."""
+        r = self.renderer
+        messages = sorted(getattr(r.catalogs[lang], "_catalog", {}).items(), key=repr)
+        pages = sorted((k, repr(p)) for k, p in r.site.pages.items())
+        return _hash([__version__, lang, repr(r.site.config), repr(messages), r.today.isoformat(),
+                      repr(sorted(r.asset_names.items())), repr(views.years(r.site)), repr(pages)])
+
+
+def _describe(context: dict) -> str:
+    """A stable text for a page's context, with items by digest rather than in full."""
+    return repr(sorted((name, _value(value)) for name, value in context.items()))
+
+
+def _value(value):
+    if isinstance(value, Item):
+        return ("item", value.id, value.digest)
+    if isinstance(value, Page):
+        return ("page", repr(value))
+    if isinstance(value, tuple):
+        return tuple(_value(v) for v in value)
+    if is_dataclass(value):
+        return (type(value).__name__, tuple(_value(getattr(value, f.name)) for f in fields(value)))
+    return repr(value)
+
+
+def _hash(parts: Iterable[str]) -> str:
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()

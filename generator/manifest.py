@@ -1,0 +1,86 @@
+"""The previous build, remembered: which key each page had and the file it became.
+
+A page whose key is unchanged and whose file in the output is still the one
+recorded (same size and modification time) is hard-linked, not rendered. A
+missing, truncated or replaced file, or an unreadable manifest, simply means
+the page is rendered again: a stale cache is never served.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .incremental import Keys
+from .outputs import Artifact
+from .outputs.html import PagePlan, Renderer
+from .parallel import render_all
+from .urls import output_file
+
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    out: Path
+    entries: dict[str, tuple[str, int, int]]
+    """Output path -> (key, size, mtime_ns) of the file written for it."""
+
+    @classmethod
+    def load(cls, file: Path, out: Path) -> Manifest | None:
+        try:
+            data = json.loads(file.read_text())
+            if data["version"] != VERSION or data["out"] != str(out.absolute()):
+                return None
+            return cls(out.absolute(), {path: tuple(entry) for path, entry in data["entries"].items()})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @classmethod
+    def record(cls, out: Path, keys: dict[str, str]) -> Manifest:
+        entries = {}
+        for path, key in keys.items():
+            stat = (out / path).stat()
+            entries[path] = (key, stat.st_size, stat.st_mtime_ns)
+        return cls(out.absolute(), entries)
+
+    def save(self, file: Path) -> None:
+        temporary = file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"version": VERSION, "out": str(self.out), "entries": self.entries},
+                                        sort_keys=True))
+        os.replace(temporary, file)
+
+    def reusable(self, path: str, key: str) -> Path | None:
+        """The previous file for `path` if it was made from `key` and is untouched since."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != key:
+            return None
+        file = self.out / path
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+
+
+def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,
+                 workers: int | None = None) -> tuple[list[Artifact], dict[str, str]]:
+    """Artifacts for every plan, rendering only those the previous build cannot supply."""
+    keys = Keys(renderer)
+    artifacts: list[Artifact | None] = []
+    page_keys, todo = {}, []
+    for plan in plans:
+        path = output_file(plan.meta.path, renderer.urls.prefix)
+        key = page_keys[path] = keys.key(plan)
+        source = previous.reusable(path, key) if previous else None
+        artifacts.append(Artifact(path, None, reuse=source) if source else None)
+        if source is None:
+            todo.append(len(artifacts) - 1)
+    if todo:
+        renderer.render(plans[todo[0]])  # compile the templates once, before workers fork
+    rendered = render_all(lambda i: renderer.render(plans[i]).data, todo, workers)
+    for index, data in zip(todo, rendered):
+        artifacts[index] = Artifact(output_file(plans[index].meta.path, renderer.urls.prefix), data)
+    return artifacts, page_keys

@@ -1,0 +1,48 @@
+"""Render on every core: fork workers that inherit the model, send back bytes.
+
+The model and the renderer are built once in the parent; forked workers see
+them without pickling (only the task indexes go out and the bytes come back).
+Small jobs stay in one process, where forking would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+
+MIN_TASKS_PER_WORKER = 150
+
+_job: tuple[Callable, Sequence] | None = None
+"""The current job, set just before forking so that workers inherit it."""
+
+
+def render_all(render: Callable[[T], bytes], tasks: Sequence[T], workers: int | None = None) -> list[bytes]:
+    """render(task) for every task, in order, on up to `workers` processes."""
+    workers = min(workers or default_workers(), max(1, len(tasks) // MIN_TASKS_PER_WORKER))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [render(task) for task in tasks]
+    global _job
+    _job = (render, tasks)
+    try:
+        size = -(-len(tasks) // (workers * 4))
+        chunks = [(start, min(start + size, len(tasks))) for start in range(0, len(tasks), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_render_chunk, chunks, chunksize=1)
+    finally:
+        _job = None
+    return [data for chunk in results for data in chunk]
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    render, tasks = _job
+    return [render(tasks[i]) for i in range(*bounds)]
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,92 @@
+"""Cached, incremental and parallel builds give exactly the bytes of a cold single-process build."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import date
+from pathlib import Path
+
+from conftest import copy_project
+from generator.build import Options, build
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def options(out: Path, **kw) -> Options:
+    return Options(out=out, today=date(2024, 6, 15), **kw)
+
+
+def cold(project, tmp_path: Path, name: str) -> dict[str, bytes]:
+    out = tmp_path / name
+    build(project, options(out, workers=1, fresh=True))
+    return tree(out)
+
+
+def test_parallel_build_equals_single_process_build(tmp_path):
+    project = copy_project(tmp_path / "p")
+    build(project, options(tmp_path / "parallel", workers=2, fresh=True))
+    assert tree(tmp_path / "parallel") == cold(project, tmp_path, "single")
+
+
+def test_unchanged_build_reuses_every_page_and_changes_nothing(tmp_path):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    first = build(project, options(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = build(project, options(out))
+    assert second.reused == first.pages
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before  # timestamps kept
+
+
+def test_editing_one_event_re_renders_exactly_the_pages_that_show_it(tmp_path):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    source = project.content / "events" / "chengdu-training-2024.md"
+    source.write_text(source.read_text().replace("title: \"Chengdu Training Program\"", "title: \"Chengdu Smart City Training\""))
+    changed = set(build(project, options(out)).rendered)
+    for lang in ("en", "ko", "es", "ar"):
+        assert f"{lang}/events/chengdu-training-2024/index.html" in changed
+        assert f"{lang}/2024/index.html" in changed                      # the calendar lists it
+        assert f"{lang}/categories/capacity-building/index.html" in changed
+        assert f"{lang}/regions/east-asia/index.html" in changed
+        assert f"{lang}/events/index.html" in changed
+        assert f"{lang}/events/excom-2024/index.html" not in changed     # unrelated pages are untouched
+        assert f"{lang}/about/index.html" not in changed
+        assert f"{lang}/regions/africa/index.html" not in changed
+    assert tree(out) == cold(project, tmp_path, "cold")
+
+
+def test_edits_deletions_renames_and_template_changes_match_a_cold_build(tmp_path):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    events = project.content / "events"
+    (events / "cop29.md").write_text((events / "cop29.md").read_text().replace("2024-11-11/2024-11-22", "2024-11"))
+    for name in ("ces-2024.md", "ces-2024.ko.md", "ces-2024.es.md"):
+        (events / name).unlink()
+    for lang in ("", ".ko", ".es"):
+        (events / f"wsis-2024{lang}.md").rename(events / f"itu-wsis-2024{lang}.md")
+    layout = project.layouts / "item.html"
+    layout.write_text(layout.read_text().replace('<div class="prose"', '<div class="prose item-body"'))
+    build(project, options(out))
+    assert tree(out) == cold(project, tmp_path, "cold")
+    assert "item-body" in (out / "en/events/excom-2024/index.html").read_text()
+
+
+def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    page = out / "en" / "events" / "excom-2024" / "index.html"
+    page.write_bytes(page.read_bytes()[:100])            # truncated output file
+    [manifest] = (project.root / ".cache" / "manifests").glob("*.json")
+    result = build(project, options(out))
+    assert result.reused == result.pages - 1
+    assert tree(out) == cold(project, tmp_path, "cold")
+    manifest.write_text(manifest.read_text()[:50])       # truncated manifest
+    assert build(project, options(out)).reused == 0
+    assert tree(out) == cold(project, tmp_path, "cold2")
