@@ -10,23 +10,28 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
+from .cache import Cache
 from .config import SiteConfig, load_config, with_base_url
 from .errors import BuildFailed, SiteError, display_path, fail_if
-from .history import read_history
+from .history import edited, read_history
 from .i18n import load_catalog
 from .manifest import Manifest, render_pages
 from .model import Site
 from .outputs import Artifact
 from .outputs.assets import render_assets
+from .outputs.atom import render_atom
+from .outputs.brochure import Brochure, render_brochures
+from .outputs.data import render_data
 from .outputs.html import Renderer, plan_pages
 from .outputs.ics import render_feeds
 from .outputs.sitemap import render_sitemap
+from .search import index_site
 from .sources import read_sources
 from .translations import missing_strings
 from .validate import build_site
@@ -71,6 +76,25 @@ class Options:
     """Processes to render with (default: one per core)."""
     fresh: bool = False
     """Ignore the cache of the previous build and render every page."""
+    brochure: bool = True
+    """Render the PDF brochures (`--no-brochure` skips them for quick previews)."""
+    search: bool = True
+    """Index the site for search (`--no-search` skips it for quick previews)."""
+
+
+@dataclass
+class Caches:
+    """What a long-running preview keeps between rebuilds so that each one
+    reads and checks only the files that changed (see serve.py)."""
+
+    sources: dict = field(default_factory=dict)
+    """Path -> (stat, SourceFile or error), for read_sources."""
+    checked: dict = field(default_factory=dict)
+    """File text -> checked result, for build_site."""
+    history: dict | None = None
+    """Git history read once at start; later edits count as uncommitted."""
+    stamps: dict = field(default_factory=dict)
+    """Path -> stat stamp when the history was read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +125,15 @@ class Result:
     """Output paths of the pages that were rendered (not reused)."""
 
 
-def load_project(project: Project, options: Options) -> Loaded:
+def load_project(project: Project, options: Options, caches: Caches | None = None) -> Loaded:
     """Read and check everything; raise BuildFailed with every problem found."""
     config = load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
-    sources, errors = read_sources(project.content, project.root, config.language_codes)
-    history = read_history(project.root, [s.path for s in sources])
-    site, found = build_site(sources, config, drafts=options.drafts, history=history)
+    caches = caches or Caches()
+    sources, errors = read_sources(project.content, project.root, config.language_codes, caches.sources)
+    history = _history(project, sources, caches)
+    site, found = build_site(sources, config, drafts=options.drafts, history=history, memo=caches.checked)
     errors += found
     catalogs, found = _load_catalogs(project, config)
     errors += found
@@ -116,13 +141,25 @@ def load_project(project: Project, options: Options) -> Loaded:
     return Loaded(config, site, catalogs)
 
 
+def _history(project: Project, sources: list, caches: Caches) -> dict:
+    """From git once; files changed since then count one more, uncommitted, revision."""
+    if caches.history is None:
+        caches.history = read_history(project.root, [s.path for s in sources])
+        caches.stamps = {path: entry[0] for path, entry in caches.sources.items()}
+        return caches.history
+    changed = [s.path for s in sources if caches.stamps.get(s.path) != caches.sources[s.path][0]]
+    return {**caches.history, **edited(caches.history, changed)}
+
+
 def render_site(project: Project, loaded: Loaded, today: date,
-                previous: Manifest | None = None, workers: int | None = None) -> Rendered:
+                previous: Manifest | None = None, workers: int | None = None, brochure: bool = True) -> Rendered:
     """Every output file of the site; pages whose key is in `previous` are reused, not rendered."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         jinja2.FileSystemBytecodeCache(str(_cache_dir(project, "jinja"))))
-    plans = plan_pages(renderer)
+    brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
+                                 Cache(_cache_dir(project, "brochure"))) if brochure else []
+    plans = _link_brochures(plan_pages(renderer), brochures)
     try:
         pages, keys = render_pages(renderer, plans, previous, workers)
     except Exception as exc:  # a template error: report it like any other
@@ -131,7 +168,9 @@ def render_site(project: Project, loaded: Loaded, today: date,
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
     feeds = render_feeds(loaded.site, renderer.formatters)
-    return Rendered(pages + assets + sitemap + feeds, len(pages), keys)
+    data = render_data(loaded.site, renderer.formatters, renderer.urls) + render_atom(
+        loaded.site, renderer.formatters, renderer.urls)
+    return Rendered(pages + assets + sitemap + feeds + data + [b.artifact for b in brochures], len(pages), keys)
 
 
 def build(project: Project, options: Options) -> Result:
@@ -140,8 +179,8 @@ def build(project: Project, options: Options) -> Result:
     loaded = load_project(project, options)
     manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
     previous = None if options.fresh else Manifest.load(manifest_file, options.out)
-    rendered = render_site(project, loaded, options.today, previous, options.workers)
-    files = write_artifacts(options.out, rendered.artifacts)
+    rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure)
+    files = write_artifacts(options.out, rendered.artifacts, finish=index_site if options.search else None)
     Manifest.record(options.out, rendered.keys).save(manifest_file)
     missing = {lang: missing_strings(project.locales, lang) for lang in loaded.config.language_codes
                if lang != loaded.config.site.default_language}
@@ -149,6 +188,13 @@ def build(project: Project, options: Options) -> Result:
                   {lang: strings for lang, strings in missing.items() if strings},
                   sum(1 for a in rendered.artifacts if a.reuse is not None),
                   tuple(sorted(a.path for a in rendered.artifacts if a.path in rendered.keys and a.reuse is None)))
+
+
+def _link_brochures(plans: list, brochures: list[Brochure]) -> list:
+    """Year pages get their brochure's address, size and page count (layouts/year.html)."""
+    found = {(b.lang, b.year): b.download for b in brochures}
+    return [replace(p, context={**p.context, "brochure": found.get((p.lang, p.context["year"]))})
+            if p.template == "year.html" else p for p in plans]
 
 
 def _cache_dir(project: Project, name: str) -> Path:

@@ -71,3 +71,12 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
+
+
+def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revision]:
+    """Revisions of files changed after `history` was read: one more, dated now-ish (mtime)."""
+    changed = {}
+    for path in files:
+        before = history.get(path)
+        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1)
+    return changed

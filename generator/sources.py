@@ -34,29 +34,44 @@ class SourceFile:
     text: str
 
 
-def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> tuple[list[SourceFile], list[SiteError]]:
-    """Every content file, in a stable order, with the problems found on the way."""
+def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...],
+                 cache: dict | None = None) -> tuple[list[SourceFile], list[SiteError]]:
+    """Every content file, in a stable order, with the problems found on the way.
+
+    `cache` (kept by a long-running preview) maps a path to its last result and
+    the size and mtime it had: files that did not change are not read again.
+    """
     sources, errors = [], []
     real_root = content_dir.resolve()
+    cache = {} if cache is None else cache
     for path in _walk(content_dir):
-        display = display_path(path, root)
-        problem = _check_file(path, content_dir, real_root)
-        if problem:
-            errors.append(SiteError(display, None, None, problem))
-            continue
-        kind = _kind(path, content_dir)
-        name = _split_name(path.name, languages)
-        if kind is None or name is None:
-            errors.append(SiteError(display, None, None, _misplaced(path, content_dir, languages)))
-            continue
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            errors.append(SiteError(display, None, None, f"not UTF-8 text (byte {exc.start})",
-                                    allowed="save the file as UTF-8"))
-            continue
-        sources.append(SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n")))
+            stat = path.lstat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except OSError:
+            continue  # deleted while we looked
+        if path not in cache or cache[path][0] != stamp:
+            cache[path] = (stamp, _read_one(path, content_dir, real_root, root, languages))
+        result = cache[path][1]
+        (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
+
+
+def _read_one(path: Path, content_dir: Path, real_root: Path, root: Path,
+              languages: tuple[str, ...]) -> SourceFile | SiteError:
+    display = display_path(path, root)
+    problem = _check_file(path, content_dir, real_root)
+    if problem:
+        return SiteError(display, None, None, problem)
+    kind = _kind(path, content_dir)
+    name = _split_name(path.name, languages)
+    if kind is None or name is None:
+        return SiteError(display, None, None, _misplaced(path, content_dir, languages))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return SiteError(display, None, None, f"not UTF-8 text (byte {exc.start})", allowed="save the file as UTF-8")
+    return SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n"))
 
 
 def _walk(content_dir: Path):
