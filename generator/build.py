@@ -223,6 +223,8 @@ def _template_error(exc: Exception, project: Project) -> SiteError:
     """Name the layout file and line: Jinja2 puts template frames in the traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return SiteError(f"layouts/{exc.name}", exc.lineno, None, exc.message or str(exc))
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return SiteError(f"layouts/{exc.name}", None, None, "is missing: a page needs this template")
     layouts = str(project.layouts.resolve())
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(layouts)]
     if not frames:

@@ -8,13 +8,23 @@ the exit status is 1 when there was any.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Project, build, load_project
+from .build import Options, Project, build, load_project, render_site
+from .check import Inputs, check_site, format_json, format_text
+from .config import load_config
+from .cache import Cache
+from .outputs.brochure import brochure_html, brochure_url, read_resources, render_brochure
 from .errors import BuildFailed, SiteError, display_path
+from .scaffold import Refused, Request, ask_missing, missing, missing_message, new_item, new_translation
+from .sources import KINDS
 from .translations import fingerprint, stamp, translation_report
 
 
@@ -53,7 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--now", type=_day, default=None, help="the build date, YYYY-MM-DD (default: today)")
     cmd.add_argument("--fresh", action="store_true", help="render every page, ignoring the previous build")
     cmd.add_argument("--workers", type=int, default=None, help="processes to render with (default: one per core)")
+    cmd.add_argument("--no-search", dest="search", action="store_false",
+                     help="skip the search index, for quick previews (the search page then says so)")
+    cmd.add_argument("--no-brochure", dest="brochure", action="store_false",
+                     help="skip the PDF brochures, for quick previews (the year pages then do not link them)")
     cmd.set_defaults(run=_run_build)
+
+    cmd = commands.add_parser("serve", help="preview the site: rebuild and reload the browser on every save")
+    cmd.add_argument("--port", type=int, default=8000)
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
+    cmd.add_argument("--now", type=_day, default=None, help="the date that decides past and upcoming")
+    cmd.add_argument("--out", type=Path, default=None, help="where the preview is built (default: ROOT/.cache/preview)")
+    cmd.set_defaults(run=_run_serve)
 
     cmd = commands.add_parser("translations", help="list missing and stale translations and interface strings")
     cmd.add_argument("--lang", action="append", help="only this language (repeatable)")
@@ -62,6 +85,38 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--stamp-all", action="store_true",
                      help="stamp every translation that has no stamp yet (when adopting tracking)")
     cmd.set_defaults(run=_run_translations)
+
+    cmd = commands.add_parser("brochure", help="write the printable brochure of one year in one language")
+    cmd.add_argument("--year", type=int, required=True, help="the year of the calendar, e.g. 2024")
+    cmd.add_argument("--lang", default=None, help="a language of site.toml (default: the default language)")
+    cmd.add_argument("--out", type=Path, default=None,
+                     help="file to write (default: wego-calendar-YEAR-LANG.pdf in the current folder)")
+    cmd.add_argument("--format", choices=("pdf", "html"), default="pdf",
+                     help="pdf (default) or the print-ready HTML it is made from")
+    cmd.set_defaults(run=_run_brochure)
+
+    cmd = commands.add_parser("check", help="check everything the build checks, and links, translations and dates")
+    cmd.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json for tools")
+    cmd.add_argument("--now", type=_day, default=None, help="the date that decides which events are past")
+    cmd.set_defaults(run=_run_check)
+
+    cmd = commands.add_parser("new", help="start a new event, program, network or translation file")
+    kinds = cmd.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind in ("event", "program", "network"):
+        sub = kinds.add_parser(kind, help=f"a new file in content/{kind}s/")
+        sub.add_argument("title", nargs="?", help="the title as displayed; the file name is made from it")
+        sub.add_argument("--when", help="e.g. 2025-11, 2025-11-04/2025-11-06, 2025-Q4")
+        sub.add_argument("--category", help="a category of site.toml")
+        sub.add_argument("--region", dest="regions", action="append", default=[],
+                         help="a region of site.toml (repeatable, or separated by commas)")
+        sub.add_argument("--location", help="the place as displayed")
+        sub.add_argument("--summary", help="one or two sentences (default: a placeholder to replace)")
+        sub.add_argument("--id", help="the file name and address (default: made from the title)")
+        sub.set_defaults(run=_run_new)
+    sub = kinds.add_parser("translation", help="a translation of an item or page, beside its original")
+    sub.add_argument("id", nargs="?", help="the id of the item or page to translate")
+    sub.add_argument("--lang", help="the language to translate into")
+    sub.set_defaults(run=_run_new)
 
     cmd = commands.add_parser("catalogs", help="extract interface strings and update every language's catalog")
     cmd.set_defaults(run=_run_catalogs)
@@ -72,13 +127,65 @@ def _run_build(args) -> int:
     project = Project(args.root.resolve())
     out = args.out or project.root / "public"
     options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts,
-                      workers=args.workers, fresh=args.fresh)
+                      workers=args.workers, fresh=args.fresh, search=args.search, brochure=args.brochure)
     result = build(project, options)
     reused = f" ({result.reused} unchanged pages reused)" if result.reused else ""
     print(f"Built {result.pages} pages{reused}, {result.files} files in {result.seconds:.2f} s -> {out}")
     for lang, strings in result.missing_strings.items():
         print(f"warning: {len(strings)} interface string(s) not translated into {lang}, shown in English "
               f"(sitegen translations --lang {lang} lists them)", file=sys.stderr)
+    return 0
+
+
+def _run_brochure(args) -> int:
+    started = time.perf_counter()
+    project = Project(args.root.resolve())
+    loaded = load_project(project, Options(out=project.root / "public", today=date.today()))
+    lang = args.lang or loaded.config.site.default_language
+    name = Path(brochure_url(loaded.site, args.year, lang)).with_suffix("." + args.format).name
+    out = (args.out or Path(name)).absolute()
+    resources = read_resources(project.layouts, project.assets)
+    with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
+        if args.format == "html":
+            handle.write(brochure_html(loaded.site, args.year, lang, loaded.catalogs, project.layouts, resources)
+                         .encode("utf-8"))
+            facts = ""
+        else:
+            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, project.layouts, resources,
+                                   Cache(project.root / ".cache" / "brochure"))
+            handle.write(made.artifact.data)
+            facts = f"{made.download.pages} pages, "
+    size = out.stat().st_size
+    print(f"Wrote {out} ({facts}{size / 1000:.0f} kB) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+@contextmanager
+def _replacing(path: Path):
+    """A temporary file beside `path`, renamed over it on success and removed on any failure."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        handle = open(temporary, "xb")
+    except OSError as exc:
+        raise BuildFailed([SiteError(str(path), None, None, f"cannot be written: {exc.strerror or exc}")]) from None
+    try:
+        with handle:
+            yield handle
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise BuildFailed([SiteError(str(path), None, None, f"cannot be written: {exc.strerror or exc}")]) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _run_serve(args) -> int:
+    from .serve import serve
+    project = Project(args.root.resolve())
+    out = (args.out or project.root / ".cache" / "preview").absolute()
+    serve(project, out, args.now or date.today(), host=args.host, port=args.port, drafts=args.drafts,
+          open_browser=args.open, log=lambda line: print(line, flush=True))
     return 0
 
 
@@ -138,3 +245,57 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day (use: YYYY-MM-DD)") from None
+
+
+def _run_check(args) -> int:
+    project, today = Project(args.root.resolve()), args.now or date.today()
+    texts = {display_path(p, project.root): p.read_text(encoding="utf-8", errors="replace")
+             for folder, pattern in ((project.content, "*.md"), (project.layouts, "*.html"))
+             for p in sorted(folder.rglob(pattern)) if not p.name.startswith(".")}
+    try:
+        options = Options(out=project.root / "public", today=today)
+        loaded = load_project(project, options)
+        drafts = load_project(project, replace(options, drafts=True)).site
+        artifacts = render_site(project, loaded, today).artifacts
+        reports = translation_report(loaded.site, project.locales)
+        findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts), today)
+    except BuildFailed as failed:
+        findings = list(failed.errors)
+    files = sum(path.startswith("content/") for path in texts)
+    print((format_json if args.format == "json" else format_text)(findings, files))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _run_new(args) -> int:
+    project = Project(args.root.resolve())
+    config = load_config(project.config_file)
+    names = ("title", "when", "category", "location", "id", "summary", "lang")
+    request = Request(args.kind, regions=tuple(r.strip() for arg in getattr(args, "regions", ())
+                                               for r in arg.split(",") if r.strip()),
+                      **{name: getattr(args, name) for name in names if hasattr(args, name)})
+    if missing(request) and not sys.stdin.isatty():
+        print(missing_message(request), file=sys.stderr)
+        return 2
+    request = ask_missing(request, config, input)
+    try:
+        if request.kind == "translation":
+            site = load_project(project, Options(out=project.root / "public", today=date.today(), drafts=True)).site
+            new = new_translation(site, request.id, request.lang)
+        else:
+            ids = {p.stem: display_path(p, project.root) for folder in KINDS
+                   for p in sorted((project.content / folder).glob("*.md")) if "." not in p.stem}
+            new = new_item(request, config, ids)
+        path = project.root / new.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(new.text)
+    except Refused as refused:
+        for error in refused.errors:
+            print(error, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    except FileExistsError:
+        print(f"{new.path}: already exists; sitegen new never overwrites a file", file=sys.stderr)
+        return 1
+    print(new.path)
+    return 0

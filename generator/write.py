@@ -148,3 +148,35 @@ def _remove_stale(out_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(old, out_dir)  # killed between the two renames: put the old site back
+
+
+def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set[str] | None = None) -> list[str]:
+    """Bring a preview's output up to date in place: write changed files, drop vanished ones.
+
+    For `sitegen serve`, where the site is rebuilt on every save: each file is
+    replaced atomically (write beside it, rename), so a browser never reads a
+    half-written page, and only files whose bytes changed are touched.
+    `previous` is the set of paths the last update produced (else the folder
+    is listed). Returns the paths written; `seen` of the artifacts is what the
+    caller passes as `previous` next time.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, seen = [], set()
+    for artifact in artifacts:
+        _check_path(artifact.path, seen)
+        if artifact.reuse is not None:
+            continue  # already in place: the previous build wrote it
+        target = out_dir / artifact.path
+        if _same_bytes(target, artifact.data):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(artifact.data)
+        os.replace(temporary, target)
+        written.append(artifact.path)
+    if previous is None:
+        previous = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    for relative in previous - seen:
+        if not relative.startswith("pagefind/"):  # the search index is not rebuilt in previews
+            (out_dir / relative).unlink(missing_ok=True)
+    return written

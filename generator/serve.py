@@ -1,0 +1,220 @@
+"""`sitegen serve`: build, serve, watch, rebuild what changed, reload the browser.
+
+The reload channel is the `livereload` package's (its WebSocket handler and
+livereload.js, injected into every HTML page). Its watcher is replaced: it
+polls every 0.8 s, rebuilds once per changed file and ignores reloads less
+than 3 s apart, which misses the 300 ms save-to-reload target and drops
+quick saves. `Watcher` here polls every 50 ms, waits for saves to settle,
+and runs one rebuild for the whole batch; a save during a rebuild triggers
+one more, so many quick saves end in one build of the last state.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher as LivereloadWatcher
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .build import Caches, Options, Project, load_project, render_site
+from .errors import BuildFailed, SiteError
+from .manifest import Manifest
+from .write import update_artifacts
+
+POLL_SECONDS = 0.05
+SETTLE_SECONDS = 0.05
+"""A save is acted on once no file changed for this long (editors save in bursts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One rebuild: what it wrote, or why it could not."""
+
+    written: tuple[str, ...]
+    errors: tuple[SiteError, ...]
+    seconds: float
+
+
+class Preview:
+    """The preview's state between rebuilds: caches, the last page keys, the output files."""
+
+    def __init__(self, project: Project, out: Path, today: date, drafts: bool):
+        self.project, self.out = project, out
+        self.options = Options(out=out, today=today, drafts=drafts, search=False, brochure=False)
+        self.caches = Caches()
+        self.keys: dict[str, str] = {}
+        self.paths: set[str] | None = None
+        self.errors: tuple[SiteError, ...] = ()
+
+    def rebuild(self) -> Outcome:
+        """Re-render what changed since the last good build; keep the old site on errors."""
+        started = time.perf_counter()
+        try:
+            loaded = load_project(self.project, self.options, self.caches)
+            previous = Manifest(self.out.absolute(), {p: (k, *_stamp(self.out / p)) for p, k in self.keys.items()})
+            rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False)
+            written = update_artifacts(self.out, rendered.artifacts, self.paths)
+        except BuildFailed as failed:
+            self.errors = failed.errors
+            return Outcome((), failed.errors, time.perf_counter() - started)
+        self.keys, self.errors = rendered.keys, ()
+        self.paths = {a.path for a in rendered.artifacts}
+        return Outcome(tuple(written), (), time.perf_counter() - started)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+        return stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return -1, -1
+
+
+class Watcher(LivereloadWatcher):
+    """Fast polling of the project's sources; calls `on_change` once per settled batch."""
+
+    def __init__(self, roots: list[Path], on_change: Callable[[list[Path]], None]):
+        super().__init__()
+        self.roots, self.on_change = roots, on_change
+        self._tasks = {"sitegen": {}}  # keeps livereload from watching the working directory itself
+
+    def start(self, callback) -> bool:
+        threading.Thread(target=self._run, name="sitegen-watcher", daemon=True).start()
+        return True  # tells livereload not to poll on its own
+
+    def examine(self):
+        return None, None
+
+    def _run(self) -> None:
+        known = self._scan()
+        while True:
+            time.sleep(POLL_SECONDS)
+            current = self._scan()
+            if current == known:
+                continue
+            while True:  # let a burst of saves settle
+                time.sleep(SETTLE_SECONDS)
+                settled = self._scan()
+                if settled == current:
+                    break
+                current = settled
+            changed = sorted(p for p in set(known) | set(current) if known.get(p) != current.get(p))
+            known = current
+            self.on_change(changed)
+
+    def _scan(self) -> dict[Path, tuple[int, int]]:
+        found = {}
+        for root in self.roots:
+            if root.is_file():
+                found[root] = _stamp(root)
+                continue
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    if not name.startswith("."):
+                        path = Path(folder) / name
+                        found[path] = _stamp(path)
+        return found
+
+
+class PreviewFiles(web.StaticFileHandler):
+    """Serves only files of the built site; shows the build errors while the content is broken."""
+
+    preview: Preview
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        return _outside_is_not_found(super().get_absolute_path, root, path)
+
+    def validate_absolute_path(self, root: str, absolute_path: str):
+        return _outside_is_not_found(super().validate_absolute_path, root, absolute_path)
+
+    async def get(self, path: str, include_body: bool = True):
+        if self.preview.errors and (path == "" or path.endswith(("/", ".html"))):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(error_page(self.preview.errors))
+            return
+        await super().get(path, include_body)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        not_found = Path(self.root) / "404.html"
+        if status_code == 404 and not_found.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(not_found.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+def _outside_is_not_found(check, *args):
+    """Tornado answers 403 for paths outside the folder; for the site they simply do not exist."""
+    try:
+        return check(*args)
+    except web.HTTPError as exc:
+        if exc.status_code == 403:
+            raise web.HTTPError(404) from None
+        raise
+
+
+def error_page(errors: tuple[SiteError, ...]) -> str:
+    """What the browser shows while the content cannot be built: every error, as the terminal prints it."""
+    items = "".join(f"<li><code>{html.escape(str(e))}</code></li>" for e in errors)
+    count = len(errors)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build error</title></head>'
+            f'<body><main><h1>The site cannot be built: {count} error{"s" if count != 1 else ""}</h1>'
+            f"<p>Fix the file named below and save: this page reloads by itself.</p><ul>{items}</ul></main>"
+            f"</body></html>")
+
+
+def serve(project: Project, out: Path, today: date, *, host: str, port: int, drafts: bool,
+          open_browser: bool, log: Callable[[str], None]) -> None:
+    """Build, then serve and rebuild on every save until interrupted."""
+    preview = Preview(project, out, today, drafts)
+    report(preview.rebuild(), log)
+    lock = threading.Lock()
+
+    def on_change(changed: list[Path]) -> None:
+        with lock:
+            names = ", ".join(_display(p, project.root) for p in changed[:3]) + (" ..." if len(changed) > 3 else "")
+            log(f"changed: {names}")
+            outcome = preview.rebuild()
+            report(outcome, log)
+            loop.add_callback(LiveReloadHandler.reload_waiters, "/")
+
+    roots = [project.content, project.layouts, project.assets, project.locales, project.config_file]
+    server = Server(watcher=Watcher([r for r in roots if r.exists()], on_change))
+    PreviewFiles.preview = preview
+    server.SFH = PreviewFiles
+    loop = IOLoop.current()
+    log(f"Serving {out} at http://{host}:{port}/ (Ctrl+C to stop)")
+    server.serve(host=host, port=port, root=str(out), open_url_delay=0.5 if open_browser else None,
+                 restart_delay=0)
+
+
+def report(outcome: Outcome, log: Callable[[str], None]) -> None:
+    if outcome.errors:
+        for error in outcome.errors:
+            log(str(error))
+        log(f"{len(outcome.errors)} error(s); still serving the last good build")
+    else:
+        log(f"rebuilt in {outcome.seconds * 1000:.0f} ms: {len(outcome.written)} file(s) written")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
