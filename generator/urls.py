@@ -54,6 +54,27 @@ class Urls:
     def page(self, lang: str, page_id: str) -> str:
         return self.home(lang) if page_id == "home" else self.path(lang, page_id)
 
+    # Data for other programs, and search.
+
+    def data(self, lang: str) -> str:
+        """Every published item as JSON: '/en/events.json'."""
+        return self.path(lang, "events.json", folder=False)
+
+    def schema(self) -> str:
+        """The JSON Schema of `data`: '/events.schema.json'."""
+        return self.path("events.schema.json", folder=False)
+
+    def atom(self, lang: str) -> str:
+        """Newly published items for feed readers: '/en/atom.xml'."""
+        return self.path(lang, "atom.xml", folder=False)
+
+    def search(self, lang: str) -> str:
+        return self.path(lang, "search")
+
+    def search_bundle(self) -> str:
+        """Pagefind's index and UI, written by the indexing step: '/pagefind/'."""
+        return self.path("pagefind")
+
     def asset(self, name: str) -> str:
         return self.path("assets", name, folder=False)
 

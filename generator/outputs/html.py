@@ -150,6 +150,8 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
         _plan(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
               _("The page you were looking for is not here."), every, shows=frozenset()),
+        _plan(r, lang, "search.html", urls.search(lang), _("Search"),
+              _("Search every activity, program and network of the calendar."), every, shows=frozenset()),
     ]
     for year in views.years(site):
         plans.append(_plan(r, lang, "year.html", urls.year(lang, year),

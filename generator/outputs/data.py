@@ -1,0 +1,91 @@
+"""Site model -> /LANG/events.json (every published item as data) and /events.schema.json.
+
+Pure apart from reading the schema that ships with the generator
+(docs/events.schema.json). For other programs (maps, filters, partners'
+sites): keys sorted and no clock, so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..i18n import Formatter
+from ..model import Item, Site
+from ..urls import Urls, output_file
+from ..when import When
+from . import Artifact
+from .jsonld import iso_bounds
+
+SCHEMA_VERSION = 1
+"""Raise with any change that could break a reader (a field renamed, removed or
+retyped), together with `version` in docs/events.schema.json."""
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "events.schema.json"
+
+
+def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls) -> list[Artifact]:
+    """The schema, and one events.json per language."""
+    files = [Artifact(output_file(urls.schema(), urls.prefix), SCHEMA_FILE.read_bytes())]
+    for lang in site.config.language_codes:
+        document = events_document(site, lang, formatters[lang], urls)
+        files.append(Artifact(output_file(urls.data(lang), urls.prefix), dump(document)))
+    return files
+
+
+def dump(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
+    config = site.config
+    changes = [i.modified for i in site.items if i.modified]
+    return {
+        "$schema": urls.absolute(urls.schema()),
+        "version": SCHEMA_VERSION,
+        "language": lang,
+        # The content's last change, not the build time: rebuilding changes nothing.
+        "generated_from": max(changes).isoformat() if changes else None,
+        "categories": [{"key": c.key, "name": fmt._(c.name), "colour": c.colour} for c in config.categories],
+        "regions": [{"key": r.key, "name": fmt._(r.name)} for r in config.regions],
+        "items": [item_data(item, lang, fmt, urls) for item in site.items],
+    }
+
+
+def item_data(item: Item, lang: str, fmt: Formatter, urls: Urls) -> dict:
+    text = item.text(lang)
+    feed = urls.event_file(lang, item) if item.kind == "event" else urls.program_feed(lang, item)
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": text.title,
+        "summary": text.summary,
+        "when": when_data(item.when, fmt) if item.when else None,
+        "time": _time(item),
+        "location": text.location,
+        "city": item.city,
+        "country": item.country,
+        "regions": list(item.regions),
+        "category": item.category,
+        "format": item.format,
+        "status": item.status,
+        "program": item.program,
+        "translated": text.lang == lang,
+        "text_language": text.lang,
+        "modified": item.modified.isoformat() if item.modified else None,
+        "url": urls.absolute(urls.item(lang, item)),
+        "ics": urls.absolute(feed) if feed else None,
+    }
+
+
+def when_data(when: When, fmt: Formatter) -> dict:
+    start, end = iso_bounds(when)
+    return {"text": str(when), "precision": when.precision.value, "start": start, "end": end,
+            "display": fmt.when(when)}
+
+
+def _time(item: Item) -> dict | None:
+    if item.start_time is None:
+        return None
+    return {"start": item.start_time.strftime("%H:%M"),
+            "end": item.end_time.strftime("%H:%M") if item.end_time else None,
+            "timezone": item.timezone}
