@@ -1,0 +1,235 @@
+"""The printable brochure: every activity in every language, a true table of
+contents, embedded fonts, bookmarks, byte-identical rebuilds, the cache, and
+clear errors. The PDFs are read back with pypdf; each is rendered once per session.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import BUILD_DAY, ROOT
+from generator import views
+from generator.build import Options, Project, build, load_project
+from generator.cache import Cache, Entry
+from generator.cli import main
+from generator.i18n import Formatter
+from generator.outputs.brochure import (brochure_html, cache_key, plan_contents, read_resources,
+                                        render_brochure)
+
+YEAR = 2024
+
+
+def _render(model, lang: str, project: Project = Project(ROOT), cache: Cache = Cache(None)):
+    resources = read_resources(project.layouts, project.assets)
+    return render_brochure(model.site, YEAR, lang, model.catalogs, project.layouts, resources, cache)
+
+
+@pytest.fixture(scope="session")
+def pdfs(real_model, tmp_path_factory) -> dict[str, Path]:
+    """Every language's brochure of the real content, rendered once, without the cache."""
+    folder = tmp_path_factory.mktemp("brochures")
+    files = {}
+    for lang in real_model.config.language_codes:
+        files[lang] = folder / f"{lang}.pdf"
+        files[lang].write_bytes(_render(real_model, lang).artifact.data)
+    return files
+
+
+@pytest.fixture(scope="session")
+def readers(pdfs) -> dict[str, PdfReader]:
+    return {lang: PdfReader(path) for lang, path in pdfs.items()}
+
+
+def _flat(text: str) -> str:
+    """Text without spacing, for comparing what pypdf extracts with what was written."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def _contains(haystack: str, needle: str, rtl: bool) -> bool:
+    # pypdf returns the runs of a right-to-left line in visual order ("سبتمبر21–19" for
+    # "19–21 سبتمبر", ")ASCN(" for "(ASCN)"), so there each word is looked for on its own.
+    if not rtl:
+        return _flat(needle) in _flat(haystack)
+    return all(word in _flat(haystack) for word in re.findall(r"\w+", needle))
+
+
+def _sections(reader: PdfReader) -> list[tuple[str, int]]:
+    """Top-level bookmarks: (title, 1-based page)."""
+    return [(entry.title, reader.get_destination_page_number(entry) + 1)
+            for entry in reader.outline if not isinstance(entry, list)]
+
+
+def _pages_text(reader: PdfReader, first: int, last: int) -> str:
+    return "\n".join(reader.pages[n - 1].extract_text() for n in range(first, last + 1))
+
+
+def _section_text(reader: PdfReader, anchor: str) -> str:
+    """The text of the pages of the section whose heading has the id `anchor`."""
+    start = reader.get_destination_page_number(reader.named_destinations[anchor]) + 1
+    later = sorted(page for _, page in _sections(reader) if page > start)
+    return _pages_text(reader, start, (later[0] - 1) if later else len(reader.pages))
+
+
+def _formatter(model, lang: str) -> Formatter:
+    return Formatter(model.config.language(lang).locale or lang, model.catalogs[lang])
+
+
+def test_every_activity_with_its_date_and_place_in_every_language(real_model, readers):
+    for lang, reader in readers.items():
+        rtl = real_model.config.language(lang).direction == "rtl"
+        fmt = _formatter(real_model, lang)
+        overview = _section_text(reader, "overview")
+        everything = _pages_text(reader, 1, len(reader.pages))
+        for item in views.in_year(real_model.site, YEAR):
+            text = item.text(lang)
+            for what in (text.title, fmt.when(item.when, year=False), text.location or item.city or ""):
+                assert _contains(overview, what, rtl), f"{lang}: {what!r} of {item.id} not in the overview"
+            assert _contains(everything, text.title, rtl)
+
+
+def test_table_of_contents_gives_the_pages_where_sections_start(readers):
+    for lang, reader in readers.items():
+        toc = reader.pages[1]
+        printed = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)", toc.extract_text())]
+        sections = _sections(reader)
+        assert printed == [page for _, page in sections], lang
+        # Each entry is a link to its section, on the page it announces.
+        targets = []
+        for annotation in toc.get("/Annots", []):
+            dest = annotation.get_object().get("/Dest")
+            page = reader.get_destination_page_number(reader.named_destinations[dest]) + 1
+            if not targets or targets[-1] != page:
+                targets.append(page)
+        assert targets == printed, lang
+        for title, _ in sections:
+            assert _flat(title) in _flat(toc.extract_text()) or lang == "ar", (lang, title)
+
+
+def test_bookmarks_for_every_section(real_model, readers):
+    for lang, reader in readers.items():
+        contents = plan_contents(real_model.site, YEAR, lang)
+        expected = 2 + len(contents.chapters) + bool(contents.conferences) + len(contents.regional)
+        sections = _sections(reader)
+        assert len(sections) == expected, lang
+        assert all(title.strip() for title, _ in sections)
+        assert [page for _, page in sections] == sorted(page for _, page in sections)
+        assert sections[0][1] == 3  # after the cover and the table of contents
+
+
+def test_fonts_are_ours_and_embedded(readers):
+    for lang, reader in readers.items():
+        seen = set()
+        for page in reader.pages:
+            for font in page["/Resources"].get("/Font", {}).values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, (lang, font["/BaseFont"])
+                seen.add(str(font["/BaseFont"]).split("+", 1)[1])
+        assert seen and all(name.startswith("Brochure-") for name in seen), (lang, seen)
+
+
+def test_korean_and_arabic_text_extracts_without_replacement_characters(real_model, readers):
+    for lang, reader in readers.items():
+        text = _pages_text(reader, 1, len(reader.pages))
+        assert "\ufffd" not in text, lang
+    if "ko" in readers:
+        assert re.search("[\uac00-\ud7a3]", _pages_text(readers["ko"], 1, 3))
+    if "ar" in readers:
+        assert re.search("[\u0600-\u06ff]", _pages_text(readers["ar"], 1, 3))
+
+
+def test_metadata_and_page_size(real_model, readers):
+    for lang, reader in readers.items():
+        info = reader.metadata
+        assert info["/Author"] and info["/Title"] and info["/Subject"]
+        assert info["/CreationDate"] == info["/ModDate"] == f"D:{YEAR}0101"  # no item has `updated`
+        assert reader.trailer["/Root"]["/Lang"] == lang
+        width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+        assert (round(width), round(height)) == (595, 842)  # A4
+
+
+def test_the_same_content_gives_the_same_bytes(real_model, pdfs):
+    assert _render(real_model, "en").artifact.data == pdfs["en"].read_bytes()
+
+
+def test_an_added_event_appears_in_overview_chapter_and_conferences(project_copy):
+    (project_copy.content / "events" / "brochure-test-summit-2024.md").write_text(
+        '---\ntitle: "Brochure Test Summit"\nsummary: "A fixture conference."\ncategory: networking\n'
+        'regions: [global]\nwhen: "2024-12-02/2024-12-04"\nlocation: Reykjavik\n'
+        'conference: true\n---\nA fixture conference in December.\n', encoding="utf-8")
+    model = load_project(project_copy, Options(out=project_copy.root / "public", today=BUILD_DAY))
+    reader = PdfReader(io.BytesIO(_render(model, "en", project_copy).artifact.data))
+    date = _formatter(model, "en").when(model.site.item("brochure-test-summit-2024").when, year=False)
+    for anchor in ("overview", "conferences", "cat-networking"):
+        section = _flat(_section_text(reader, anchor))
+        assert _flat("Brochure Test Summit") in section and _flat(date) in section, anchor
+        assert _flat("Reykjavik") in section, anchor
+
+
+def test_a_damaged_cache_entry_is_rebuilt_and_a_good_one_reused(real_model, pdfs, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    resources = read_resources(ROOT / "layouts", ROOT / "assets")
+    key = cache_key(brochure_html(real_model.site, YEAR, "en", real_model.catalogs, ROOT / "layouts", resources))
+    cache.put(key, Entry(b"%PDF-not really", {"pages": 1}))
+    stored = tmp_path / "cache" / key
+    stored.write_bytes(stored.read_bytes()[:-3])  # a truncated file
+    assert cache.get(key) is None
+    assert _render(real_model, "en", cache=cache).artifact.data == pdfs["en"].read_bytes()
+    assert cache.get(key).data == pdfs["en"].read_bytes()  # rewritten, valid
+    cache.put(key, Entry(b"%PDF-cached", {"pages": 1}))
+    assert _render(real_model, "en", cache=cache).artifact.data == b"%PDF-cached"  # not rendered again
+
+
+def test_year_page_links_the_brochure(real_site):
+    for lang_dir in (p for p in real_site.iterdir() if (p / "brochure").is_dir()):
+        pdf = lang_dir / "brochure" / f"wego-calendar-{YEAR}-{lang_dir.name}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        page = (lang_dir / str(YEAR) / "index.html").read_text(encoding="utf-8")
+        assert f'href="/{lang_dir.name}/brochure/{pdf.name}"' in page
+    assert (real_site / "en" / "brochure").is_dir()
+
+
+def test_no_brochure_build_has_neither_pdf_nor_link(project_copy, tmp_path):
+    out = tmp_path / "public"
+    build(project_copy, Options(out=out, today=BUILD_DAY, brochure=False))
+    assert not list(out.rglob("*.pdf"))
+    assert "brochure-download" not in (out / "en" / str(YEAR) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", "2024", "--lang", "xx"], "--lang: 'xx' is not a language"),
+    (["--year", "2019", "--lang", "en"], "--year: no activity takes place in 2019"),
+])
+def test_bad_requests_fail_cleanly(tmp_path, capsys, args, message):
+    out = tmp_path / "b.pdf"
+    assert main(["--root", str(ROOT), "brochure", *args, "--out", str(out)]) == 1
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("target", ["missing-folder/b.html", "a-folder"])
+def test_an_unwritable_output_fails_and_leaves_nothing(tmp_path, capsys, target):
+    (tmp_path / "a-folder").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    code = main(["--root", str(ROOT), "brochure", "--year", "2024", "--lang", "en",
+                 "--format", "html", "--out", str(tmp_path / target)])
+    assert code == 1
+    assert "cannot be written" in capsys.readouterr().err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_html_format_writes_the_print_ready_html(real_model, tmp_path):
+    lang = real_model.config.language_codes[-1]
+    out = tmp_path / "b.html"
+    assert main(["--root", str(ROOT), "brochure", "--year", "2024", "--lang", lang, "--format", "html",
+                 "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}" dir="{real_model.config.language(lang).direction}">' in html
+    assert "@font-face" in html and "data:font/" in html  # self-contained: fonts inside
