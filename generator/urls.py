@@ -7,9 +7,11 @@ sitemap and the writer agree. Paths are site-absolute and honour the path of
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from .calendar_entries import AppLinks, app_links, calendar_entry, in_calendars
 from .config import SiteConfig
+from .i18n import Formatter
 from .model import Item
 
 
@@ -53,6 +55,38 @@ class Urls:
 
     def page(self, lang: str, page_id: str) -> str:
         return self.home(lang) if page_id == "home" else self.path(lang, page_id)
+
+    # Calendar feeds: fixed, guessable names next to the page each belongs to.
+
+    def feed(self, lang: str) -> str:
+        """The whole calendar: '/en/calendar.ics'."""
+        return self.path(lang, "calendar.ics", folder=False)
+
+    def region_feed(self, lang: str, key: str) -> str:
+        return self.path(lang, "regions", key, "calendar.ics", folder=False)
+
+    def category_feed(self, lang: str, key: str) -> str:
+        return self.path(lang, "categories", key, "calendar.ics", folder=False)
+
+    def program_feed(self, lang: str, item: Item) -> str:
+        """A program's or network's calendar: itself and its activities."""
+        return self.path(lang, item.section, item.id, "calendar.ics", folder=False)
+
+    def event_file(self, lang: str, item: Item) -> str | None:
+        """An event's own .ics ("Add to calendar"), or None when calendars leave it out."""
+        if item.kind != "event" or not in_calendars(item, self.config.feeds):
+            return None
+        return self.path(lang, item.section, item.id, "event.ics", folder=False)
+
+    def webcal(self, path: str) -> str:
+        """The subscription link desktop calendar apps open: 'webcal://host/en/calendar.ics'."""
+        parts = urlsplit(self.absolute(path))
+        return f"webcal://{parts.netloc}{parts.path}"
+
+    def calendar_apps(self, lang: str, item: Item, fmt: Formatter) -> AppLinks:
+        """Google Calendar and Outlook.com links prefilled with the item's entry in `lang`."""
+        page = self.absolute(self.item(lang, item))
+        return app_links(calendar_entry(item, lang, fmt, page, self.config))
 
     # Data for other programs, and search.
 

@@ -1,0 +1,189 @@
+"""Calendar entries: an item as calendar apps show it, in one language.
+
+Pure: no file access, no clock. Decides which items belong in calendars, on
+which dates, and what their title and description say. outputs/ics.py writes
+entries as iCalendar and the "Add to calendar" links of event pages prefill
+Google Calendar and Outlook.com from the same entry, so the two always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from .config import Feeds, SiteConfig
+from .i18n import Formatter
+from .markdown import markdown_to_text
+from .model import Item
+from .when import Precision
+
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+OUTLOOK_COM = "https://outlook.live.com/calendar/0/deeplink/compose"
+UNKNOWN_CHANGE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+"""DTSTAMP of an item without history (a model built in memory): fixed, never the clock."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One VEVENT's worth of facts, already in the feed's language."""
+
+    uid: str
+    """'excom-2024@we-gov.org': the same in every feed and language, for ever."""
+    title: str
+    description: str
+    """Plain text: status and date notes, the body, and the page's address last."""
+    short_description: str
+    """The notes, the summary and the address: short enough for a link's query."""
+    url: str
+    location: str | None
+    category: str
+    status: str
+    """iCalendar STATUS: CONFIRMED, TENTATIVE or CANCELLED."""
+    start: date | datetime
+    """A day (all-day entry) or a time in the event's own zone."""
+    end: date | datetime | None
+    """Exclusive: the day after the last day, or the end time; None for a start time alone."""
+    transparent: bool
+    """True when the entry must not block busy time (dates not yet known)."""
+    modified: datetime
+    """The item's last committed change (DTSTAMP, LAST-MODIFIED)."""
+    sequence: int
+    """The item's revision count: grows with every edit."""
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def zone(self) -> str | None:
+        """The IANA zone of a timed entry ('Asia/Seoul')."""
+        return self.start.tzinfo.key if isinstance(self.start, datetime) else None
+
+
+@dataclass(frozen=True, slots=True)
+class AppLinks:
+    """Links that open a calendar website with the entry filled in."""
+
+    google: str
+    outlook: str
+
+
+def in_calendars(item: Item, feeds: Feeds) -> bool:
+    """Whether feeds carry the item: it has dates a calendar can place.
+
+    Year-round items are programs, not appointments; items known to the month
+    or quarter follow site.toml's `[feeds] undated`.
+    """
+    if item.when is None or item.when.precision is Precision.YEAR:
+        return False
+    return item.when.precision.exact or feeds.undated == "span"
+
+
+def calendar_entry(item: Item, lang: str, fmt: Formatter, page_url: str, config: SiteConfig) -> Entry:
+    """The entry of an item that `in_calendars` accepts, its words in `lang`."""
+    text = item.text(lang)
+    _ = fmt._
+    undated = not item.when.precision.exact
+    # The same words as the site's "dates to be confirmed" label, so all languages have them.
+    title = "%s (%s)" % (text.title, _("dates to be confirmed")) if undated else text.title
+    notes = _notes(item, fmt)
+    start, end = _bounds(item)
+    return Entry(
+        uid=f"{item.id}@{config.site.uid_domain}",
+        title=title,
+        description=_paragraphs(*notes, markdown_to_text(text.body), page_url),
+        short_description=_paragraphs(*notes, text.summary, page_url),
+        url=page_url,
+        location=_location(item, lang, fmt),
+        category=_(config.category(item.category).name),
+        status=_status(item),
+        start=start,
+        end=end,
+        transparent=undated,
+        modified=item.modified or UNKNOWN_CHANGE,
+        sequence=item.revisions,
+    )
+
+
+def _status(item: Item) -> str:
+    if item.status == "cancelled":
+        return "CANCELLED"
+    # Postponed: the dates shown are no longer sure, and the description says why.
+    if item.status in ("tentative", "postponed") or not item.when.precision.exact:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def _notes(item: Item, fmt: Formatter) -> list[str]:
+    """What a reader must know before the description: status, unknown days."""
+    _ = fmt._
+    notes = []
+    if item.status == "cancelled":
+        notes.append(_("This activity has been cancelled."))
+    elif item.status == "postponed":
+        notes.append(_("This activity has been postponed. New dates will be announced."))
+    if not item.when.precision.exact:
+        notes.append(_("Planned for %(period)s; the exact dates are to be confirmed.")
+                     % {"period": fmt.when(item.when)})
+    return notes
+
+
+def _bounds(item: Item) -> tuple[date | datetime, date | datetime | None]:
+    """Start and exclusive end: days for all-day entries, local times for timed ones."""
+    when = item.when
+    if item.start_time is not None and item.timezone and when.precision is Precision.DAY:
+        zone = ZoneInfo(item.timezone)
+        start = datetime.combine(when.start, item.start_time, zone)
+        end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None
+        return start, end
+    return when.start, when.end + timedelta(days=1)
+
+
+def _location(item: Item, lang: str, fmt: Formatter) -> str | None:
+    """The place as the site shows it: a bare city name gets its country."""
+    place = item.text(lang).location or item.city
+    if place and item.country and place == item.city:
+        return f"{place}, {fmt.country(item.country)}"
+    return place
+
+
+def _paragraphs(*blocks: str | None) -> str:
+    return "\n\n".join(block for block in blocks if block)
+
+
+def app_links(entry: Entry) -> AppLinks:
+    """Google Calendar and Outlook.com "add event" links for an entry."""
+    return AppLinks(google=_google(entry), outlook=_outlook(entry))
+
+
+def _google(entry: Entry) -> str:
+    if entry.all_day:
+        dates = f"{entry.start:%Y%m%d}/{entry.end:%Y%m%d}"  # Google's all-day end is exclusive too
+    else:  # local times plus ctz, so Google shows the event's own zone
+        dates = f"{entry.start:%Y%m%dT%H%M%S}/{(entry.end or entry.start):%Y%m%dT%H%M%S}"
+    params = {"action": "TEMPLATE", "text": entry.title, "dates": dates,
+              "details": entry.short_description, "location": entry.location,
+              "ctz": entry.zone}
+    return _link(GOOGLE_CALENDAR, params)
+
+
+def _outlook(entry: Entry) -> str:
+    if entry.all_day:
+        start, end = entry.start.isoformat(), entry.end.isoformat()
+    else:  # Outlook.com reads times without a zone as the viewer's: send UTC
+        start, end = (_utc(t) for t in (entry.start, entry.end or entry.start))
+    params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": entry.title,
+              "startdt": start, "enddt": end, "allday": "true" if entry.all_day else "false",
+              "body": entry.short_description, "location": entry.location}
+    return _link(OUTLOOK_COM, params)
+
+
+def _link(base: str, params: dict[str, str | None]) -> str:
+    """Percent-encoded query (spaces as %20, which both sites read); empty values left out."""
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v}, quote_via=quote)}"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,452 @@
+"""iCalendar feeds: every feed of the real site parsed back by icalendar and by
+ical.js (Thunderbird's parser); dates at each precision of `when` from the
+fixture site tests/sites/feeds; UIDs that never change and SEQUENCE that grows
+with each committed edit; text that stays inside its value; the pages' links.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from checkers import parse_ics_with_icaljs
+from conftest import BUILD_DAY, SITES, copy_project
+from htmltext import parse
+from generator import views
+from generator.build import Options, Project, build, load_project
+from generator.calendar_entries import in_calendars
+from generator.i18n import Formatter
+from generator.model import Site
+from generator.outputs.ics import PRODID, render_feeds, render_ics
+from generator.urls import Urls
+
+REAL_BASE = "https://calendar.we-gov.org/"
+FIXTURE_BASE = "https://example.org/calendar/"
+
+
+def read_feeds(out: Path) -> dict[str, bytes]:
+    """Every .ics of a built site by its path below the output folder."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.ics"))}
+
+
+def vevents(data: bytes) -> list:
+    return Calendar.from_ical(data).walk("VEVENT")
+
+
+def by_uid(data: bytes) -> dict:
+    return {str(e["UID"]): e for e in vevents(data)}
+
+
+@pytest.fixture(scope="module")
+def real_feeds(real_site) -> dict[str, bytes]:
+    return read_feeds(real_site)
+
+
+def feeds_fixture(dest: Path, undated: str = "span") -> Project:
+    """tests/sites/feeds/content (every precision, status and awkward text) with the
+    real site.toml, published below a folder to check that feed addresses keep it."""
+    project = copy_project(dest, SITES / "feeds" / "content")
+    toml = project.config_file.read_text()
+    for old, new in ((f'base_url = "{REAL_BASE}"', f'base_url = "{FIXTURE_BASE}"'),
+                     ('undated = "span"', f'undated = "{undated}"')):
+        assert old in toml, old
+        toml = toml.replace(old, new)
+    project.config_file.write_text(toml)
+    return project
+
+
+@pytest.fixture(scope="module")
+def feeds_project(tmp_path_factory) -> Project:
+    return feeds_fixture(tmp_path_factory.mktemp("feeds") / "project")
+
+
+def load(project: Project):
+    return load_project(project, Options(out=project.root / "unused", today=BUILD_DAY))
+
+
+def render(loaded) -> dict[str, bytes]:
+    """The feeds stage alone: model in, .ics files out, nothing else of the build."""
+    formatters = {lang.code: Formatter(lang.locale or lang.code, loaded.catalogs[lang.code])
+                  for lang in loaded.config.languages}
+    return {a.path: a.data for a in render_feeds(loaded.site, formatters)}
+
+
+@pytest.fixture(scope="module")
+def feeds_model(feeds_project):
+    return load(feeds_project)
+
+
+@pytest.fixture(scope="module")
+def fixture_feeds(feeds_model, feeds_project) -> dict[str, bytes]:
+    """The fixture's feeds, also written out for ical.js (below feeds/)."""
+    feeds = render(feeds_model)
+    for path, data in feeds.items():
+        (feeds_project.root / "feeds" / path).parent.mkdir(parents=True, exist_ok=True)
+        (feeds_project.root / "feeds" / path).write_bytes(data)
+    return feeds
+
+
+QUICK = {"search": False, "brochure": False}
+"""Builds of the fixture need neither the search index nor the PDFs."""
+
+
+@pytest.fixture(scope="module")
+def feeds_site(feeds_project) -> Path:
+    """The fixture built whole, for its pages."""
+    out = feeds_project.root.parent / "public"
+    build(feeds_project, Options(out=out, today=BUILD_DAY, **QUICK))
+    return out
+
+
+# --- The real site: which feeds, and what every one of them carries ---------------------------
+
+def test_every_feed_exists_at_its_guessable_path(real_feeds, real_model):
+    site, config = real_model.site, real_model.config
+    expected = set()
+    for lang in config.language_codes:
+        expected.add(f"{lang}/calendar.ics")
+        expected |= {f"{lang}/regions/{r.key}/calendar.ics" for r in config.regions}
+        expected |= {f"{lang}/categories/{c.key}/calendar.ics" for c in config.categories}
+        expected |= {f"{lang}/{i.section}/{i.id}/calendar.ics" for i in site.items if i.kind != "event"}
+        expected |= {f"{lang}/events/{i.id}/event.ics" for i in site.of_kind("event")
+                     if in_calendars(i, config.feeds)}
+    assert set(real_feeds) == expected
+    assert "en/events/excom-2024/event.ics" in real_feeds
+    assert "en/regions/global/calendar.ics" in real_feeds
+
+
+def test_every_feed_carries_the_calendar_properties(real_feeds):
+    for path, data in real_feeds.items():
+        calendar = Calendar.from_ical(data)
+        address = REAL_BASE + path
+        assert calendar["VERSION"] == "2.0", path
+        assert calendar["PRODID"] == PRODID, path
+        assert calendar["CALSCALE"] == "GREGORIAN", path
+        for key in ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC"):
+            assert str(calendar[key]).strip(), f"{path}: {key}"
+        # icalendar reads X- properties unescaped: compare them as written
+        assert calendar["NAME"].to_ical() == calendar["X-WR-CALNAME"].to_ical(), path
+        assert calendar["DESCRIPTION"].to_ical() == calendar["X-WR-CALDESC"].to_ical(), path
+        assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in data, path
+        assert b"\r\nX-PUBLISHED-TTL:P1D\r\n" in data, path
+        assert (str(calendar["SOURCE"]), str(calendar["URL"])) == (address, address), path
+
+
+def test_prodid_names_no_library_version():
+    assert not re.search(r"\d", PRODID) and "icalendar" not in PRODID.lower()
+
+
+def test_every_event_carries_the_event_properties(real_feeds, real_model):
+    items = real_model.site.by_id
+    for path, data in real_feeds.items():
+        lang = path.split("/")[0]
+        for event in vevents(data):
+            uid = str(event["UID"])
+            item = items[uid.removesuffix("@we-gov.org")]
+            page = f"{REAL_BASE}{lang}/{item.section}/{item.id}/"
+            assert uid == f"{item.id}@we-gov.org"
+            assert event["DTSTAMP"].dt == event["LAST-MODIFIED"].dt == item.modified, uid
+            assert event["SEQUENCE"] == item.revisions > 0, uid
+            assert str(event["URL"]) == page
+            assert str(event["DESCRIPTION"]).endswith("\n\n" + page), uid
+            assert str(event["SUMMARY"]).startswith(item.text(lang).title), uid
+            assert event["STATUS"] in ("CONFIRMED", "TENTATIVE", "CANCELLED"), uid
+            assert event["CLASS"] == "PUBLIC" and event["CATEGORIES"].cats, uid
+            assert "DTSTART" in event and event["TRANSP"] in ("OPAQUE", "TRANSPARENT"), uid
+
+
+def test_lines_are_crlf_and_folded_at_75_octets_without_splitting_a_character(real_feeds, fixture_feeds):
+    for path, data in {**real_feeds, **fixture_feeds}.items():
+        assert data.endswith(b"\r\n"), path
+        lines = data[:-2].split(b"\r\n")
+        for n, line in enumerate(lines, 1):
+            assert b"\n" not in line and b"\r" not in line, f"{path}:{n}: bare line break"
+            assert len(line) <= 75, f"{path}:{n}: {len(line)} octets"
+            line.decode("utf-8")  # a character cut in two by a fold would not decode
+
+
+def test_uids_are_unique_per_feed_and_the_same_everywhere(real_feeds):
+    seen: dict[str, tuple] = {}
+    for path, data in real_feeds.items():
+        uids = [str(e["UID"]) for e in vevents(data)]
+        assert len(uids) == len(set(uids)), path
+        for event in vevents(data):
+            facts = (event["DTSTART"].to_ical(), event.get("DTEND") and event["DTEND"].to_ical(),
+                     event["SEQUENCE"], event["DTSTAMP"].to_ical(), event["STATUS"])
+            assert seen.setdefault(str(event["UID"]), facts) == facts, f"{path}: {event['UID']} differs"
+    assert "excom-2024@we-gov.org" in seen
+
+
+def test_each_feed_holds_exactly_its_items_in_date_order(real_feeds, real_model):
+    site, config = real_model.site, real_model.config
+
+    def uids(items) -> list[str]:
+        return sorted(f"{i.id}@we-gov.org" for i in items if in_calendars(i, config.feeds))
+
+    scopes = {"calendar.ics": site.items}
+    scopes |= {f"regions/{r.key}/calendar.ics": views.in_region(site, r.key) for r in config.regions}
+    scopes |= {f"categories/{c.key}/calendar.ics": views.in_category(site, c.key) for c in config.categories}
+    scopes |= {f"{i.section}/{i.id}/calendar.ics": (i, *views.in_program(site, i.id))
+               for i in site.items if i.kind != "event"}
+    for lang in config.language_codes:
+        for path, items in scopes.items():
+            events = vevents(real_feeds[f"{lang}/{path}"])
+            assert sorted(str(e["UID"]) for e in events) == uids(items), path
+            starts = [e["DTSTART"].dt for e in events]
+            assert starts == sorted(starts), path
+    africa = {str(e["UID"]) for e in vevents(real_feeds["en/regions/africa/calendar.ics"])}
+    assert "afscn@we-gov.org" in africa and "excom-2024@we-gov.org" not in africa
+
+
+def test_year_round_items_are_on_the_site_but_not_in_feeds(real_feeds, real_site):
+    whole = by_uid(real_feeds["en/calendar.ics"])
+    assert "activator@we-gov.org" not in whole
+    assert (real_site / "en/programs/activator/index.html").is_file()
+    assert vevents(real_feeds["en/programs/activator/calendar.ics"]) == []
+
+
+def test_every_feed_parses_with_icaljs_like_with_icalendar(real_site, real_feeds):
+    paths = [real_site / p for p in real_feeds]
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
+        parsed = dict(zip(real_feeds, pool.map(parse_ics_with_icaljs, paths)))
+    for path, result in parsed.items():
+        events = vevents(real_feeds[path])
+        assert result["vevent_count"] == len(events), path
+        assert [e["uid"] for e in result["events"]] == [str(e["UID"]) for e in events], path
+        assert [e["summary"] for e in result["events"]] == [str(e["SUMMARY"]) for e in events], path
+
+
+def test_two_builds_are_byte_identical(feeds_site, feeds_project, tmp_path):
+    # The second build reuses the first one's caches and is run on another day:
+    # neither may change a byte of a feed.
+    build(feeds_project, Options(out=tmp_path / "again", today=date(2030, 1, 1), **QUICK))
+    first, second = read_feeds(feeds_site), read_feeds(tmp_path / "again")
+    assert len(first) > 100 and first == second
+
+
+# --- The fixture site: each precision of `when`, statuses, languages, time zones ---------------
+
+SEOUL, MADRID = ZoneInfo("Asia/Seoul"), ZoneInfo("Europe/Madrid")
+PRECISIONS = [
+    # id, DTSTART, DTEND (exclusive; None: no DTEND), STATUS, TRANSP, SUMMARY
+    ("day", date(2024, 3, 5), date(2024, 3, 6), "CONFIRMED", "OPAQUE", "Forum on one day"),
+    ("days", date(2024, 9, 19), date(2024, 9, 22), "CONFIRMED", "OPAQUE", "Workshop over three days"),
+    ("timed", datetime(2024, 3, 6, 9, 30, tzinfo=SEOUL), datetime(2024, 3, 6, 17, tzinfo=SEOUL),
+     "CONFIRMED", "OPAQUE", "Summit with a time"),
+    ("timed-start", datetime(2024, 10, 27, 10, tzinfo=MADRID), None, "CONFIRMED", "OPAQUE",
+     "Webinar on the day clocks change"),
+    ("month", date(2024, 10, 1), date(2024, 11, 1), "TENTATIVE", "TRANSPARENT",
+     "Ceremony in October (dates to be confirmed)"),
+    ("months", date(2024, 4, 1), date(2024, 12, 1), "TENTATIVE", "TRANSPARENT",
+     "Courses from April to November (dates to be confirmed)"),
+    ("net", date(2024, 7, 1), date(2024, 10, 1), "TENTATIVE", "TRANSPARENT",
+     "Regional network (dates to be confirmed)"),
+    ("cancelled", date(2024, 5, 14), date(2024, 5, 16), "CANCELLED", "OPAQUE", "Cancelled meeting"),
+    ("postponed", date(2024, 6, 20), date(2024, 6, 21), "TENTATIVE", "OPAQUE", "Postponed visit"),
+    ("tentative", date(2024, 1, 10), date(2024, 1, 13), "TENTATIVE", "OPAQUE", "Tentative expo"),
+]
+
+
+@pytest.mark.parametrize("item_id, start, end, status, transp, summary", PRECISIONS)
+def test_each_precision_of_when_comes_out_as_specified(fixture_feeds, item_id, start, end, status, transp, summary):
+    event = by_uid(fixture_feeds["en/calendar.ics"])[f"{item_id}@we-gov.org"]
+    assert event["DTSTART"].dt == start
+    assert type(event["DTSTART"].dt) is type(start)  # a date stays a date: an all-day entry
+    assert (event["DTEND"].dt if "DTEND" in event else None) == end
+    assert (event["STATUS"], event["TRANSP"], str(event["SUMMARY"])) == (status, transp, summary)
+
+
+def test_undated_items_say_their_period_and_status_notes_are_in_the_description(fixture_feeds):
+    events = by_uid(fixture_feeds["en/calendar.ics"])
+    assert str(events["month@we-gov.org"]["DESCRIPTION"]).startswith(
+        "Planned for Oct 2024; the exact dates are to be confirmed.\n\n")
+    assert "Q3 2024" in str(events["net@we-gov.org"]["DESCRIPTION"])
+    assert str(events["postponed@we-gov.org"]["DESCRIPTION"]).startswith("This activity has been postponed.")
+    assert str(events["cancelled@we-gov.org"]["DESCRIPTION"]).startswith("This activity has been cancelled.")
+
+
+def test_year_round_and_dateless_items_are_left_out(fixture_feeds):
+    for path, data in fixture_feeds.items():
+        uids = by_uid(data)
+        assert not {"board@we-gov.org", "prize@we-gov.org", "year-round-event@we-gov.org"} & set(uids), path
+    assert "en/events/year-round-event/event.ics" not in fixture_feeds
+    members = set(by_uid(fixture_feeds["en/programs/prize/calendar.ics"]))
+    assert members == {"day@we-gov.org", "timed@we-gov.org", "month@we-gov.org"}
+    assert set(by_uid(fixture_feeds["en/networks/net/calendar.ics"])) == {"net@we-gov.org"}
+
+
+def test_timed_events_carry_a_matching_vtimezone(fixture_feeds):
+    whole = Calendar.from_ical(fixture_feeds["en/calendar.ics"])
+    assert sorted(str(tz["TZID"]) for tz in whole.walk("VTIMEZONE")) == ["Asia/Seoul", "Europe/Madrid"]
+    timed = Calendar.from_ical(fixture_feeds["en/events/timed/event.ics"])
+    assert [str(tz["TZID"]) for tz in timed.walk("VTIMEZONE")] == ["Asia/Seoul"]
+    assert timed.walk("VEVENT")[0]["DTSTART"].params["TZID"] == "Asia/Seoul"
+    madrid = Calendar.from_ical(fixture_feeds["en/events/timed-start/event.ics"]).walk("VTIMEZONE")[0]
+    assert {c.name for c in madrid.subcomponents} == {"STANDARD", "DAYLIGHT"}  # the zone's summer time too
+    assert Calendar.from_ical(fixture_feeds["en/events/day/event.ics"]).walk("VTIMEZONE") == []
+
+
+def test_icaljs_reads_times_with_their_zone(fixture_feeds, feeds_project):
+    event = parse_ics_with_icaljs(feeds_project.root / "feeds/en/events/timed/event.ics")["events"][0]
+    assert (event["dtstart"], event["dtstart_tzid"]) == ("2024-03-06T09:30:00", "Asia/Seoul")
+    assert (event["dtend"], event["dtend_tzid"]) == ("2024-03-06T17:00:00", "Asia/Seoul")
+
+
+def test_text_is_in_the_feed_language_with_fallback_and_the_uid_is_not(fixture_feeds):
+    def event(lang: str, item_id: str):
+        return by_uid(fixture_feeds[f"{lang}/calendar.ics"])[f"{item_id}@we-gov.org"]
+
+    assert str(event("ko", "days")["SUMMARY"]) == "사흘간의 워크숍"
+    assert str(event("ko", "days")["DESCRIPTION"]).endswith(FIXTURE_BASE + "ko/events/days/")
+    assert str(event("ar", "days")["SUMMARY"]) == "Workshop over three days"  # not translated: the original
+    assert str(event("ar", "hangul")["SUMMARY"]).startswith("ورشة عمل دولية")
+    assert event("ko", "days")["CATEGORIES"].cats != event("en", "days")["CATEGORIES"].cats
+    assert event("ko", "days")["SEQUENCE"] == event("en", "days")["SEQUENCE"]
+
+
+def test_undated_omit_leaves_month_and_quarter_items_out(tmp_path):
+    loaded = load(feeds_fixture(tmp_path / "project", undated="omit"))
+    feeds = render(loaded)
+    uids = set(by_uid(feeds["en/calendar.ics"]))
+    assert not {"month@we-gov.org", "months@we-gov.org", "net@we-gov.org"} & uids
+    assert {"day@we-gov.org", "days@we-gov.org", "timed@we-gov.org", "cancelled@we-gov.org"} <= uids
+    assert "en/events/month/event.ics" not in feeds
+    # the page's "Add to calendar" asks the same question (layouts/subscribe.html)
+    assert Urls(loaded.config).event_file("en", loaded.site.by_id["month"]) is None
+
+
+# --- Text cannot escape its value --------------------------------------------------------------
+
+def test_awkward_text_stays_inside_its_values(fixture_feeds, feeds_project, feeds_model):
+    item = feeds_model.site.by_id["injection"]
+    data = fixture_feeds["en/events/injection/event.ics"]
+    lines = data.split(b"\r\n")
+    assert [line for line in lines if line.startswith((b"BEGIN:", b"END:", b"UID:"))] == [
+        b"BEGIN:VCALENDAR", b"BEGIN:VEVENT", b"UID:injection@we-gov.org", b"END:VEVENT", b"END:VCALENDAR"]
+    (event,) = vevents(data)
+    assert str(event["UID"]) == "injection@we-gov.org"
+    assert str(event["SUMMARY"]) == item.original.title
+    assert str(event["LOCATION"]) == item.original.location
+    assert str(event["CATEGORIES"].cats[0]) == "Research & Development"
+    assert "🎉" in str(event["SUMMARY"]) and "<script>" in str(event["DESCRIPTION"])
+    parsed = parse_ics_with_icaljs(feeds_project.root / "feeds/en/events/injection/event.ics")
+    assert parsed["vevent_count"] == 1 and parsed["events"][0]["summary"] == item.original.title
+
+
+def test_long_hangul_title_folds_and_round_trips(fixture_feeds, feeds_project):
+    title = ("세계스마트지속가능도시기구 회원도시 시장단과 전문가가 함께하는 스마트시티 정책 공유 및 "
+             "도시 문제 해결을 위한 국제 공동 연구 워크숍 그리고 기술 시찰 프로그램")
+    data = fixture_feeds["ko/events/hangul/event.ics"]
+    assert data.count(b"\r\n ") > 3  # folded, and every piece decodes (see the line test)
+    assert str(vevents(data)[0]["SUMMARY"]) == title
+    assert parse_ics_with_icaljs(feeds_project.root / "feeds/ko/events/hangul/event.ics")["events"][0]["summary"] == title
+
+
+def test_carriage_returns_and_components_in_text_are_escaped_by_the_renderer(feeds_model):
+    """Validation refuses control characters; the renderer must be safe without it."""
+    model = feeds_model
+    evil = "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@example.org\rSUMMARY:x;y,z\\"
+    items = tuple(replace(i, texts=(replace(i.original, title=evil, location=evil, body=evil),))
+                  if i.id == "day" else i for i in model.site.items)
+    site = Site(model.site.config, items, model.site.pages)
+    fmt = Formatter("en", gettext.NullTranslations())
+    feeds = {a.path: a.data for a in render_ics(site, "en", fmt)}
+    data = feeds["en/events/day/event.ics"]
+    (event,) = vevents(data)
+    assert str(event["UID"]) == "day@we-gov.org"
+    assert str(event["SUMMARY"]) == str(event["LOCATION"]) == evil.replace("\r\n", "\n").replace("\r", "\n")
+    assert len(vevents(feeds["en/calendar.ics"])) == len(vevents(feeds["en/calendar.ics"].replace(b"Evil", b"Good")))
+
+
+# --- History: an edit is an update of the same event -------------------------------------------
+
+def _git(root: Path, *args: str, when: str = "2024-05-01T10:00:00+00:00") -> None:
+    env = {"PATH": os.environ["PATH"], "HOME": str(root), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_an_item_that_gets_its_days_keeps_its_uid_and_gets_a_higher_sequence(tmp_path):
+    project = feeds_fixture(tmp_path / "project")
+    _git(project.root, "init", "-q")
+    _git(project.root, "add", ".")
+    _git(project.root, "commit", "-q", "-m", "calendar")
+
+    def month_event():
+        return by_uid(render(load(project))["en/calendar.ics"])["month@we-gov.org"]
+
+    before = month_event()
+    page = project.content / "events/month.md"
+    page.write_text(page.read_text().replace("when: 2024-10\n", "when: 2024-10-15/2024-10-16\n"))
+    _git(project.root, "commit", "-q", "-am", "the ceremony has its days", when="2024-06-01T09:00:00+00:00")
+    after = month_event()
+
+    assert before["SEQUENCE"] < after["SEQUENCE"]
+    assert before["DTSTAMP"].dt == datetime(2024, 5, 1, 10, tzinfo=ZoneInfo("UTC"))
+    assert after["DTSTAMP"].dt == after["LAST-MODIFIED"].dt == datetime(2024, 6, 1, 9, tzinfo=ZoneInfo("UTC"))
+    assert (before["DTSTART"].dt, after["DTSTART"].dt, after["DTEND"].dt) == (
+        date(2024, 10, 1), date(2024, 10, 15), date(2024, 10, 17))
+    assert (str(after["SUMMARY"]), after["STATUS"], after["TRANSP"]) == ("Ceremony in October", "CONFIRMED", "OPAQUE")
+
+
+# --- The pages: Subscribe blocks and "Add to calendar" -----------------------------------------
+
+def test_feed_pages_offer_subscribe_copy_and_download(real_site):
+    pages = {"en/2024/index.html": "en/calendar.ics",
+             "ko/regions/africa/index.html": "ko/regions/africa/calendar.ics",
+             "en/categories/governance/index.html": "en/categories/governance/calendar.ics",
+             "en/programs/seoul-smart-city-prize/index.html": "en/programs/seoul-smart-city-prize/calendar.ics",
+             "ar/networks/afscn/index.html": "ar/networks/afscn/calendar.ics"}
+    for page, feed in pages.items():
+        html = (real_site / page).read_text()
+        links = parse(html).links
+        assert f"webcal://calendar.we-gov.org/{feed}" in links, page
+        assert f"/{feed}" in links, page
+        assert f'<code dir="ltr">{REAL_BASE}{feed}</code>' in html, page
+        assert 'id="subscribe"' in html and " download>" in html, page
+
+
+def _app_links(html: str) -> dict[str, dict[str, str]]:
+    found = {}
+    for link in parse(html).links:
+        parts = urlsplit(link)
+        if parts.netloc in ("calendar.google.com", "outlook.live.com"):
+            found[parts.netloc] = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    return found
+
+
+def test_event_pages_offer_add_to_calendar_with_the_right_dates(real_site, feeds_site):
+    html = (real_site / "en/events/excom-2024/index.html").read_text()
+    assert "/en/events/excom-2024/event.ics" in parse(html).links
+    apps = _app_links(html)
+    google, outlook = apps["calendar.google.com"], apps["outlook.live.com"]
+    assert (google["action"], google["text"], google["dates"]) == ("TEMPLATE", "WeGO EXCOM Meeting 2024",
+                                                                   "20240919/20240922")
+    assert google["location"] == "Almaty, Kazakhstan"
+    assert google["details"].endswith(REAL_BASE + "en/events/excom-2024/")
+    assert (outlook["subject"], outlook["startdt"], outlook["enddt"], outlook["allday"]) == (
+        "WeGO EXCOM Meeting 2024", "2024-09-19", "2024-09-22", "true")
+
+    timed = _app_links((feeds_site / "en/events/timed/index.html").read_text())
+    assert (timed["calendar.google.com"]["dates"], timed["calendar.google.com"]["ctz"]) == (
+        "20240306T093000/20240306T170000", "Asia/Seoul")
+    outlook = timed["outlook.live.com"]
+    assert (outlook["startdt"], outlook["enddt"], outlook["allday"]) == (
+        "2024-03-06T00:30:00Z", "2024-03-06T08:00:00Z", "false")
+    assert not _app_links((feeds_site / "en/events/cancelled/index.html").read_text())
+    assert "calendar.google.com" not in (feeds_site / "en/programs/prize/index.html").read_text()
