@@ -2,8 +2,9 @@
 
 I/O: reads and writes files under one folder, nothing else. Entries are
 addressed by a key that hashes every input, so an entry is never stale, only
-unused. Each entry stores a hash of its data: a damaged file is a miss (and
-is replaced on the next `put`), never wrong output.
+unused; the least recently used are removed beyond `keep`. Each entry stores
+a hash of its data: a damaged file is a miss (and is replaced on the next
+`put`), never wrong output.
 """
 
 from __future__ import annotations
@@ -38,23 +39,30 @@ def make_key(*parts: str | bytes) -> str:
 
 
 class Cache:
-    """Entries in `folder`, one file each; `Cache(None)` caches nothing."""
+    """Entries in `folder`, one file each; `Cache(None)` caches nothing. `keep` entries
+    are kept: enough for every language and year of a site, and a few edits back."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, keep: int = 32):
         self.folder = folder
+        self.keep = keep
 
     def get(self, key: str) -> Entry | None:
         """The entry stored under `key`, or None when absent or damaged."""
         if self.folder is None:
             return None
+        path = self.folder / key
         try:
-            raw = (self.folder / key).read_bytes()
-            header, _, data = raw.partition(b"\n")
+            header, _, data = path.read_bytes().partition(b"\n")
             info = json.loads(header)
         except (OSError, ValueError):
             return None
-        if info.get("format") != _FORMAT or info.get("sha256") != hashlib.sha256(data).hexdigest():
+        if not isinstance(info, dict) or info.get("format") != _FORMAT \
+                or info.get("sha256") != hashlib.sha256(data).hexdigest():
             return None
+        try:
+            os.utime(path)  # recently used: pruned last
+        except OSError:
+            pass
         return Entry(data, info.get("meta", {}))
 
     def put(self, key: str, entry: Entry) -> None:
@@ -70,7 +78,14 @@ class Cache:
             with os.fdopen(handle, "wb") as out:
                 out.write(header + b"\n" + entry.data)
             os.replace(temporary, self.folder / key)
+            self._prune()
         except OSError:
             # A read-only checkout or a full disk only makes the next build slower.
             if temporary:
                 Path(temporary).unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        entries = sorted((p for p in self.folder.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[self.keep:]:
+            old.unlink(missing_ok=True)

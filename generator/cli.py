@@ -21,7 +21,7 @@ from .build import Options, Project, build, load_project, render_site
 from .check import Inputs, check_site, format_json, format_text
 from .config import load_config
 from .cache import Cache
-from .outputs.brochure import brochure_html, brochure_url, read_resources, render_brochure
+from .outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from .errors import BuildFailed, SiteError, display_path
 from .scaffold import Refused, Request, ask_missing, missing, missing_message, new_item, new_translation
 from .sources import KINDS
@@ -144,14 +144,14 @@ def _run_brochure(args) -> int:
     lang = args.lang or loaded.config.site.default_language
     name = Path(brochure_url(loaded.site, args.year, lang)).with_suffix("." + args.format).name
     out = (args.out or Path(name)).absolute()
-    resources = read_resources(project.layouts, project.assets)
+    design = read_design(project.layouts, project.assets)
     with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
         if args.format == "html":
-            handle.write(brochure_html(loaded.site, args.year, lang, loaded.catalogs, project.layouts, resources)
-                         .encode("utf-8"))
+            html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design)
+            handle.write(standalone(html, design).encode("utf-8"))
             facts = ""
         else:
-            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, project.layouts, resources,
+            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design,
                                    Cache(project.root / ".cache" / "brochure"))
             handle.write(made.artifact.data)
             facts = f"{made.download.pages} pages, "

@@ -1,9 +1,9 @@
 """Site model -> the printable annual brochure: HTML from layouts/brochure/, then a PDF by WeasyPrint.
 
-Pure: model -> `Contents` -> one self-contained HTML string (stylesheet, fonts
-and logo inlined) -> PDF bytes -> Artifact. WeasyPrint may fetch nothing, so
-the PDF never depends on the network or on the fonts installed here. The one
-side effect is the optional PDF cache, keyed by a hash of that HTML string.
+Pure: model -> `Contents` -> HTML string -> PDF bytes -> Artifact. WeasyPrint
+fetches nothing but the fonts and logo held in memory (`Design`), so the PDF
+never depends on the network or on the fonts installed here. The one side
+effect is the optional PDF cache, keyed by a hash of every input.
 """
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ from __future__ import annotations
 import base64
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
+import jinja2.bccache
 import weasyprint
 from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup
-from weasyprint.urls import FatalURLFetchingError
+from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from .. import __version__, views
 from ..cache import Cache, Entry, make_key
@@ -46,12 +47,12 @@ COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian
 
 
 @dataclass(frozen=True, slots=True)
-class Entry_:
-    """One item as the brochure describes it, with the activities that belong to it."""
+class Listing:
+    """One item as a chapter describes it, with the activities that belong to it."""
 
     item: Item
     parts: tuple[Item, ...] = ()
-    """Events of this program described in full right after it, in the same chapter."""
+    """Its events of the same chapter, shown right after it."""
     elsewhere: tuple[Item, ...] = ()
     """Its events described in another chapter: listed with a link there."""
 
@@ -59,7 +60,7 @@ class Entry_:
 @dataclass(frozen=True, slots=True)
 class Chapter:
     category: Category
-    entries: tuple[Entry_, ...]
+    listings: tuple[Listing, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,11 @@ class Contents:
     """Categories holding the regional networks: after the conferences table, as in print."""
     edition: date
     """The brochure's date: the latest `updated` of its items, else 1 January of the year."""
+
+    def shown(self) -> frozenset[str]:
+        """Ids of the items that have an entry: links to them stay inside the PDF."""
+        return frozenset(i.id for c in self.chapters + self.regional for entry in c.listings
+                         for i in (entry.item,) + entry.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +110,14 @@ def plan_contents(site: Site, year: int, lang: str) -> Contents:
     shown = dated + views.undated(site)  # ongoing programs belong to every year's brochure
     regional_keys = {i.category for i in shown if i.kind == "network"}
     chapters = tuple(_chapter(site, cat, shown) for cat in site.config.categories)
-    conferences = tuple(i for i in views.conferences(site) if i in dated)
+    conferences = tuple(i for i in views.conferences(site) if i.when and year in i.when.years())
     updated = [i.updated for i in shown if i.updated]
     return Contents(
         year=year,
         overview=views.by_category(site, dated),
-        chapters=tuple(c for c in chapters if c.entries and c.category.key not in regional_keys),
+        chapters=tuple(c for c in chapters if c.listings and c.category.key not in regional_keys),
         conferences=conferences,
-        regional=tuple(c for c in chapters if c.entries and c.category.key in regional_keys),
+        regional=tuple(c for c in chapters if c.listings and c.category.key in regional_keys),
         edition=max(updated) if updated else date(year, 1, 1),
     )
 
@@ -130,14 +136,14 @@ def _check_request(site: Site, year: int, lang: str) -> None:
 def _chapter(site: Site, category: Category, shown: tuple[Item, ...]) -> Chapter:
     """A category's items; a program's events follow it, the rest in date order, year-round and ongoing last."""
     mine = [i for i in shown if i.category == category.key]
-    ids = {i.id for i in mine}
+    ids, shown_ids = {i.id for i in mine}, {i.id for i in shown}
     top = sorted((i for i in mine if i.program not in ids), key=_reading_order)
-    entries = []
+    listings = []
     for item in top:
-        members = [m for m in views.in_program(site, item.id) if m in shown]
-        entries.append(Entry_(item, tuple(m for m in members if m.category == category.key),
-                              tuple(m for m in members if m.category != category.key)))
-    return Chapter(category, tuple(entries))
+        members = [m for m in views.in_program(site, item.id) if m.id in shown_ids]
+        listings.append(Listing(item, tuple(m for m in members if m.category == category.key),
+                                tuple(m for m in members if m.category != category.key)))
+    return Chapter(category, tuple(listings))
 
 
 def _reading_order(item: Item) -> tuple:
@@ -154,44 +160,87 @@ def brochure_url(site: Site, year: int, lang: str) -> str:
 # --- HTML ------------------------------------------------------------------
 
 
-def render_html(site: Site, contents: Contents, lang: str, catalog, layouts: Path,
-                resources: Mapping[str, bytes]) -> str:
-    """The print-ready HTML: one file, with the stylesheet, fonts and logo inlined."""
-    env = _environment(site, lang, catalog, layouts, resources)
+SCHEME = "brochure:"
+"""How the HTML names the stylesheet's fonts and the logo ('brochure:logo.svg'): the PDF
+renderer serves them from memory, `standalone()` inlines them as data: URIs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """What every brochure is made with, read once: templates, stylesheet, fonts, logo."""
+
+    layouts: Path
+    """The layouts/ folder; the templates are in layouts/brochure/."""
+    stylesheet: str
+    """layouts/brochure/print.css, its fonts at 'brochure:fonts/NAME'."""
+    files: Mapping[str, tuple[str, bytes]]
+    """Name -> (media type, bytes): 'logo.svg' and 'fonts/NotoSans-Regular.ttf'..."""
+    compiled: jinja2.BytecodeCache = field(compare=False)
+    """Templates compiled once for all the languages' environments."""
+
+    def digest(self) -> str:
+        return make_key(self.stylesheet, *(part for name, (mime, data) in sorted(self.files.items())
+                                           for part in (name, mime, data)))
+
+
+def read_design(layouts: Path, assets: Path) -> Design:
+    """Read layouts/brochure/print.css, assets/logo.svg and the fonts of assets/fonts/."""
+    files = {"logo.svg": ("image/svg+xml", (assets / "logo.svg").read_bytes())}
+    for path in sorted((assets / "fonts").iterdir()):
+        if path.suffix in FONT_TYPES:
+            files[f"fonts/{path.name}"] = (FONT_TYPES[path.suffix], path.read_bytes())
+    css = (layouts / "brochure" / "print.css").read_text(encoding="utf-8")
+    css = re.sub(r'url\("(fonts/[^"]+)"\)', lambda m: f'url("{SCHEME}{m.group(1)}")', css)
+    return Design(layouts, css, files, _Compiled())
+
+
+def standalone(html: str, design: Design) -> str:
+    """The HTML with its fonts and logo inlined: one file to open, print or debug anywhere."""
+    for name, (mime, data) in design.files.items():
+        html = html.replace(f"{SCHEME}{name}", f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}")
+    return html
+
+
+def render_html(site: Site, contents: Contents, lang: str, catalog, design: Design) -> str:
+    """The print-ready HTML; its fonts and logo are named by `SCHEME` (see `standalone`)."""
+    env = _environment(site, lang, catalog, design, contents.shown())
     try:
         html = env.get_template(TEMPLATE).render(contents=contents)
     except Exception as exc:  # a layout's mistake, reported like a content error
-        raise BuildFailed([_layout_error(exc, layouts)]) from exc
+        raise BuildFailed([_layout_error(exc, design.layouts)]) from exc
     head, body = html.split("<body", 1)
     return head + "<body" + _keep_hangul_words(body)
 
 
-def read_resources(layouts: Path, assets: Path) -> dict[str, bytes]:
-    """What the HTML inlines, by the name the layouts use: 'print.css', 'logo.svg', 'fonts/X.otf'."""
-    files = {"print.css": (layouts / "brochure" / "print.css").read_bytes(),
-             "logo.svg": (assets / "logo.svg").read_bytes()}
-    for path in sorted((assets / "fonts").iterdir()):
-        if path.suffix in FONT_TYPES:
-            files[f"fonts/{path.name}"] = path.read_bytes()
-    return files
+class _Compiled(jinja2.BytecodeCache):
+    """In memory: each language has its environment (its gettext), all share the compiled code."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:  # the key includes a checksum of the template's source
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def _environment(site: Site, lang: str, catalog, layouts: Path, resources: Mapping[str, bytes]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True,
+def _environment(site: Site, lang: str, catalog, design: Design, shown: frozenset[str]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(design.layouts), autoescape=True,
                              undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True, bytecode_cache=design.compiled)
     env.install_gettext_translations(catalog, newstyle=True)
     config = site.config
     language = config.language(lang)
     fmt = Formatter(language.locale or lang, catalog)
-    in_brochure = {i.id for i in site.items}
+    by_source = {t.source: i for i in site.items for t in i.texts}
     env.globals.update(
         site=site, config=config, lang=lang, language=language, fmt=fmt, views=views,
         category=config.category, version=__version__,
         counter_style=COUNTER_STYLES.get(Locale.parse(fmt.locale).default_numbering_system, "decimal"),
-        stylesheet=lambda: Markup(_inline_css(resources)),
-        logo=lambda: Markup(_data_uri("image/svg+xml", resources["logo.svg"])),
-        body=lambda text, level=2: Markup(_body(site, text, lang, level, in_brochure)),
+        stylesheet=Markup(design.stylesheet), logo=SCHEME + "logo.svg",
+        body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown)),
         text_attrs=lambda text: _text_attrs(site, text, lang),
         place=lambda item, text: text.location or item.city or "",
         fmt_list=lambda values: format_list(list(values), locale=fmt.locale),
@@ -199,38 +248,30 @@ def _environment(site: Site, lang: str, catalog, layouts: Path, resources: Mappi
     return env
 
 
-def _inline_css(resources: Mapping[str, bytes]) -> str:
-    """print.css with its font URLs made data: URIs, so the HTML needs no other file."""
-    def inline(match: re.Match) -> str:
-        name = match.group(1)
-        return f'url("{_data_uri(FONT_TYPES[Path(name).suffix], resources[name])}")'
-    css = resources["print.css"].decode("utf-8")
-    return re.sub(r'url\("(fonts/[^"]+)"\)', inline, css)
-
-
-def _data_uri(mime: str, data: bytes) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _body(site: Site, text: Text, lang: str, level: int, in_brochure: set[str]) -> str:
+def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str, Item],
+          shown: frozenset[str]) -> str:
     """A text's Markdown as HTML: headings below `level`, links to items kept inside the PDF."""
-    folder = Path(text.source).parent
-    by_source = {t.source: i for i in site.items for t in i.texts}
-    home = urljoin(site.config.site.base_url, Urls(site.config).home(lang))
+    folder, prefix = Path(text.source).parent, Path(text.source).stem + "--"
+    urls = Urls(site.config)
+    home = urls.absolute(urls.home(lang))
 
     def resolve(href: str) -> str | None:
         target = content_link_path(href, folder)
-        if target is not None:
+        if target is not None:  # another item: its entry here, else (another year) its page
             item = by_source.get(target.as_posix())
-            return f"#item-{item.id}" if item and item.id in in_brochure else href
+            if item is None:
+                return href
+            return f"#item-{item.id}" if item.id in shown else urls.absolute(urls.item(lang, item))
+        if href.startswith("#"):
+            return "#" + prefix + href[1:] if len(href) > 1 else None
         # A relative link means the site; the PDF has no site around it.
-        return None if urlsplit(href).scheme or href.startswith("#") else urljoin(home, href)
+        return None if urlsplit(href).scheme else urljoin(home, href)
 
     html = render_markdown(text.body, resolve)
     # Body headings start at h2 (the page title is h1); here the item title is `level`.
     html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + level - 1)}", html)
     # Heading ids must be unique in the one document that holds every item.
-    return re.sub(r'(<h[1-6] id=")', rf"\g<1>{Path(text.source).stem}--", html)
+    return re.sub(r'(<h[1-6] id=")', lambda m: m.group(1) + prefix, html)
 
 
 def _text_attrs(site: Site, text: Text, lang: str) -> Markup:
@@ -247,9 +288,11 @@ _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
 def _keep_hangul_words(html: str) -> str:
     """Make each Korean word unbreakable: WeasyPrint has no `word-break: keep-all`,
     and Korean broken between syllables of a word reads badly. Text only, never tags."""
-    parts = re.split(r"(<[^>]*>)", html)
-    return "".join(p if p.startswith("<") else _HANGUL_WORD.sub(r'<span class="kw">\g<0></span>', p)
-                   for p in parts)
+    def keep(match: re.Match) -> str:  # one character cannot break: no span, fewer boxes to lay out
+        return f'<span class="kw">{match[0]}</span>' if len(match[0]) > 1 else match[0]
+
+    return "".join(part if part.startswith("<") else _HANGUL_WORD.sub(keep, part)
+                   for part in re.split(r"(<[^>]*>)", html))
 
 
 def _layout_error(exc: Exception, layouts: Path) -> SiteError:
@@ -268,48 +311,53 @@ def _layout_error(exc: Exception, layouts: Path) -> SiteError:
 # --- PDF -------------------------------------------------------------------
 
 
-class _NoFetching(weasyprint.URLFetcher):
-    """Everything the brochure needs is inside its HTML; refuse any other address."""
+class _Fetcher(weasyprint.URLFetcher):
+    """Serves the design's files from memory and refuses every other address: no
+    network, no installed fonts, nothing the content could smuggle in."""
 
-    def __init__(self):
+    def __init__(self, design: Design):
         super().__init__(fail_on_errors=True)
+        self.files = design.files
 
     def fetch(self, url, headers=None):
+        name = url.removeprefix(SCHEME)
+        if name in self.files:
+            mime, data = self.files[name]
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        raise ValueError(f"the brochure may not load {url[:80]!r}: put files in the layouts, not links")
+        raise ValueError(f"the brochure may not load {url[:80]!r} (it has: {', '.join(self.files)})")
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
+def render_pdf(html: str, design: Design) -> tuple[bytes, int]:
     """The PDF of a brochure's HTML, and its number of pages."""
     try:
-        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_NoFetching()).render()
+        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_Fetcher(design)).render()
     except FatalURLFetchingError as exc:
         raise BuildFailed([SiteError(TEMPLATE, None, None, str(exc.__cause__ or exc))]) from exc
     return document.write_pdf(), len(document.pages)
 
 
-def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, layouts: Path,
-                  resources: Mapping[str, bytes]) -> str:
+def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: Design) -> str:
     """The print-ready HTML of one language's brochure of `year` (`sitegen brochure --format html`)."""
     contents = plan_contents(site, year, lang)
-    return render_html(site, contents, lang, catalogs[lang], layouts, resources)
+    return render_html(site, contents, lang, catalogs[lang], design)
 
 
-def cache_key(html: str) -> str:
-    """Everything a PDF is made from: the HTML (content, layouts, catalog, language,
-    stylesheet and fonts are all inside it) and the versions of the programs."""
-    return make_key(html, __version__, weasyprint.__version__)
+def cache_key(html: str, design: Design) -> str:
+    """Everything a PDF is made from: the HTML (content, layouts, catalog and language
+    are all in it), the stylesheet, fonts and logo, and the versions of the programs."""
+    return make_key(html, design.digest(), __version__, weasyprint.__version__)
 
 
-def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, layouts: Path,
-                    resources: Mapping[str, bytes], cache: Cache) -> Brochure:
+def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
+                    cache: Cache) -> Brochure:
     """One language's brochure of `year`, from the cache when its HTML has not changed."""
-    html = brochure_html(site, year, lang, catalogs, layouts, resources)
-    key = cache_key(html)
+    html = brochure_html(site, year, lang, catalogs, design)
+    key = cache_key(html, design)
     entry = cache.get(key)
     if entry is None or not isinstance(entry.meta.get("pages"), int):
-        data, pages = render_pdf(html)
+        data, pages = render_pdf(html, design)
         entry = Entry(data, {"pages": pages})
         cache.put(key, entry)
     url = brochure_url(site, year, lang)
@@ -319,6 +367,6 @@ def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, layouts
 
 def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path, cache: Cache) -> list[Brochure]:
     """Every language's brochure of every year the content covers."""
-    resources = read_resources(layouts, assets)
-    return [render_brochure(site, year, lang, catalogs, layouts, resources, cache)
+    design = read_design(layouts, assets)
+    return [render_brochure(site, year, lang, catalogs, design, cache)
             for year in views.years(site) for lang in site.config.language_codes]
