@@ -23,8 +23,9 @@ from .config import load_config
 from .cache import Cache
 from .outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from .errors import BuildFailed, SiteError, display_path
-from .scaffold import Refused, Request, ask_missing, missing, missing_message, new_item, new_translation
-from .sources import KINDS
+from .scaffold import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
+                       new_translation)
+from .sources import KINDS, read_sources
 from .translations import fingerprint, stamp, translation_report
 
 
@@ -249,19 +250,21 @@ def _day(text: str) -> date:
 
 def _run_check(args) -> int:
     project, today = Project(args.root.resolve()), args.now or date.today()
-    texts = {display_path(p, project.root): p.read_text(encoding="utf-8", errors="replace")
-             for folder, pattern in ((project.content, "*.md"), (project.layouts, "*.html"))
-             for p in sorted(folder.rglob(pattern)) if not p.name.startswith(".")}
+    files = sum(1 for _ in project.content.rglob("*.md"))  # names only: the build's reader opens them
     try:
         options = Options(out=project.root / "public", today=today)
         loaded = load_project(project, options)
         drafts = load_project(project, replace(options, drafts=True)).site
-        artifacts = render_site(project, loaded, today).artifacts
+        # The PDF brochures take seconds to make; `sitegen build` makes them and reports their errors.
+        artifacts = render_site(project, loaded, today, brochure=False).artifacts
         reports = translation_report(loaded.site, project.locales)
+        sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
+        texts = {s.display: s.text for s in sources} | {
+            display_path(p, project.root): p.read_text(encoding="utf-8")
+            for p in sorted(project.layouts.rglob("*.html")) if p.is_file()}
         findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts), today)
     except BuildFailed as failed:
         findings = list(failed.errors)
-    files = sum(path.startswith("content/") for path in texts)
     print((format_json if args.format == "json" else format_text)(findings, files))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
@@ -269,33 +272,33 @@ def _run_check(args) -> int:
 def _run_new(args) -> int:
     project = Project(args.root.resolve())
     config = load_config(project.config_file)
-    names = ("title", "when", "category", "location", "id", "summary", "lang")
-    request = Request(args.kind, regions=tuple(r.strip() for arg in getattr(args, "regions", ())
-                                               for r in arg.split(",") if r.strip()),
-                      **{name: getattr(args, name) for name in names if hasattr(args, name)})
+    options = {name: getattr(args, name) for name in ("title", "when", "category", "location", "id", "summary",
+                                                      "lang") if hasattr(args, name)}
+    regions = tuple(r.strip() for arg in getattr(args, "regions", ()) for r in arg.split(",") if r.strip())
+    request = Request(args.kind, regions=regions, **options)
     if missing(request) and not sys.stdin.isatty():
         print(missing_message(request), file=sys.stderr)
         return 2
     request = ask_missing(request, config, input)
     try:
-        if request.kind == "translation":
-            site = load_project(project, Options(out=project.root / "public", today=date.today(), drafts=True)).site
-            new = new_translation(site, request.id, request.lang)
-        else:
-            ids = {p.stem: display_path(p, project.root) for folder in KINDS
-                   for p in sorted((project.content / folder).glob("*.md")) if "." not in p.stem}
-            new = new_item(request, config, ids)
-        path = project.root / new.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+        new = _new_file(project, config, request)
+        (project.root / new.path).parent.mkdir(parents=True, exist_ok=True)
+        with (project.root / new.path).open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(new.text)
-    except Refused as refused:
-        for error in refused.errors:
-            print(error, file=sys.stderr)
-        print("Nothing was written.", file=sys.stderr)
-        return 1
     except FileExistsError:
-        print(f"{new.path}: already exists; sitegen new never overwrites a file", file=sys.stderr)
+        print(already_exists(new.path), file=sys.stderr)
+        return 1
+    except Refused as refused:
+        print("\n".join(str(error) for error in refused.errors) + "\nNothing was written.", file=sys.stderr)
         return 1
     print(new.path)
     return 0
+
+
+def _new_file(project: Project, config, request: Request):
+    if request.kind == "translation":
+        site = load_project(project, Options(out=project.root / "public", today=date.today(), drafts=True)).site
+        return new_translation(site, request.id, request.lang)
+    ids = {p.stem: display_path(p, project.root) for folder in KINDS
+           for p in sorted((project.content / folder).glob("*.md")) if "." not in p.stem}
+    return new_item(request, config, ids)

@@ -1,0 +1,134 @@
+"""`sitegen check`: the fixture tests/sites/check holds one case of every finding; the report is compared whole.
+
+The fixture is tests/sites/basic plus: a body link to a missing page, one to a
+missing anchor, one to a draft, an image without alt text, a Korean
+translation for every file but one (one of them stale, one unstamped), a
+catalog that lacks one string, an October event still tentative in November,
+two events with the same title and date, and an event of 2025 filed under a
+program of 2024.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from generator.check import format_finding
+from generator.cli import main
+from generator.errors import SiteError
+
+from conftest import BUILD_DAY, ROOT, SITES, fixture_project
+
+CHECK_DAY = "2024-11-15"
+"""After the tentative October ceremony of the fixture."""
+
+EXPECTED = """\
+content/events/board-2025.md:7: warning: 'board' is the program of 2024, but this event is in 2025 (program; use: a program of 2025, or none)
+content/events/board-2025.md:11: warning: still has the placeholder [The programme: days, sessions, speakers.] (body; use: your own text)
+content/events/ceremony.md:9: warning: is still tentative, but the event (2024-10) is over (status; use: confirmed, cancelled, postponed)
+content/events/forum.md:12: error: links to summit.md#agenda, but that page has no anchor #agenda (body; use: #programme)
+content/events/forum.md:13: error: links to draft-idea.md, which is a draft: published pages cannot link to it (body; use: publish content/events/draft-idea.md first, or remove the link)
+content/events/summit.ko.md: warning: does not say which version of content/events/summit.md it was translated from (translated_from; use: sitegen translations --stamp content/events/summit.ko.md)
+content/events/workshop.md:2: warning: 'Workshop over three days' on 2024-09-19/2024-09-21 is also the title and date of content/events/workshop-again.md (title; use: a different title, or remove the duplicate)
+content/events/workshop.md:16: error: the image https://example.org/photo.jpg has no alt text (body; use: ![what the image shows](https://example.org/photo.jpg))
+content/events/workshop.md:18: error: links to /calendar/en/agenda/, which is not a page or file of the site (body)
+content/networks/net.ko.md:4: warning: was translated from an older version of content/networks/net.md (translated_from; use: update the translation, then: sitegen translations --stamp content/networks/net.ko.md)
+content/programs/school.md: warning: has no Korean translation (use: sitegen new translation school --lang ko)
+locales/ko/LC_MESSAGES/messages.po: warning: 'Programs' is not translated, so pages show it in English (use: translate it in this catalog)
+4 errors, 8 warnings in 26 files checked
+"""
+
+
+@pytest.fixture
+def checked(tmp_path):
+    """A copy of tests/sites/check with the real layouts and its own two-string catalogs."""
+    project = fixture_project(tmp_path / "check", "check")
+    shutil.rmtree(project.locales)
+    shutil.copytree(SITES / "check" / "locales", project.locales)
+    return project
+
+
+def run_check(project, capsys, *extra) -> tuple[int, str]:
+    code = main(["--root", str(project.root), "check", "--now", CHECK_DAY, *extra])
+    return code, capsys.readouterr().out
+
+
+def edit(project, file: str, old: str, new: str) -> None:
+    path = project.content / file
+    text = path.read_text()
+    assert old in text, f"fixture {file} lacks {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_the_report_lists_every_finding_by_file_and_line(checked, capsys):
+    code, out = run_check(checked, capsys)
+    assert out == EXPECTED
+    assert code == 1
+
+
+def test_json_has_the_same_findings_and_counts(checked, capsys):
+    code, out = run_check(checked, capsys, "--format", "json")
+    report = json.loads(out)
+    lines = [format_finding(SiteError(**finding)) for finding in report["findings"]]
+    assert lines == EXPECTED.splitlines()[:-1]
+    assert (report["errors"], report["warnings"], report["files"]) == (4, 8, 26)
+    assert code == 1
+
+
+def test_warnings_alone_exit_0(checked, capsys):
+    edit(checked, "events/forum.md", "See the [summit programme](summit.md#agenda) instead,\n", "")
+    edit(checked, "events/forum.md", "and [an idea](draft-idea.md) for later.\n", "")
+    edit(checked, "events/workshop.md", "![](", "![Participants](")
+    edit(checked, "events/workshop.md", "/calendar/en/agenda/", "/calendar/en/events/summit/#programme")
+    code, out = run_check(checked, capsys)
+    assert code == 0, out
+    findings = out.splitlines()[:-1]
+    assert findings and all(": warning: " in line for line in findings), out
+    assert re.fullmatch(r"0 errors, \d+ warnings in 26 files checked", out.splitlines()[-1])
+
+
+def test_build_errors_are_reported_in_the_same_form(checked, capsys):
+    edit(checked, "events/ceremony.md", "status: tentative", "status: canceled")
+    code, out = run_check(checked, capsys)
+    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed "
+                   "(status; use: confirmed, tentative, cancelled, postponed)\n"
+                   "1 error, 0 warnings in 26 files checked\n")
+    assert code == 1
+
+
+def test_a_broken_link_written_in_a_layout_is_reported_at_its_line(checked, capsys):
+    base = checked.layouts / "base.html"
+    lines = base.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("<body")) + 1
+    lines.insert(at, '<a href="#nowhere">nowhere</a>')
+    base.write_text("\n".join(lines))
+    code, out = run_check(checked, capsys)
+    assert re.search(rf"^layouts/base\.html:{at + 1}: error: links to #nowhere, but that page has no anchor "
+                     r"#nowhere \(on \d+ pages, e\.g\. /calendar/en/\)$", out, re.M), out
+    assert code == 1
+
+
+def test_a_link_to_a_draft_page_address_is_an_error(checked, capsys):
+    edit(checked, "home.md", "See the [summit](events/summit.md).",
+         "See the [idea](/calendar/en/events/draft-idea/).")
+    _code, out = run_check(checked, capsys)
+    assert ("content/home.md:5: error: links to /calendar/en/events/draft-idea/, which is a draft: published "
+            "pages cannot link to it (body; use: publish content/events/draft-idea.md first, or remove the link)"
+            ) in out.splitlines()
+
+
+def test_the_real_content_has_no_errors(capsys):
+    code = main(["--root", str(ROOT), "check", "--now", BUILD_DAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert re.fullmatch(r"0 errors, \d+ warnings? in \d+ files checked", out.splitlines()[-1])
+
+
+def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
+    edit(checked, "events/forum.md", "Cancelled.\n", "Cancelled. See [about us](../about.md).\n")
+    _code, out = run_check(checked, capsys)
+    assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
+            "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
