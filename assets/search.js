@@ -24,6 +24,18 @@
       showImages: false,
       showSubResults: true
     });
+    label(box.querySelector("input"));
+  }
+
+  // Pagefind's box has only a placeholder; a visible label stays when the placeholder goes.
+  function label(input) {
+    if (!input) return;
+    var text = document.createElement("label");
+    input.id = "search-input";
+    text.htmlFor = input.id;
+    text.className = "search-label";
+    text.textContent = box.getAttribute("data-label");
+    box.insertBefore(text, box.firstChild);
   }
 
   // Added from here, not in the page's head: Pagefind's stylesheet never blocks rendering.

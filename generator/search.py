@@ -4,11 +4,14 @@ I/O: runs the Pagefind program (shipped by the pagefind-bin-extended package)
 over the staging folder, so the index goes live in the same atomic swap as
 the pages it describes. Pagefind makes one index per <html lang> and reads
 the data-pagefind-* attributes the layouts set; this stage adds no content.
+
+Not byte-identical from build to build: Pagefind writes its filter values in
+hash-map order, so pagefind/filter/*, the pagefind.*.pf_meta files naming them
+and pagefind-entry.json differ between runs (see README, "Reproducible builds").
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -27,7 +30,6 @@ def index_site(site_dir: Path) -> None:
         raise _failure(f"could not run Pagefind: {exc}") from exc
     if result.returncode != 0:
         raise _failure(f"Pagefind failed: {(result.stderr or result.stdout).strip()[-2000:]}")
-    _sort_entry(site_dir / BUNDLE / "pagefind-entry.json")
 
 
 def _executable() -> Path:
@@ -37,15 +39,6 @@ def _executable() -> Path:
     if found is None:
         raise _failure("the Pagefind program is not installed", allowed="pip install 'pagefind[extended]'")
     return found
-
-
-def _sort_entry(path: Path) -> None:
-    """Pagefind lists languages in hash-map order, which changes from run to run. Sorting them
-    keeps builds byte-identical; pagefind.js looks languages up by key, so the order means
-    nothing to it (its fallback, the largest index, breaks ties by this order: now stable)."""
-    entry = json.loads(path.read_text(encoding="utf-8"))
-    entry["languages"] = dict(sorted(entry["languages"].items()))
-    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _failure(message: str, allowed: str | None = None) -> BuildFailed:
