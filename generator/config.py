@@ -78,6 +78,16 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    city: str
+    """The city exactly as content writes it (`city: Almaty`)."""
+    lat: float
+    """Latitude in degrees, north positive, for the map."""
+    lon: float
+    """Longitude in degrees, east positive, for the map."""
+
+
+@dataclass(frozen=True, slots=True)
 class Feeds:
     undated: str = "span"
     """Items known to the month or quarter: 'span' (one tentative all-day
@@ -95,6 +105,8 @@ class SiteConfig:
     """In display order."""
     contact: Contact
     feeds: Feeds = Feeds()
+    places: tuple[Place, ...] = ()
+    """Coordinates of every city content names, for the "Where we'll be" map."""
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -108,6 +120,9 @@ class SiteConfig:
 
     def region(self, key: str) -> Region:
         return next(r for r in self.regions if r.key == key)
+
+    def place(self, city: str) -> Place | None:
+        return next((p for p in self.places if p.city == city), None)
 
     @property
     def url_prefix(self) -> str:
@@ -143,6 +158,8 @@ def _convert(kind, value, key: str, display: str, errors: list[SiteError]):
             errors.append(SiteError(display, None, key, f"expected a list, got {_type_name(value)}"))
             return ()
         return tuple(_convert(item_kind, v, f"{key}[{i}]", display, errors) for i, v in enumerate(value))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # `lat = 37` is as good a latitude as `lat = 37.0`
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         errors.append(SiteError(display, None, key, f"expected {_TYPE_NAMES[kind]}, got {_type_name(value)}"))
     return value
@@ -215,6 +232,20 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
     if config.feeds.undated not in ("span", "omit"):
         errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed",
                                 allowed="span, omit"))
+    return errors + _check_places(config.places, display)
+
+
+def _check_places(places: tuple[Place, ...], display: str) -> list[SiteError]:
+    """Each city once, on the globe."""
+    errors, seen = [], set()
+    for i, place in enumerate(places):
+        if place.city in seen:
+            errors.append(SiteError(display, None, f"places[{i}].city", f"{place.city!r} appears twice"))
+        seen.add(place.city)
+        for name, value, limit in (("lat", place.lat, 90), ("lon", place.lon, 180)):
+            if not -limit <= value <= limit:
+                errors.append(SiteError(display, None, f"places[{i}].{name}", f"{value} is off the globe",
+                                        allowed=f"degrees from -{limit} to {limit}"))
     return errors
 
 

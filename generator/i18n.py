@@ -16,9 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_timezone, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .when import Precision, When
@@ -93,6 +95,19 @@ class Formatter:
     def weekday(self, day: date, width: str = "EEE") -> str:
         return format_skeleton(width, day, locale=self.locale)
 
+    @property
+    def first_weekday(self) -> int:
+        """The column a week starts with in this language's calendars (0 = Monday, 6 = Sunday)."""
+        return _week_locale(self.locale).first_week_day
+
+    def weekday_name(self, weekday: int, width: str = "wide") -> str:
+        """A weekday's standalone name (0 = Monday): 'wide' ('Monday') or 'abbreviated' ('Mon')."""
+        return Locale.parse(self.locale).days["stand-alone"][width][weekday]
+
+    def list(self, names) -> str:
+        """'Seoul and Goyang', '서울 및 고양': a list joined as the language does."""
+        return format_list(list(names), locale=self.locale)
+
     def times(self, day: date, start: time, end: time | None, timezone: str) -> str:
         """'9:30 AM – 5:00 PM (South Korea Time)': local times of the event's own zone."""
         zone = get_timezone(timezone)
@@ -113,6 +128,13 @@ class Formatter:
 
     def year(self, year: int) -> str:
         return format_skeleton("y", date(year, 1, 1), locale=self.locale)
+
+
+@lru_cache(maxsize=16)
+def _week_locale(locale: str) -> Locale:
+    """CLDR keeps week data by territory: 'en' reads as en_US, 'ar' as ar_EG (its likely subtags)."""
+    parsed = Locale.parse(locale)
+    return parsed if parsed.territory else Locale.parse(get_global("likely_subtags").get(str(parsed), str(parsed)))
 
 
 @lru_cache(maxsize=16)

@@ -53,6 +53,14 @@ class Urls:
     def region(self, lang: str, key: str) -> str:
         return self.path(lang, "regions", key)
 
+    def month(self, lang: str, year: int, month: int) -> str:
+        """A month's grid: '/en/2024/11/', beside the year's page."""
+        return self.path(lang, str(year), f"{month:02d}")
+
+    def format(self, lang: str, key: str) -> str:
+        """Items by how people take part: '/en/formats/online/'."""
+        return self.path(lang, "formats", key)
+
     def page(self, lang: str, page_id: str) -> str:
         return self.home(lang) if page_id == "home" else self.path(lang, page_id)
 

@@ -50,13 +50,14 @@ def by_category(site: Site, items: tuple[Item, ...]) -> tuple[Group, ...]:
 def by_month(items: tuple[Item, ...], year: int) -> tuple[Group, ...]:
     """Month -> items touching it (a quarter or a span in each of its months);
     year-round items are left to `year_round`."""
-    months = []
-    for month in range(1, 13):
-        found = tuple(i for i in items if i.when and i.when.precision is not Precision.YEAR
-                      and (year, month) in i.when.months())
-        if found:
-            months.append(Group(month, found))
-    return tuple(months)
+    groups = (Group(month, in_month(items, year, month)) for month in range(1, 13))
+    return tuple(g for g in groups if g.items)
+
+
+def in_month(items: tuple[Item, ...], year: int, month: int) -> tuple[Item, ...]:
+    """Items touching the month, year-round ones excepted."""
+    return tuple(i for i in items if i.when and i.when.precision is not Precision.YEAR
+                 and (year, month) in i.when.months())
 
 
 def year_round(items: tuple[Item, ...], year: int) -> tuple[Item, ...]:
@@ -85,6 +86,23 @@ def in_region(site: Site, key: str) -> tuple[Item, ...]:
 
 def in_program(site: Site, program_id: str) -> tuple[Item, ...]:
     return tuple(i for i in site.items if i.program == program_id)
+
+
+def in_format(site: Site, key: str) -> tuple[Item, ...]:
+    """Items taking part in this way: 'in-person', 'online' or 'hybrid'."""
+    return tuple(i for i in site.items if i.format == key)
+
+
+def filter_values(item: Item) -> dict[str, tuple[str, ...]]:
+    """The values each filter matches the item by; a program or network is its own program."""
+    program = item.program or (item.id if item.kind != "event" else None)
+    return {"region": item.regions, "category": (item.category,), "format": (item.format,),
+            "program": (program,) if program else ()}
+
+
+def values_present(items: tuple[Item, ...], name: str) -> frozenset[str]:
+    """The values of one filter that some of the items have: the choices worth offering."""
+    return frozenset(v for i in items for v in filter_values(i)[name])
 
 
 def conferences(site: Site) -> tuple[Item, ...]:

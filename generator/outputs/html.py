@@ -18,14 +18,25 @@ import jinja2
 from markupsafe import Markup
 
 from .. import views
+from ..monthgrid import month_grid, neighbours
 from ..i18n import Formatter
 from ..markdown import content_link_path, render_markdown
 from ..model import Item, Page, Site, Text
 from ..urls import Urls, output_file
+from ..worldmap import world_map
 from . import Artifact
 from .jsonld import event_json_ld
 
 SECTIONS = ("events", "programs", "networks")
+
+
+def N_(message: str) -> str:
+    """Marks a string for `sitegen catalogs` to extract; it is translated where shown."""
+    return message
+
+
+FORMAT_NAMES = {"in-person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
+"""Names of model.FORMATS; layouts show them translated through `format_name`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,10 @@ class Renderer:
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
             json_ld=lambda item: self.json_ld(item, lang),
+            format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
+            format_keys=tuple(FORMAT_NAMES),
+            world_map=lambda items: world_map(items, config, lang),
+            neighbours=neighbours,
         )
         return env
 
@@ -157,7 +172,8 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
         plans.append(_plan(r, lang, "year.html", urls.year(lang, year),
                            _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
                            _("Every WeGO activity of %(year)s by category and month, with dates and places.")
-                           % {"year": fmt.year(year)}, every, shows=_ids(views.in_year(site, year)), year=year))
+                           % {"year": fmt.year(year)}, every, shows=_listed(views.in_year(site, year)),
+                           year=year))
     for item in site.items:
         text = item.text(lang)
         shows = frozenset({item.id, item.program} - {None}) | {i.id for i in views.in_program(site, item.id)}
@@ -177,13 +193,43 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
         items = views.in_category(site, cat.key)
         plans.append(_plan(r, lang, "category.html", urls.category(lang, cat.key), name,
                            _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           shows=_ids(items), cat=cat, items=items))
+                           shows=_listed(items), cat=cat, items=items))
     for reg in site.config.regions:
         name = _(reg.name)
         items = views.in_region(site, reg.key)
         plans.append(_plan(r, lang, "region.html", urls.region(lang, reg.key), name,
                            _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           shows=_ids(items), reg=reg, items=items))
+                           shows=_listed(items), reg=reg, items=items))
+    return plans + _month_pages(r, lang) + _format_pages(r, lang)
+
+
+def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
+    """Every month of every year as a grid, so that the previous and next month always exist."""
+    site, fmt, _ = r.site, r.formatters[lang], r.formatters[lang]._
+    plans = []
+    for year in views.years(site):
+        in_year = views.in_year(site, year)
+        for month in range(1, 13):
+            name = fmt.month(year, month)
+            plans.append(_plan(r, lang, "month.html", r.urls.month(lang, year, month), name,
+                               _("WeGO activities in %(name)s.") % {"name": name}, site.config.language_codes,
+                               shows=_ids(views.in_month(in_year, year, month) + views.year_round(in_year, year)),
+                               year=year, month=month,
+                               grid=month_grid(in_year, year, month, fmt.first_weekday)))
+    return plans
+
+
+def _format_pages(r: Renderer, lang: str) -> list[PagePlan]:
+    """One page per way of taking part (the no-JavaScript format filter), and their index."""
+    site, _ = r.site, r.formatters[lang]._
+    every = site.config.language_codes
+    plans = [_plan(r, lang, "formats.html", r.urls.section(lang, "formats"), _("Formats"),
+                   _("WeGO's activities in person, online and hybrid."), every)]
+    for key, label in FORMAT_NAMES.items():
+        name, items = _(label), views.in_format(site, key)
+        plans.append(_plan(r, lang, "format.html", r.urls.format(lang, key), name,
+                           _("WeGO activities: %(format)s.") % {"format": name}, every,
+                           shows=_listed(items), format_key=key, items=items))
     return plans
 
 
@@ -197,6 +243,11 @@ def _root(r: Renderer) -> PagePlan:
 
 def _ids(items) -> frozenset[str]:
     return frozenset(i.id for i in items)
+
+
+def _listed(items) -> frozenset[str]:
+    """A filtered list shows its items, and the titles of their programs in the program filter."""
+    return _ids(items) | views.values_present(items, "program")
 
 
 def _plan(r: Renderer, lang: str, template: str, path: str, title: str, description: str,

@@ -1,0 +1,60 @@
+"""Derived view: one month as a calendar grid of weeks by days, for the month pages.
+
+Pure. Only items whose days are known sit on days (a multi-day item on each of
+its days); items known to the month, a span of months or a quarter go to the
+month's "date to be confirmed" band, never to an invented day; year-round items
+to neither (the year page lists them).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Item
+from .when import Precision
+
+BAND = (Precision.MONTH, Precision.MONTHS, Precision.QUARTER)
+"""Precisions that name a month but not a day."""
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: date | None
+    """None for the cells before the 1st and after the last day."""
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGrid:
+    year: int
+    month: int
+    weekdays: tuple[int, ...]
+    """The columns, as weekday numbers (0 = Monday), from the language's first day of the week."""
+    weeks: tuple[tuple[Day, ...], ...]
+    band: tuple[Item, ...]
+    """Items of the month whose day is not known."""
+
+
+def month_grid(items: tuple[Item, ...], year: int, month: int, first_weekday: int) -> MonthGrid:
+    weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
+    return MonthGrid(
+        year, month,
+        weekdays=tuple((first_weekday + i) % 7 for i in range(7)),
+        weeks=tuple(tuple(Day(d, on_day(items, d)) if d.month == month else Day(None) for d in week)
+                    for week in weeks),
+        band=tuple(i for i in items if i.when and i.when.precision in BAND and (year, month) in i.when.months()),
+    )
+
+
+def on_day(items: tuple[Item, ...], day: date) -> tuple[Item, ...]:
+    """Items known to take place on this day."""
+    return tuple(i for i in items if i.when and i.when.precision.exact and i.when.start <= day <= i.when.end)
+
+
+def neighbours(year: int, month: int, years: tuple[int, ...]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The months before and after, when the calendar has their year."""
+    before = (year - 1, 12) if month == 1 else (year, month - 1)
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (before if before[0] in years else None, after if after[0] in years else None)

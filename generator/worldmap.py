@@ -1,0 +1,150 @@
+"""Derived view: the "Where we'll be" map of some items, drawn at build time.
+
+Pure: from items and site.toml's [[places]] to an immutable `WorldMap` (an
+equirectangular projection of world_outline.py, one entry per city, markers)
+that layouts/worldmap.html turns into inline SVG. No tiles, no network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .config import SiteConfig
+from .model import Item
+from .world_outline import LAND, WATER
+
+NORTH, SOUTH = 84.0, -58.0
+"""Latitudes shown: Antarctica and the high Arctic hold no city of ours."""
+WIDTH, HEIGHT = 360.0, NORTH - SOUTH
+"""The whole map, one unit per degree: x = longitude + 180, y = 84 - latitude."""
+MIN_WIDTH = 100.0
+"""The closest view, in degrees of longitude: a region's map still shows its continent."""
+MARGIN = 1.5
+"""How much wider than its places a view is."""
+NEAR = 3.0
+"""Cities closer than this (in degrees at the world's scale) share a marker, else one hides the other."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapPlace:
+    """A city on the map and the items held there."""
+
+    city: str
+    name: str
+    """The city as the page's language writes it (from the items' `location`)."""
+    anchor: str
+    """Id of its entry in the list of places: 'place-seoul'."""
+    country: str | None
+    x: float
+    y: float
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """One dot; several places when they lie too close to tell apart."""
+
+    x: float
+    y: float
+    places: tuple[MapPlace, ...]
+
+    @property
+    def count(self) -> int:
+        return len({i.id for p in self.places for i in p.items})
+
+
+@dataclass(frozen=True, slots=True)
+class WorldMap:
+    view_box: str
+    """The part of the world framing the places, in the world's proportions."""
+    land: str
+    """SVG path data of the continents, inland seas cut out (fill-rule evenodd)."""
+    places: tuple[MapPlace, ...]
+    """In the order of their names in the page's language."""
+    markers: tuple[Marker, ...]
+
+
+def world_map(items: tuple[Item, ...], config: SiteConfig, lang: str) -> WorldMap:
+    places = _places(items, config, lang)
+    x, y, width = _frame(places)
+    return WorldMap(f"{x:g} {y:g} {width:g} {width * HEIGHT / WIDTH:g}", land_path(), places,
+                    _markers(places, width / WIDTH))
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Equirectangular: degrees straight onto the plane."""
+    return round(lon + 180, 2), round(NORTH - lat, 2)
+
+
+@lru_cache(maxsize=1)
+def land_path() -> str:
+    rings = [*LAND.values(), *WATER.values()]
+    return " ".join(_ring(ring) for ring in rings)
+
+
+def place_anchor(city: str) -> str:
+    return "place-" + (re.sub(r"[^a-z0-9]+", "-", city.casefold()).strip("-") or "city")
+
+
+def _ring(text: str) -> str:
+    """One closed shape as compact path data: a start, then steps relative to it, to a tenth of a degree."""
+    points = [project(*reversed([float(v) for v in pair.split(",")])) for pair in text.split()]
+    tenths = [(round(x * 10), round(y * 10)) for x, y in points]
+    steps = [(x - px, y - py) for (px, py), (x, y) in zip(tenths, tenths[1:])]
+    numbers = " ".join(_short(v / 10) for step in steps for v in step)
+    return f"M{_short(tenths[0][0] / 10)} {_short(tenths[0][1] / 10)}l{numbers}z".replace(" -", "-")
+
+
+def _short(value: float) -> str:
+    """'0.5' as '.5', '-0.5' as '-.5': a few kilobytes less in every page with a map."""
+    text = f"{value:g}"
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
+def _places(items: tuple[Item, ...], config: SiteConfig, lang: str) -> tuple[MapPlace, ...]:
+    by_city: dict[str, list[Item]] = {}
+    for item in items:
+        if item.city:
+            by_city.setdefault(item.city, []).append(item)
+    places = []
+    for city, held in by_city.items():
+        where = config.place(city)  # validation guarantees one
+        x, y = project(where.lat, where.lon)
+        places.append(MapPlace(city, _local_name(city, held, lang), place_anchor(city),
+                               next((i.country for i in held if i.country), None), x, y, tuple(held)))
+    return tuple(sorted(places, key=lambda p: (p.name.casefold(), p.city)))
+
+
+def _local_name(city: str, items: list[Item], lang: str) -> str:
+    """The translated `location` of an item whose original location is the city itself."""
+    for item in items:
+        if item.original.location == city and item.text(lang).location:
+            return item.text(lang).location
+    return city
+
+
+def _frame(places: tuple[MapPlace, ...]) -> tuple[float, float, float]:
+    """Left, top and width of the smallest view (within the world) showing every place with a margin."""
+    if not places:
+        return 0.0, 0.0, WIDTH
+    xs, ys = [p.x for p in places], [p.y for p in places]
+    width = min(WIDTH, max(MIN_WIDTH, (max(xs) - min(xs)) * MARGIN, (max(ys) - min(ys)) * MARGIN * WIDTH / HEIGHT))
+    height = width * HEIGHT / WIDTH
+    left = min(max((min(xs) + max(xs) - width) / 2, 0.0), WIDTH - width)
+    top = min(max((min(ys) + max(ys) - height) / 2, 0.0), HEIGHT - height)
+    return round(left, 2), round(top, 2), round(width, 2)
+
+
+def _markers(places: tuple[MapPlace, ...], scale: float) -> tuple[Marker, ...]:
+    """Busiest places first, so a cluster's dot sits on the city most of its items are in."""
+    clusters: list[list[MapPlace]] = []
+    for place in sorted(places, key=lambda p: (-len(p.items), p.city)):
+        home = next((c for c in clusters if math.dist((c[0].x, c[0].y), (place.x, place.y)) < NEAR * scale), None)
+        if home is None:
+            clusters.append([place])
+        else:
+            home.append(place)
+    return tuple(Marker(c[0].x, c[0].y, tuple(c)) for c in sorted(clusters, key=lambda c: (c[0].x, c[0].y)))
