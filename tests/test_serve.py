@@ -69,6 +69,9 @@ async def _reload_message(port: int, action, seconds: float = 10.0) -> dict:
     socket_.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
     hello = json.loads(await socket_.read_message())
     assert hello["command"] == "hello"
+    # livereload.js then says which page it shows; only then does the server push reloads to it.
+    socket_.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/en/events/workshop/"}))
+    await asyncio.sleep(0.2)
     await asyncio.get_running_loop().run_in_executor(None, action)
     message = await asyncio.wait_for(socket_.read_message(), seconds)
     socket_.close()
