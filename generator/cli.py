@@ -234,9 +234,9 @@ def _run_catalogs(args) -> int:
     pot = root / "locales" / "messages.pot"
     cli = CommandLineInterface()
     cli.run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-o", str(pot), "--no-location",
-             "--sort-output", "--omit-header", str(root)])
+             "--sort-output", str(root)])
     cli.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "locales"), "--no-fuzzy-matching",
-             "--omit-header", "--ignore-obsolete"])
+             "--ignore-obsolete"])  # keeps each catalog's header: it holds the language's plural rules
     print(f"updated {pot.relative_to(root)} and the catalogs in locales/")
     return 0
 
