@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from .config import SiteConfig
 from .errors import SiteError
-from .fields import FIELDS, TRANSLATION_ONLY, Invalid
+from .fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from .frontmatter import FrontMatter, parse_front_matter
 from .history import Revision
 from .markdown import content_links
@@ -50,10 +50,11 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     """
     history = history or {}
     memo = {} if memo is None else memo
+    settings = hash(repr(config))  # a file's check depends on site.toml (categories, places...)
     errors: list[SiteError] = []
     checked = []
     for source in sources:
-        key = (source.display, source.kind, source.lang, source.text)
+        key = (settings, source.display, source.kind, source.lang, source.text)
         if key not in memo:
             memo[key] = _parse_and_check(source, config)
         result, found = memo[key]
@@ -119,6 +120,8 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         if needed and name not in front.fields:
             errors.append(SiteError(source.display, 1, name, f"is required for {_kind_name(source)}"))
     errors.extend(_check_time(source, front, values))
+    if "id" not in front.fields:
+        errors.extend(_check_file_name(source, config))
     values.setdefault("id", source.stem)
     if source.lang and values["id"] != source.stem:
         errors.append(SiteError(source.display, front.line("id"), "id", "a translation takes its id from its file name",
@@ -137,6 +140,15 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         translated_from=values.get("translated_from"),
     )
     return _Checked(source, front, values, text, hashlib.sha1(source.text.encode()).hexdigest()), []
+
+
+def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
+    """Without an `id` line the file name is the id, so it goes into addresses and UIDs too."""
+    try:
+        check_id(source.stem, config)
+    except Invalid as exc:
+        return [SiteError(source.display, 1, "id", f"(from the file name) {exc}", exc.allowed)]
+    return []
 
 
 def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[SiteError]:

@@ -85,6 +85,14 @@ def land_path() -> str:
     return " ".join(_ring(ring) for ring in rings)
 
 
+def land_svg() -> bytes:
+    """The land outline as a file of its own (assets/world.svg): the same on every map,
+    so browsers fetch and cache it once instead of every page carrying it inline."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" '
+            f'width="{WIDTH:g}" height="{HEIGHT:g}"><path d="{land_path()}" fill="#cfdcc9" stroke="#8fa58a" '
+            f'stroke-width="0.25" fill-rule="evenodd"/></svg>\n').encode()
+
+
 def place_anchor(city: str) -> str:
     return "place-" + (re.sub(r"[^a-z0-9]+", "-", city.casefold()).strip("-") or "city")
 

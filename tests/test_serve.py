@@ -137,3 +137,17 @@ def test_one_edit_re_renders_only_what_shows_the_item(tmp_path):
     untouched = {"en/events/workshop/index.html", "en/about/index.html", "en/regions/africa/index.html",
                  "en/categories/prize/index.html", "en/programs/prize/index.html"}
     assert not untouched & written
+
+
+def test_a_settings_change_reaches_every_check_and_page(tmp_path):
+    project = fixture_project(tmp_path / "site", "basic")
+    preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    settings = project.config_file.read_text()
+    project.config_file.write_text(settings.replace('name = "Central Asia"', 'name = "Central Asia & Caucasus"'))
+    assert not preview.rebuild().errors
+    assert "Central Asia &amp; Caucasus" in (tmp_path / "out/en/regions/central-asia/index.html").read_text()
+    project.config_file.write_text(settings.replace('key = "capacity-building"', 'key = "training"'))
+    errors = [str(e) for e in preview.rebuild().errors]
+    assert any(e.startswith("content/events/workshop.md:4: category: 'capacity-building' is not a category")
+               for e in errors), errors

@@ -11,14 +11,20 @@ import hashlib
 from pathlib import Path
 
 from ..config import SiteConfig
+from ..worldmap import land_svg
 from . import Artifact
 
-FINGERPRINTED = (".css", ".js")
+FINGERPRINTED = (".css", ".js", ".svg")
 
 
 def render_assets(assets_dir: Path, config: SiteConfig) -> tuple[list[Artifact], dict[str, str]]:
     """The asset files and a map from source name to the published file name."""
     artifacts, names = [], {}
+    generated = {"world.svg": land_svg()}  # made from data in the code, not a file in assets/
+    for name, data in generated.items():
+        published = fingerprint(name, data)
+        names[name] = published
+        artifacts.append(Artifact(f"assets/{published}", data))
     for path in sorted(p for p in assets_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
         name = path.relative_to(assets_dir).as_posix()
         if name.startswith("fonts/"):
