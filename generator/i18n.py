@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.core import get_global
-from babel.dates import format_date, format_interval, format_skeleton, format_time, get_timezone, get_timezone_location
+from babel.dates import format_date, format_interval, format_skeleton, match_skeleton, parse_pattern, format_time, get_timezone, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.lists import format_list
@@ -72,28 +72,29 @@ class Formatter:
         p, s, e, loc = when.precision, when.start, when.end, self.locale
         y = "y" if year else ""
         if p is Precision.DAY:
-            return format_skeleton(f"{y}MMMd", s, locale=loc)
+            return _skeleton(f"{y}MMMd", s, loc)
         if p is Precision.DAYS:
-            return format_interval(s, e, f"{y}MMMd", locale=loc)
+            return _interval(s, e, f"{y}MMMd", loc)
         if p is Precision.MONTH:
-            return format_skeleton(f"{y}MMM", s, locale=loc)
+            return _skeleton(f"{y}MMM", s, loc)
         if p is Precision.MONTHS:
-            return format_interval(s, e, f"{y}MMM", locale=loc)
+            return _interval(s, e, f"{y}MMM", loc)
         if p is Precision.QUARTER:  # CLDR has a year-quarter skeleton but no bare one
-            return format_skeleton("yQQQ", s, locale=loc) if year else format_date(s, "QQQ", locale=loc)
+            return _skeleton("yQQQ", s, loc) if year else format_date(s, "QQQ", locale=loc)
         if not year:
             return self._("Year-round")
-        return self._("Year-round %(year)s") % {"year": format_skeleton("y", s, locale=loc)}
+        return self._("Year-round %(year)s") % {"year": _skeleton("y", s, loc)}
 
     def day(self, day: date, skeleton: str = "yMMMd") -> str:
-        return format_skeleton(skeleton, day, locale=self.locale)
+        return _skeleton(skeleton, day, self.locale)
 
     def month(self, year: int, month: int, skeleton: str = "yMMMM") -> str:
-        """'October 2024' as a heading (standalone form where the language has one)."""
-        return format_skeleton(skeleton, date(year, month, 1), locale=self.locale)
+        """'October 2024' as a heading: 'noviembre de 2024' begins a heading as 'Noviembre de 2024'."""
+        text = _skeleton(skeleton, date(year, month, 1), self.locale)
+        return text[:1].upper() + text[1:]
 
     def weekday(self, day: date, width: str = "EEE") -> str:
-        return format_skeleton(width, day, locale=self.locale)
+        return _skeleton(width, day, self.locale)
 
     @property
     def first_weekday(self) -> int:
@@ -127,7 +128,7 @@ class Formatter:
         return format_decimal(value, locale=self.locale)
 
     def year(self, year: int) -> str:
-        return format_skeleton("y", date(year, 1, 1), locale=self.locale)
+        return _skeleton("y", date(year, 1, 1), self.locale)
 
 
 @lru_cache(maxsize=16)
@@ -135,6 +136,27 @@ def _week_locale(locale: str) -> Locale:
     """CLDR keeps week data by territory: 'en' reads as en_US, 'ar' as ar_EG (its likely subtags)."""
     parsed = Locale.parse(locale)
     return parsed if parsed.territory else Locale.parse(get_global("likely_subtags").get(str(parsed), str(parsed)))
+
+
+# CLDR skeleton matching is slow and a calendar formats the same few dates
+# thousands of times: remember the results (dates and locales are immutable).
+@lru_cache(maxsize=8192)
+def _skeleton(skeleton: str, day: date, locale: str) -> str:
+    return format_date(day, _skeleton_pattern(skeleton, locale), locale=locale)
+
+
+@lru_cache(maxsize=256)
+def _skeleton_pattern(skeleton: str, locale: str):
+    """The CLDR pattern a skeleton resolves to, as babel's format_skeleton finds it."""
+    parsed = Locale.parse(locale)
+    if skeleton not in parsed.datetime_skeletons:
+        skeleton = match_skeleton(skeleton, parsed.datetime_skeletons)
+    return parse_pattern(parsed.datetime_skeletons[skeleton])
+
+
+@lru_cache(maxsize=8192)
+def _interval(start: date, end: date, skeleton: str, locale: str) -> str:
+    return format_interval(start, end, skeleton, locale=locale)
 
 
 @lru_cache(maxsize=16)

@@ -43,7 +43,7 @@ class Keys:
         if (lang, name) not in self._templates:
             env = self.renderer.envs[lang]
             source, _, _ = env.loader.get_source(env, name)
-            referenced = sorted(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n)
+            referenced = _referenced(env, source)
             self._templates[(lang, name)] = ""  # a cycle, if any, ends here
             self._templates[(lang, name)] = _hash([source] + [self.template(lang, n) for n in referenced])
         return self._templates[(lang, name)]
@@ -55,6 +55,16 @@ class Keys:
         pages = sorted((k, repr(p)) for k, p in r.site.pages.items())
         return _hash([__version__, lang, repr(r.site.config), repr(messages), r.today.isoformat(),
                       repr(sorted(r.asset_names.items())), repr(views.years(r.site)), repr(pages)])
+
+
+_REFERENCES: dict[str, tuple[str, ...]] = {}
+
+
+def _referenced(env: jinja2.Environment, source: str) -> tuple[str, ...]:
+    """Templates a template source names; parsing is costly, so remembered by source text."""
+    if source not in _REFERENCES:
+        _REFERENCES[source] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n))
+    return _REFERENCES[source]
 
 
 def _describe(context: dict) -> str:
