@@ -23,8 +23,7 @@ from babel import Locale
 from .build import Loaded
 from .errors import SiteError
 from .frontmatter import parse_front_matter
-from .markdown import _md as markdown_parser  # the renderer's own parser: its link tokens match the HTML
-from .markdown import content_link_path
+from .markdown import content_link_path, parse_markdown
 from .model import Item, Page, Site, Text
 from .outputs import Artifact
 from .outputs.html import Renderer, plan_pages
@@ -266,7 +265,7 @@ def _drafts(site: Site, drafts: Site, urls) -> tuple[frozenset[str], dict[str, s
 def _body_links(text: Text) -> list[_BodyLink]:
     """Links and images of a body in document order, each with its file line."""
     found = []
-    for block in markdown_parser.parse(text.body):
+    for block in parse_markdown(text.body):
         if block.type != "inline" or not block.map:
             continue
         line = text.body_line + block.map[0]

@@ -58,24 +58,39 @@ _md.add_render_rule("image", _render_image)
 _md.add_render_rule("heading_open", _render_heading_open)
 
 
+def parse_markdown(source: str) -> list[Token]:
+    """The tokens the renderer works from (their `map` gives source lines)."""
+    return _md.parse(source)
+
+
 def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None) -> str:
     """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it."""
     return _md.render(source, {"resolve": resolve})
 
 
 def markdown_to_text(source: str) -> str:
-    """Readable plain text (for feeds and search): paragraphs, '- ' list items."""
-    blocks, bullet_depth = [], 0
-    for token in _md.parse(source):
-        if token.type == "bullet_list_open":
-            bullet_depth += 1
-        elif token.type == "bullet_list_close":
-            bullet_depth -= 1
+    """Readable plain text (for feeds and search): paragraphs apart, list items on their own lines."""
+    blocks: list[tuple[str, bool]] = []  # (text, is a list item)
+    numbers: list[int | None] = []  # per open list: next number, or None for bullets
+    for token in parse_markdown(source):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            numbers.append(int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else None)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            numbers.pop()
+        elif token.type == "list_item_open" and numbers and numbers[-1] is not None:
+            numbers[-1] += 1
         elif token.type == "inline":
-            text = "".join(child.content for child in _leaves(token))
-            prefix = "- " if bullet_depth else ""
-            blocks.append(prefix + " ".join(text.split()))
-    return "\n\n".join(blocks)
+            text = " ".join("".join(child.content for child in _leaves(token)).split())
+            if numbers:
+                marker = "- " if numbers[-1] is None else f"{numbers[-1] - 1}. "
+                text = "  " * (len(numbers) - 1) + marker + text
+            blocks.append((text, bool(numbers)))
+    out = ""
+    for i, (text, listed) in enumerate(blocks):
+        if i:
+            out += "\n" if listed and blocks[i - 1][1] else "\n\n"
+        out += text
+    return out
 
 
 def _leaves(token: Token) -> Iterator[Token]:

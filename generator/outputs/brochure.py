@@ -9,9 +9,11 @@ effect is the optional PDF cache, keyed by a hash of every input.
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Mapping
@@ -19,11 +21,9 @@ from urllib.parse import urljoin, urlsplit
 
 import jinja2
 import jinja2.bccache
-import weasyprint
 from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup
-from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from .. import __version__, views
 from ..cache import Cache, Entry, make_key
@@ -311,29 +311,39 @@ def _layout_error(exc: Exception, layouts: Path) -> SiteError:
 # --- PDF -------------------------------------------------------------------
 
 
-class _Fetcher(weasyprint.URLFetcher):
-    """Serves the design's files from memory and refuses every other address: no
-    network, no installed fonts, nothing the content could smuggle in."""
+@lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint, imported on first use: it takes half a second to load, and most
+    commands (check, serve, a build with --no-brochure) never make a PDF."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
-    def __init__(self, design: Design):
-        super().__init__(fail_on_errors=True)
-        self.files = design.files
+    class Fetcher(weasyprint.URLFetcher):
+        """Serves the design's files from memory and refuses every other address: no
+        network, no installed fonts, nothing the content could smuggle in."""
 
-    def fetch(self, url, headers=None):
-        name = url.removeprefix(SCHEME)
-        if name in self.files:
-            mime, data = self.files[name]
-            return URLFetcherResponse(url, data, {"Content-Type": mime})
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise ValueError(f"the brochure may not load {url[:80]!r} (it has: {', '.join(self.files)})")
+        def __init__(self, design: Design):
+            super().__init__(fail_on_errors=True)
+            self.files = design.files
+
+        def fetch(self, url, headers=None):
+            name = url.removeprefix(SCHEME)
+            if name in self.files:
+                mime, data = self.files[name]
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"the brochure may not load {url[:80]!r} (it has: {', '.join(self.files)})")
+
+    return weasyprint, Fetcher, FatalURLFetchingError
 
 
 def render_pdf(html: str, design: Design) -> tuple[bytes, int]:
     """The PDF of a brochure's HTML, and its number of pages."""
+    weasyprint, fetcher, fetch_error = _weasyprint()
     try:
-        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_Fetcher(design)).render()
-    except FatalURLFetchingError as exc:
+        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher(design)).render()
+    except fetch_error as exc:
         raise BuildFailed([SiteError(TEMPLATE, None, None, str(exc.__cause__ or exc))]) from exc
     return document.write_pdf(), len(document.pages)
 
@@ -347,7 +357,7 @@ def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: D
 def cache_key(html: str, design: Design) -> str:
     """Everything a PDF is made from: the HTML (content, layouts, catalog and language
     are all in it), the stylesheet, fonts and logo, and the versions of the programs."""
-    return make_key(html, design.digest(), __version__, weasyprint.__version__)
+    return make_key(html, design.digest(), __version__, importlib.metadata.version("weasyprint"))
 
 
 def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
