@@ -9,7 +9,7 @@ autoescaped and undefined names are errors, never blanks.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from ..model import Item, Page, Site, Text
 from ..urls import Urls, output_file
 from ..worldmap import world_map
 from . import Artifact
+from .headers import content_security_policy
 from .jsonld import event_json_ld
 
 SECTIONS = ("events", "programs", "networks")
@@ -108,6 +109,7 @@ class Renderer:
             format_keys=tuple(FORMAT_NAMES),
             world_map=lambda items: world_map(items, config, lang),
             neighbours=neighbours,
+            content_security_policy=content_security_policy(meta=True),
         )
         return env
 
@@ -152,7 +154,14 @@ def plan_pages(r: Renderer) -> list[PagePlan]:
     plans = [_root(r)]
     for lang in r.site.config.language_codes:
         plans += _language_pages(r, lang)
-    return plans
+    return plans + [_root_not_found(r, plans)]
+
+
+def _root_not_found(r: Renderer, plans: list[PagePlan]) -> PagePlan:
+    """/404.html, which static hosts serve for any missing address: the default language's 404."""
+    default = r.site.config.site.default_language
+    page = next(p for p in plans if p.lang == default and p.template == "404.html")
+    return replace(page, meta=replace(page.meta, path=r.urls.file("404.html")))
 
 
 def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
