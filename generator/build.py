@@ -28,6 +28,7 @@ from .outputs.assets import render_assets
 from .outputs.atom import render_atom
 from .outputs.brochure import Brochure, render_brochures
 from .outputs.data import render_data
+from .outputs.headers import render_headers
 from .outputs.html import Renderer, plan_pages
 from .outputs.ics import render_feeds
 from .outputs.sitemap import render_sitemap
@@ -75,7 +76,7 @@ class Options:
     workers: int | None = None
     """Processes to render with (default: one per core)."""
     fresh: bool = False
-    """Ignore the cache of the previous build and render every page."""
+    """Ignore the caches of earlier builds: render every page and brochure."""
     brochure: bool = True
     """Render the PDF brochures (`--no-brochure` skips them for quick previews)."""
     search: bool = True
@@ -152,13 +153,15 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 
 
 def render_site(project: Project, loaded: Loaded, today: date,
-                previous: Manifest | None = None, workers: int | None = None, brochure: bool = True) -> Rendered:
-    """Every output file of the site; pages whose key is in `previous` are reused, not rendered."""
+                previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
+                fresh: bool = False) -> Rendered:
+    """Every output file of the site; pages whose key is in `previous` are reused, not rendered,
+    and brochures come from the PDF cache unless `fresh`."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
-                        jinja2.FileSystemBytecodeCache(str(_cache_dir(project, "jinja"))))
+                        _TemplateCache(str(_cache_dir(project, "jinja"))))
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
-                                 Cache(_cache_dir(project, "brochure"))) if brochure else []
+                                 Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
     plans = _link_brochures(plan_pages(renderer), brochures)
     try:
         pages, keys = render_pages(renderer, plans, previous, workers)
@@ -170,7 +173,8 @@ def render_site(project: Project, loaded: Loaded, today: date,
     feeds = render_feeds(loaded.site, renderer.formatters)
     data = render_data(loaded.site, renderer.formatters, renderer.urls) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)
-    return Rendered(pages + assets + sitemap + feeds + data + [b.artifact for b in brochures], len(pages), keys)
+    artifacts = pages + assets + sitemap + feeds + data + [b.artifact for b in brochures]
+    return Rendered(artifacts + [render_headers(artifacts, asset_names)], len(pages), keys)
 
 
 def build(project: Project, options: Options) -> Result:
@@ -179,7 +183,8 @@ def build(project: Project, options: Options) -> Result:
     loaded = load_project(project, options)
     manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
     previous = None if options.fresh else Manifest.load(manifest_file, options.out)
-    rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure)
+    rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure,
+                           options.fresh)
     files = write_artifacts(options.out, rendered.artifacts, finish=index_site if options.search else None)
     Manifest.record(options.out, rendered.keys).save(manifest_file)
     missing = {lang: missing_strings(project.locales, lang) for lang in loaded.config.language_codes
@@ -195,6 +200,17 @@ def _link_brochures(plans: list, brochures: list[Brochure]) -> list:
     found = {(b.lang, b.year): b.download for b in brochures}
     return [replace(p, context={**p.context, "brochure": found.get((p.lang, p.context["year"]))})
             if p.template == "year.html" else p for p in plans]
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled layouts in .cache/jinja. Like the PDF cache, one that cannot be written
+    (a full disk, a read-only checkout) only means compiling again next time."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def _cache_dir(project: Project, name: str) -> Path:

@@ -23,6 +23,7 @@ from .config import load_config
 from .cache import Cache
 from .outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from .errors import BuildFailed, SiteError, display_path
+from .reproducible import SETTINGS, BuildError, verify_reproducible
 from .scaffold import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
                        new_translation)
 from .sources import KINDS, read_sources
@@ -68,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="skip the search index, for quick previews (the search page then says so)")
     cmd.add_argument("--no-brochure", dest="brochure", action="store_false",
                      help="skip the PDF brochures, for quick previews (the year pages then do not link them)")
+    cmd.add_argument("--verify-reproducible", action="store_true",
+                     help="build twice into temporary folders, with other time zones and locales, and compare "
+                          "every file; publishes nothing, exits 1 on any difference")
     cmd.set_defaults(run=_run_build)
 
     cmd = commands.add_parser("serve", help="preview the site: rebuild and reload the browser on every save")
@@ -125,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_build(args) -> int:
+    if args.verify_reproducible:
+        return _run_verify(args)
     project = Project(args.root.resolve())
     out = args.out or project.root / "public"
     options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts,
@@ -136,6 +142,32 @@ def _run_build(args) -> int:
         print(f"warning: {len(strings)} interface string(s) not translated into {lang}, shown in English "
               f"(sitegen translations --lang {lang} lists them)", file=sys.stderr)
     return 0
+
+
+def _run_verify(args) -> int:
+    """The same build twice, compared; the build date is fixed so that both see the same day."""
+    arguments = ["--now", (args.now or date.today()).isoformat()]
+    arguments += ["--base-url", args.base_url] if args.base_url else []
+    arguments += ["--workers", str(args.workers)] if args.workers else []
+    arguments += [flag for flag, on in (("--drafts", args.drafts), ("--no-search", not args.search),
+                                        ("--no-brochure", not args.brochure)) if on]
+    try:
+        verdict = verify_reproducible(args.root.resolve(), arguments)
+    except BuildError as failed:
+        print(f"{failed}\nThe build failed, so nothing was compared.", file=sys.stderr)
+        return 1
+    settings = "; ".join(" ".join(f"{k}={v}" for k, v in s.items() if k in ("TZ", "LANG")) for s in SETTINGS)
+    if not verdict.differences:
+        print(f"Reproducible: {verdict.files} files byte-identical in two builds ({settings}).")
+        return 0
+    shown = 20
+    print(f"Not reproducible: {len(verdict.differences)} file(s) differ between two builds of the same "
+          f"content ({settings}):", file=sys.stderr)
+    for difference in verdict.differences[:shown]:
+        print(f"  {difference.path}: {difference.what}", file=sys.stderr)
+    if len(verdict.differences) > shown:
+        print(f"  ... and {len(verdict.differences) - shown} more", file=sys.stderr)
+    return 1
 
 
 def _run_brochure(args) -> int:

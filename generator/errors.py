@@ -48,9 +48,12 @@ class BuildFailed(Exception):
 
 
 def display_path(path: Path, root: Path) -> str:
-    """A path as editors see it: relative to the project folder when inside it."""
+    """A path as editors see it: relative to the project folder when inside it.
+
+    Only the folders are resolved: a link is named as itself, never as its
+    target (which may be missing, a loop, or outside the project)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -9,6 +9,7 @@ fields are text that a translation may override.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, time
@@ -23,7 +24,13 @@ from .model import FORMATS, LINK_KINDS, STATUSES, Detail, Link
 from .when import GRAMMAR, WhenError, parse_when
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))})
+"""Device names Windows will not create as a file or folder: such an id could not be
+checked out (con.md), nor its published folder copied, on an editor's PC."""
 MAX_TEXT = 20_000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters, and the line breaks (NEL, U+2028, U+2029) that some
+readers of feeds split lines on: in a title, they could start a new property."""
 
 
 class Invalid(ValueError):
@@ -41,7 +48,7 @@ def check_text(value: Any, _config: SiteConfig) -> str:
         raise Invalid(f"expected text, got {_describe(value)}", "a line of text")
     if len(value) > MAX_TEXT:
         raise Invalid(f"is {len(value)} characters long", f"at most {MAX_TEXT}")
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+    if CONTROL.search(value):
         raise Invalid("contains control characters", "plain text")
     return value.strip()
 
@@ -51,6 +58,8 @@ def check_id(value: Any, _config: SiteConfig) -> str:
         raise Invalid(f"{value!r} cannot be used in an address", "lower case letters, digits and hyphens, e.g. excom-2024")
     if len(value) > 80:
         raise Invalid("is longer than 80 characters", "a short id")
+    if value in RESERVED_IDS:
+        raise Invalid(f"{value!r} is a device name Windows reserves", "a longer id, e.g. con-2024")
     return value
 
 
@@ -156,8 +165,10 @@ def check_url(value: Any, at: str = "") -> str:
     allowed = "an https://, http:// or mailto: address"
     if not isinstance(value, str):
         raise Invalid(f"expected an address, got {_describe(value)}", allowed, at)
-    if any(ord(c) < 33 or ord(c) == 127 for c in value.strip()) or "\\" in value:
-        raise Invalid("contains spaces, backslashes or control characters", allowed, at)
+    # Browsers drop or rewrite such characters before reading the scheme ('java\tscript:');
+    # invisible ones (U+202E) would make the address shown differ from the one followed.
+    if "\\" in value or any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in value.strip()):
+        raise Invalid("contains spaces, backslashes, control or invisible characters", allowed, at)
     parts = urlsplit(value.strip())
     scheme = parts.scheme.lower()
     if scheme in ("http", "https") and parts.netloc:
@@ -180,7 +191,8 @@ def _check_detail(entry: Any, at: str, config: SiteConfig) -> Detail:
         raise Invalid("each entry needs a label", allowed, at)
     unknown = set(entry) - {"label", "text", "items", "when"}
     if unknown:
-        raise Invalid(f"unknown key {sorted(unknown)[0]!r}", allowed, f"{at}.{sorted(unknown)[0]}")
+        first = sorted(unknown, key=str)[0]  # YAML keys may be numbers or dates as well as text
+        raise Invalid(f"unknown key {first!r}", allowed, f"{at}.{first}")
     if sum(k in entry for k in ("text", "items", "when")) != 1:
         raise Invalid("needs exactly one of text, items, when", allowed, at)
     label = _nested(check_text, entry["label"], config, f"{at}.label")

@@ -9,7 +9,7 @@ list entry and nested key keeps the line it was written on. Dates stay text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -58,15 +58,21 @@ def parse_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
         return None, [SiteError(display, 1, None, "the front matter is not closed",
                                 allowed="a line '---' after the last field")]
     header = "\n".join(lines[1:close])
+    line_of = _lines_of(header, first_line=2)
     try:
-        data, value_lines = _load_yaml(header, first_line=2)
+        data, value_lines = _load_yaml(header, line_of)
     except yaml.MarkedYAMLError as exc:
         # An unclosed [list] or {mapping} is noticed lines later: point at where it opened.
         opened = exc.context and "flow" in exc.context and exc.context_mark
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
-        line = mark.line + 2 if mark else 1
+        line = line_of(mark) if mark else 1
         return None, [SiteError(display, line, None, f"the front matter is not valid YAML: {exc.problem}",
                                 allowed="'field: value' lines; quote values that contain ': ' or start with a symbol")]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses to read: no mark, a position
+        line = header.count("\n", 0, exc.position) + 2
+        return None, [SiteError(display, line, None, f"the front matter contains the control character "
+                                f"U+{exc.character:04X}, which YAML does not allow",
+                                allowed="delete it; most editors do not show it")]
     except _Refused as exc:
         return None, [SiteError(display, exc.line, None, str(exc))]
     if data is None:
@@ -83,23 +89,29 @@ class _Refused(ValueError):
         self.line = line
 
 
-def _load_yaml(text: str, first_line: int) -> tuple[Any, dict[str, int]]:
+def _lines_of(header: str, first_line: int) -> Callable[[yaml.Mark], int]:
+    """File line of a YAML mark, counted from its offset: YAML also starts a line at U+0085,
+    U+2028, U+2029 and a lone CR, which editors (and this file's numbering) do not."""
+    return lambda mark: header.count("\n", 0, mark.index) + first_line
+
+
+def _load_yaml(text: str, line_of: Callable[[yaml.Mark], int]) -> tuple[Any, dict[str, int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
         value_lines: dict[str, int] = {}
-        _index(node, "", 0, first_line, value_lines, set())
+        _index(node, "", 0, line_of, value_lines, set())
         return loader.construct_document(node), value_lines
     finally:
         loader.dispose()
 
 
-def _index(node: yaml.Node, path: str, depth: int, first_line: int,
+def _index(node: yaml.Node, path: str, depth: int, line_of: Callable[[yaml.Mark], int],
            out: dict[str, int], seen: set[int]) -> None:
     """Record each value's line; refuse aliases, depth and size beyond limits."""
-    line = node.start_mark.line + first_line
+    line = line_of(node.start_mark)
     if id(node) in seen:
         raise _Refused("anchors and aliases (& and *) are not allowed; write the value out", line)
     seen.add(id(node))
@@ -112,8 +124,8 @@ def _index(node: yaml.Node, path: str, depth: int, first_line: int,
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else "?"
             child = f"{path}.{name}" if path else str(name)
-            out.setdefault(child, key.start_mark.line + first_line)  # errors point at the key
-            _index(value, child, depth + 1, first_line, out, seen)
+            out.setdefault(child, line_of(key.start_mark))  # errors point at the key
+            _index(value, child, depth + 1, line_of, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _index(value, f"{path}[{i}]", depth + 1, first_line, out, seen)
+            _index(value, f"{path}[{i}]", depth + 1, line_of, out, seen)

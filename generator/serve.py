@@ -160,9 +160,12 @@ class PreviewFiles(web.StaticFileHandler):
 
 
 def _outside_is_not_found(check, *args):
-    """Tornado answers 403 for paths outside the folder; for the site they simply do not exist."""
+    """Tornado answers 403 for paths outside the folder; for the site they simply do not exist.
+    Nor does a path with a NUL byte (`/%00`), which the file system calls refuse with ValueError."""
     try:
         return check(*args)
+    except ValueError:
+        raise web.HTTPError(404) from None
     except web.HTTPError as exc:
         if exc.status_code == 403:
             raise web.HTTPError(404) from None

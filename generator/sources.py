@@ -8,6 +8,7 @@ could not mean: other file types, oversized files, links leading outside.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,11 +88,15 @@ def _walk(content_dir: Path):
 
 
 def _check_file(path: Path, content_dir: Path, real_root: Path) -> str | None:
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(real_root) or target.is_dir():
-            return "is a link to somewhere outside content/; copy the file here instead"
-    if path.stat().st_size > MAX_FILE_BYTES:
+    try:
+        target, info = path.resolve(strict=True), path.stat()
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return "is a link that leads nowhere (its target is missing or a loop); copy the file here instead"
+    if path.is_symlink() and not target.is_relative_to(real_root):
+        return "is a link to somewhere outside content/; copy the file here instead"
+    if not stat.S_ISREG(info.st_mode):  # a linked folder; a pipe or a device would hang the build
+        return "is not a regular file; content/ holds Markdown files and folders"
+    if info.st_size > MAX_FILE_BYTES:
         return f"is larger than {MAX_FILE_BYTES // 1024} KiB; split it or remove embedded data"
     return None
 
