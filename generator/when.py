@@ -122,9 +122,17 @@ def _build(precision: Precision, n: list[int], text: str) -> When:
     return When(precision, _day(n[0], 1, 1), _day(n[0], 12, 31))
 
 
+MAX_YEARS = 3
+"""Calendar years one range may touch. Every year touched gets a year page, twelve month
+pages and a brochure in every language: '1900-01/2200-12' alone would make thousands."""
+
+
 def _range(precision: Precision, start: date, end: date, text: str) -> When:
     if end <= start if precision is Precision.DAYS else end.replace(day=1) <= start:
         raise WhenError(f"{text!r}: a range must end after it starts")
+    if end.year - start.year >= MAX_YEARS:
+        raise WhenError(f"{text!r} covers {end.year - start.year + 1} calendar years; "
+                        f"a range covers at most {MAX_YEARS}")
     return When(precision, start, end)
 
 

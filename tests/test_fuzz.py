@@ -30,7 +30,7 @@ from generator.outputs.html import Renderer, plan_pages
 from generator.outputs.ics import render_feeds
 from generator.sources import KINDS, SourceFile, read_sources
 from generator.validate import build_site
-from generator.when import WhenError, parse_when
+from generator.when import MAX_YEARS, WhenError, parse_when
 from test_security import markup_problems
 
 settings.register_profile("ci", max_examples=60, deadline=None,
@@ -218,6 +218,7 @@ def test_the_when_grammar_parses_or_refuses_every_input(value):
         return
     assert when.start <= when.end
     assert date(1900, 1, 1) <= when.start and when.end <= date(2200, 12, 31)
+    assert when.end.year - when.start.year < MAX_YEARS  # each year touched makes pages and a brochure
     assert parse_when(str(when)) == when  # the canonical text reads back the same
 
 

@@ -322,6 +322,7 @@ LIMITS = {
     "thousands of keys": ("\n".join(f"key{i}: {i}" for i in range(5000)), "too deeply nested or too large"),
     "a huge list": ("regions: [" + ", ".join(["global"] * 5000) + "]", "too deeply nested or too large"),
     "a huge value": ("title: " + "x" * 400_000, "title: is 400000 characters long"),
+    "a range over centuries": ("when: 1900-01/2200-12", "when: '1900-01/2200-12' covers 301 calendar years"),
 }
 
 
