@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
@@ -182,6 +183,19 @@ def error_page(errors: tuple[SiteError, ...]) -> str:
             f"</body></html>")
 
 
+class _Server(Server):
+    """livereload's server, except that pages load its reload script from a file: livereload
+    writes a script inline into each page, which the pages' Content-Security-Policy refuses."""
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        LiveReloadHandler.watcher, LiveReloadHandler.live_css = self.watcher, live_css
+        script = f'<script src="/livereload.js?port={port}"></script>'.encode()
+        inject = type("Inject", (LiveScriptInjector,), {"script": script})
+        handlers = [(r"/livereload", LiveReloadHandler), (r"/forcereload", ForceReloadHandler),
+                    (r"/livereload.js", LiveReloadJSHandler)] + self.get_web_handlers(script)
+        web.Application(handlers=handlers, transforms=[inject]).listen(port, address=host)
+
+
 def serve(project: Project, out: Path, today: date, *, host: str, port: int, drafts: bool,
           open_browser: bool, log: Callable[[str], None]) -> None:
     """Build, then serve and rebuild on every save until interrupted."""
@@ -198,7 +212,7 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
             loop.add_callback(LiveReloadHandler.reload_waiters, "/")
 
     roots = [project.content, project.layouts, project.assets, project.locales, project.config_file]
-    server = Server(watcher=Watcher([r for r in roots if r.exists()], on_change))
+    server = _Server(watcher=Watcher([r for r in roots if r.exists()], on_change))
     PreviewFiles.preview = preview
     server.SFH = PreviewFiles
     loop = IOLoop.current()

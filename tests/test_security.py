@@ -523,6 +523,21 @@ def test_the_preview_answers_200_concurrent_requests(preview):
     assert errors == []  # nor any request before this one
 
 
+def test_the_preview_reloads_under_the_pages_content_security_policy(preview):
+    """livereload writes its script inline, which the pages' policy refuses: the preview loads it from a file."""
+    from checkers import browser
+    port, _, _ = preview
+    with browser() as chromium:
+        page = chromium.new_page()
+        refused = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"http://127.0.0.1:{port}/en/about/", wait_until="load")
+        page.wait_for_function("window.LiveReload && window.LiveReload.connector._isSocketConnected()",
+                               timeout=10_000)
+        page.close()
+    assert refused == []
+
+
 # docs/security.md: every defence it lists names a test that exists
 
 
