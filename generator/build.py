@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ import jinja2
 
 from .cache import Cache
 from .config import SiteConfig, load_config, with_base_url
-from .errors import BuildFailed, SiteError, display_path, fail_if
+from .errors import BuildFailed, SiteError, fail_if, layout_error
 from .history import edited, read_history
 from .i18n import load_catalog
 from .manifest import Manifest, render_pages
@@ -166,7 +165,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     try:
         pages, keys = render_pages(renderer, plans, previous, workers)
     except Exception as exc:  # a template error: report it like any other
-        raise BuildFailed([_template_error(exc, project)]) from exc
+        raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
@@ -235,16 +234,3 @@ def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[Sit
     return catalogs, errors
 
 
-def _template_error(exc: Exception, project: Project) -> SiteError:
-    """Name the layout file and line: Jinja2 puts template frames in the traceback."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return SiteError(f"layouts/{exc.name}", exc.lineno, None, exc.message or str(exc))
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return SiteError(f"layouts/{exc.name}", None, None, "is missing: a page needs this template")
-    layouts = str(project.layouts.resolve())
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(layouts)]
-    if not frames:
-        raise exc  # a bug in the generator, not in a layout: let it show
-    where = frames[-1]
-    path = display_path(Path(where.filename), project.root)
-    return SiteError(path, where.lineno, None, f"{type(exc).__name__}: {exc}")

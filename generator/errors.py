@@ -7,9 +7,12 @@ with all of them at the end of the stage that found them.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+import jinja2
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +65,20 @@ def fail_if(errors: list[SiteError]) -> None:
     """End the stage with every error it collected, if any."""
     if any(e.severity == "error" for e in errors):
         raise BuildFailed(e for e in errors if e.severity == "error")
+
+
+def layout_error(exc: Exception, layouts: Path) -> SiteError:
+    """A template's failure as `layouts/FILE:LINE`: Jinja2 puts template frames in the
+    traceback. Anything that did not happen in a layout is a bug and is raised again."""
+    root = layouts.resolve()
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = Path(exc.filename).resolve().relative_to(root).as_posix() if exc.filename else exc.name
+        return SiteError(f"layouts/{name}", exc.lineno, None, exc.message or str(exc))
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return SiteError(f"layouts/{exc.name}", None, None, "is missing: a page needs this template")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).is_relative_to(root)]
+    if not frames:
+        raise exc
+    where = frames[-1]
+    path = "layouts/" + Path(where.filename).relative_to(root).as_posix()
+    return SiteError(path, where.lineno, None, f"{type(exc).__name__}: {exc}")

@@ -112,9 +112,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 (free port) in a thread; yield the base URL, no trailing slash."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, handler_class: type = None) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 (free port) in a thread; yield the base URL, no trailing slash.
+    `handler_class`, a quiet SimpleHTTPRequestHandler by default, may add headers."""
+    handler = functools.partial(handler_class or _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

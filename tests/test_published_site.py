@@ -3,15 +3,14 @@ Content-Security-Policy in `_headers` and in every page, and no violation of it 
 
 from __future__ import annotations
 
-import functools
 import http.server
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from checkers import serve
 from conftest import BUILD_DAY, ROOT
 from generator.build import Options, Project, build
 from generator.outputs.headers import IMMUTABLE, SHORT, content_security_policy
@@ -121,16 +120,8 @@ class _HeadersHandler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve_with_headers(folder: Path):
     rules = read_headers((folder / "_headers").read_text(encoding="utf-8"))
-    handler = functools.partial(type("Handler", (_HeadersHandler,), {"rules": rules}), directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(folder, type("Handler", (_HeadersHandler,), {"rules": rules})) as base:
+        yield base
 
 
 LISTEN = """document.addEventListener("securitypolicyviolation", (e) => {

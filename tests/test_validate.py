@@ -119,3 +119,21 @@ def test_errors_leave_the_previous_output_untouched(basic, capsys, tmp_path):
     assert run_build(basic, capsys, "--out", str(out))[0] == 1
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_broken_layout_is_reported_with_its_file_and_line(basic, capsys):
+    layout = basic.layouts / "item.html"
+    lines = layout.read_text().splitlines()
+    lines.insert(5, "{{ text.no_such_field }}")  # becomes line 6
+    layout.write_text("\n".join(lines) + "\n")
+    code, err = run_build(basic, capsys, "--no-search", "--no-brochure")
+    assert code == 1
+    assert "layouts/item.html:6: UndefinedError: 'generator.model.Text object' has no attribute 'no_such_field'" in err
+
+
+def test_a_layout_syntax_error_is_reported_with_its_line(basic, capsys):
+    layout = basic.layouts / "contact.html"
+    layout.write_text(layout.read_text().replace("{% endblock %}", "{% endblok %}", 1))
+    code, err = run_build(basic, capsys, "--no-search", "--no-brochure")
+    assert code == 1
+    assert "layouts/contact.html:" in err and "endblok" in err

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import importlib.metadata
 import re
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -28,7 +27,7 @@ from markupsafe import Markup
 from .. import __version__, views
 from ..cache import Cache, Entry, make_key
 from ..config import Category
-from ..errors import BuildFailed, SiteError
+from ..errors import BuildFailed, SiteError, layout_error
 from ..i18n import Formatter
 from ..markdown import content_link_path, render_markdown
 from ..model import Item, Site, Text
@@ -207,7 +206,7 @@ def render_html(site: Site, contents: Contents, lang: str, catalog, design: Desi
     try:
         html = env.get_template(TEMPLATE).render(contents=contents)
     except Exception as exc:  # a layout's mistake, reported like a content error
-        raise BuildFailed([_layout_error(exc, design.layouts)]) from exc
+        raise BuildFailed([layout_error(exc, design.layouts)]) from exc
     head, body = html.split("<body", 1)
     return head + "<body" + _keep_hangul_words(body)
 
@@ -293,19 +292,6 @@ def _keep_hangul_words(html: str) -> str:
 
     return "".join(part if part.startswith("<") else _HANGUL_WORD.sub(keep, part)
                    for part in re.split(r"(<[^>]*>)", html))
-
-
-def _layout_error(exc: Exception, layouts: Path) -> SiteError:
-    """Name the layout file and line, as build.py does for the site's pages."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return SiteError(f"layouts/{exc.name}", exc.lineno, None, exc.message or str(exc))
-    root = str(layouts.resolve())
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
-    if not frames:
-        raise exc  # a bug in the generator, not in a layout: let it show
-    where = frames[-1]
-    path = "layouts/" + Path(where.filename).resolve().relative_to(root).as_posix()
-    return SiteError(path, where.lineno, None, f"{type(exc).__name__}: {exc}")
 
 
 # --- PDF -------------------------------------------------------------------
