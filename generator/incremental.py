@@ -43,7 +43,7 @@ class Keys:
         if (lang, name) not in self._templates:
             env = self.renderer.envs[lang]
             source, _, _ = env.loader.get_source(env, name)
-            referenced = _referenced(env, source)
+            referenced = _referenced(env, name, source)
             self._templates[(lang, name)] = ""  # a cycle, if any, ends here
             self._templates[(lang, name)] = _hash([source] + [self.template(lang, n) for n in referenced])
         return self._templates[(lang, name)]
@@ -60,10 +60,11 @@ class Keys:
 _REFERENCES: dict[str, tuple[str, ...]] = {}
 
 
-def _referenced(env: jinja2.Environment, source: str) -> tuple[str, ...]:
+def _referenced(env: jinja2.Environment, name: str, source: str) -> tuple[str, ...]:
     """Templates a template source names; parsing is costly, so remembered by source text."""
     if source not in _REFERENCES:
-        _REFERENCES[source] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n))
+        tree = env.parse(source, name)  # named, so that a syntax error names the layout
+        _REFERENCES[source] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(tree) if n))
     return _REFERENCES[source]
 
 
