@@ -21,6 +21,7 @@ from .errors import BuildFailed, SiteError, fail_if, layout_error
 from .history import edited, read_history
 from .i18n import load_catalog
 from .manifest import Manifest, render_pages
+from .memo import Memo, load_memo, save_memo
 from .model import Site
 from .outputs import Artifact
 from .outputs.assets import render_assets
@@ -95,6 +96,8 @@ class Caches:
     """Git history read once at start; later edits count as uncommitted."""
     stamps: dict = field(default_factory=dict)
     """Path -> stat stamp when the history was read."""
+    feeds: dict = field(default_factory=dict)
+    """Feed entries already serialised (outputs/ics.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +156,9 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 
 def render_site(project: Project, loaded: Loaded, today: date,
                 previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
-                fresh: bool = False) -> Rendered:
+                fresh: bool = False, feeds_memo: Memo | dict | None = None) -> Rendered:
     """Every output file of the site; pages whose key is in `previous` are reused, not rendered,
-    and brochures come from the PDF cache unless `fresh`."""
+    brochures come from the PDF cache unless `fresh`, feed entries from `feeds_memo`."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         _TemplateCache(str(_cache_dir(project, "jinja"))))
@@ -169,7 +172,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
-    feeds = render_feeds(loaded.site, renderer.formatters)
+    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo)
     data = render_data(loaded.site, renderer.formatters, renderer.urls) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)
     artifacts = pages + assets + sitemap + feeds + data + [b.artifact for b in brochures]
@@ -182,10 +185,13 @@ def build(project: Project, options: Options) -> Result:
     loaded = load_project(project, options)
     manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
     previous = None if options.fresh else Manifest.load(manifest_file, options.out)
+    memo_file = _cache_dir(project, "memo") / "feeds.bin"
+    feeds_memo = Memo() if options.fresh else load_memo(memo_file)
     rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure,
-                           options.fresh)
+                           options.fresh, feeds_memo)
     files = write_artifacts(options.out, rendered.artifacts, finish=index_site if options.search else None)
     Manifest.record(options.out, rendered.keys).save(manifest_file)
+    save_memo(memo_file, feeds_memo)
     missing = {lang: missing_strings(project.locales, lang) for lang in loaded.config.language_codes
                if lang != loaded.config.site.default_language}
     return Result(rendered.pages, files, time.perf_counter() - started,

@@ -130,10 +130,16 @@ def _notes(item: Item, fmt: Formatter) -> list[str]:
     return notes
 
 
+def entry_zone(item: Item) -> str | None:
+    """The IANA zone of the item's entry when it is timed, else None (all-day)."""
+    timed = item.start_time is not None and item.timezone and item.when.precision is Precision.DAY
+    return item.timezone if timed else None
+
+
 def _bounds(item: Item) -> tuple[date | datetime, date | datetime | None]:
     """Start and exclusive end: days for all-day entries, local times for timed ones."""
     when = item.when
-    if item.start_time is not None and item.timezone and when.precision is Precision.DAY:
+    if entry_zone(item):
         zone = ZoneInfo(item.timezone)
         start = datetime.combine(when.start, item.start_time, zone)
         end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None

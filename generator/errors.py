@@ -55,6 +55,8 @@ def display_path(path: Path, root: Path) -> str:
 
     Only the folders are resolved: a link is named as itself, never as its
     target (which may be missing, a loop, or outside the project)."""
+    if path.is_absolute() and path.is_relative_to(root) and ".." not in path.parts:
+        return path.relative_to(root).as_posix()  # the common case, without touching the disk
     try:
         return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -105,6 +105,8 @@ def _leaves(token: Token) -> Iterator[Token]:
 
 def content_links(source: str, file: Path) -> list[tuple[Path, int]]:
     """Links to other content files in a body: (target path, line within the body)."""
+    if ".md" not in source:
+        return []  # no link can point at a content file: spare the parse
     found = []
     for token in _md.parse(source):
         for child in token.children or ():

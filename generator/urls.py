@@ -21,6 +21,8 @@ class Urls:
     def __init__(self, config: SiteConfig):
         self.config = config
         self.prefix = config.url_prefix
+        parts = urlsplit(config.site.base_url)
+        self._origin = f"{parts.scheme}://{parts.netloc}"
 
     def path(self, *parts: str, folder: bool = True) -> str:
         joined = "/".join(p.strip("/") for p in parts if p)
@@ -29,6 +31,8 @@ class Urls:
         return f"{self.prefix}{joined}/" if folder else f"{self.prefix}{joined}"
 
     def absolute(self, path: str) -> str:
+        if path.startswith("/") and not path.startswith("//"):
+            return self._origin + path  # site paths: no need for urljoin's general rules
         return urljoin(self.config.site.base_url, path)
 
     def root(self) -> str:

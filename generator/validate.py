@@ -38,6 +38,8 @@ class _Checked:
     text: Text
     digest: str
     """Hash of the file's text: what incremental rebuilds compare."""
+    links: tuple[tuple[Path, int], ...]
+    """Content files the body links to, with the body line of each link."""
 
 
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
@@ -88,7 +90,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             revisions = [history[c.source.path] for c in files if c.source.path in history]
             items.append(_item(original, texts, revisions, _digest(files, revisions)))
     errors.extend(_check_ids(originals.values()))
-    errors.extend(_check_references(items, originals, pages, sources, broken))
+    errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
         return None, errors
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
@@ -139,7 +141,8 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         body_line=front.body_line,
         translated_from=values.get("translated_from"),
     )
-    return _Checked(source, front, values, text, hashlib.sha1(source.text.encode()).hexdigest()), []
+    digest = hashlib.sha1(source.text.encode()).hexdigest()
+    return _Checked(source, front, values, text, digest, tuple(content_links(front.body, source.path))), []
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
@@ -245,7 +248,7 @@ def _check_ids(originals) -> list[SiteError]:
     return errors
 
 
-def _check_references(items: list[Item], originals, pages, sources, broken) -> list[SiteError]:
+def _check_references(items: list[Item], originals, pages, sources, broken, checked) -> list[SiteError]:
     errors = []
     containers = {i.id: i for i in items if i.kind in ("program", "network")}
     unchecked = {stem for kind, stem in broken if kind in ("program", "network")}
@@ -259,10 +262,10 @@ def _check_references(items: list[Item], originals, pages, sources, broken) -> l
     for page_id in PAGE_IDS:
         if page_id not in pages and ("page", page_id) not in broken:
             errors.append(SiteError(f"content/{page_id}.md", None, None, "is missing; the site links to it"))
-    known = {s.path.resolve() for s in sources}
-    for c in by_source.values():
-        for target, line in content_links(c.front.body, c.source.path):
-            if target.resolve() not in known:
+    known = {s.path for s in sources}  # links are resolved against these same absolute paths
+    for c in checked:
+        for target, line in c.links:
+            if target not in known:
                 errors.append(SiteError(c.source.display, c.front.body_line + line, "body",
                                         f"links to {target.name}, which is not a content file",
                                         allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))

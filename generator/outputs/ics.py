@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vUri
 
-from .. import views
-from ..calendar_entries import Entry, calendar_entry, in_calendars
+from .. import __version__, views
+from ..cache import make_key
+from ..calendar_entries import Entry, calendar_entry, entry_zone, in_calendars
 from ..i18n import Formatter
 from ..model import Item, Site
 from ..urls import Urls, output_file
@@ -38,17 +39,40 @@ class Feed:
     """Only items that `in_calendars` accepts, in date order."""
 
 
-def render_feeds(site: Site, formatters: dict[str, Formatter]) -> list[Artifact]:
-    """Every feed in every language of site.toml."""
+def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None = None) -> list[Artifact]:
+    """Every feed in every language of site.toml.
+
+    `memo` (kept by the caller between builds) maps an item's digest, language and
+    settings to its VEVENT text, so that an unchanged item is not serialised again.
+    """
     return [artifact for lang in site.config.language_codes
-            for artifact in render_ics(site, lang, formatters[lang])]
+            for artifact in render_ics(site, lang, formatters[lang], memo)]
 
 
-def render_ics(site: Site, lang: str, fmt: Formatter) -> list[Artifact]:
+def render_ics(site: Site, lang: str, fmt: Formatter, memo: dict | None = None) -> list[Artifact]:
     """The feeds of one language, their words in it (or in the original where untranslated)."""
     urls = Urls(site.config)
-    return [Artifact(output_file(feed.path, urls.prefix), _calendar(site, feed, lang, fmt, urls).to_ical())
+    events = _Events(site, lang, fmt, urls, {} if memo is None else memo)
+    return [Artifact(output_file(feed.path, urls.prefix), _calendar(feed, events, urls))
             for feed in plan_feeds(site, lang, fmt, urls)]
+
+
+class _Events:
+    """Each item's calendar entry and VEVENT text, made once per language and shared by
+    every feed it appears in (an event is in four or five feeds; folding lines is costly)."""
+
+    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict):
+        self.site, self.lang, self.fmt, self.urls, self.memo = site, lang, fmt, urls, memo
+        # Everything an entry depends on besides the item: settings, catalog, generator.
+        messages = sorted(getattr(fmt.translations, "_catalog", {}).items(), key=repr)
+        self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), repr(messages))
+
+    def text(self, item: Item) -> bytes:
+        key = make_key(self.settings, item.id, item.digest)
+        if key not in self.memo:
+            url = self.urls.absolute(self.urls.item(self.lang, item))
+            self.memo[key] = _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config)).to_ical()
+        return self.memo[key]
 
 
 def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
@@ -83,9 +107,16 @@ def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
     return feeds
 
 
-def _calendar(site: Site, feed: Feed, lang: str, fmt: Formatter, urls: Urls) -> Calendar:
-    entries = [calendar_entry(item, lang, fmt, urls.absolute(urls.item(lang, item)), site.config)
-               for item in feed.items]
+def _calendar(feed: Feed, events: _Events, urls: Urls) -> bytes:
+    """The feed's file: from the memo when neither it nor any of its items changed."""
+    key = make_key(events.settings, feed.path, feed.name, feed.description,
+                   *(f"{item.id}:{item.digest}" for item in feed.items))
+    if key not in events.memo:
+        events.memo[key] = _serialise(feed, events, urls)
+    return events.memo[key]
+
+
+def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
     address = urls.absolute(feed.path)
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
@@ -101,12 +132,15 @@ def _calendar(site: Site, feed: Feed, lang: str, fmt: Formatter, urls: Urls) -> 
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     calendar.add("SOURCE", vUri(address), parameters={"VALUE": "URI"})
     calendar.add("URL", vUri(address))
-    for zone in sorted({e.zone for e in entries if e.zone}):
-        years = [e.start.year for e in entries if e.zone == zone]
+    zones = [(item, entry_zone(item)) for item in feed.items]
+    for zone in sorted({z for _, z in zones if z}):
+        years = [item.when.start.year for item, z in zones if z == zone]
         calendar.add_component(_vtimezone(zone, min(years), max(years)))
-    for entry in entries:
-        calendar.add_component(_vevent(entry))
-    return calendar
+    # The events' text, made by icalendar once per item, goes where icalendar itself
+    # puts subcomponents added after the time zones: just before END:VCALENDAR.
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical()
+    return head[:-len(end)] + b"".join(events.text(item) for item in feed.items) + end
 
 
 def _vevent(entry: Entry) -> Event:
