@@ -8,6 +8,7 @@ passed in, never read from the clock inside the pipeline.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import jinja2
 
+from . import __version__
 from .cache import Cache
 from .config import SiteConfig, load_config, with_base_url
 from .errors import BuildFailed, SiteError, fail_if, layout_error
-from .history import edited, read_history
+from .history import edited, git_head, read_history
 from .i18n import load_catalog
-from .manifest import Manifest, render_pages
+from .manifest import Manifest, inputs_stamp, render_pages
 from .memo import Memo, load_memo, save_memo
 from .model import Site
 from .outputs import Artifact
@@ -182,22 +184,42 @@ def render_site(project: Project, loaded: Loaded, today: date,
 def build(project: Project, options: Options) -> Result:
     """The whole build; the output folder changes only if every stage succeeded."""
     started = time.perf_counter()
-    loaded = load_project(project, options)
     manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
     previous = None if options.fresh else Manifest.load(manifest_file, options.out)
+    inputs = _inputs_stamp(project, options)
+    if previous is not None and previous.up_to_date(inputs):
+        return Result(len(previous.entries), len(previous.files), time.perf_counter() - started,
+                      _missing_strings(project, load_config(project.config_file)), len(previous.entries))
+    loaded = load_project(project, options)
     memo_file = _cache_dir(project, "memo") / "feeds.bin"
     feeds_memo = Memo() if options.fresh else load_memo(memo_file)
     rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure,
                            options.fresh, feeds_memo)
     files = write_artifacts(options.out, rendered.artifacts, finish=index_site if options.search else None)
-    Manifest.record(options.out, rendered.keys).save(manifest_file)
+    Manifest.record(options.out, rendered.keys, inputs).save(manifest_file)
     save_memo(memo_file, feeds_memo)
-    missing = {lang: missing_strings(project.locales, lang) for lang in loaded.config.language_codes
-               if lang != loaded.config.site.default_language}
-    return Result(rendered.pages, files, time.perf_counter() - started,
-                  {lang: strings for lang, strings in missing.items() if strings},
+    return Result(rendered.pages, files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   sum(1 for a in rendered.artifacts if a.reuse is not None),
                   tuple(sorted(a.path for a in rendered.artifacts if a.path in rendered.keys and a.reuse is None)))
+
+
+def _missing_strings(project: Project, config: SiteConfig) -> dict[str, tuple[str, ...]]:
+    missing = {lang: missing_strings(project.locales, lang) for lang in config.language_codes
+               if lang != config.site.default_language}
+    return {lang: strings for lang, strings in missing.items() if strings}
+
+
+def _inputs_stamp(project: Project, options: Options) -> str:
+    """Everything a build reads: when it equals the last build's, the output is already right."""
+    facts = (__version__, options.today.isoformat(), repr(options.base_url), repr(options.drafts),
+             repr(options.brochure), repr(options.search), git_head(project.root) or "no git",
+             *(f"{name} {importlib.metadata.version(name)}" for name in _LIBRARIES))
+    code = Path(__file__).resolve().parent  # the generator itself: an upgrade rebuilds everything
+    return inputs_stamp([project.content, project.layouts, project.assets, project.locales, code],
+                        [project.config_file], *facts)
+
+
+_LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint")
 
 
 def _link_brochures(plans: list, brochures: list[Brochure]) -> list:

@@ -60,6 +60,12 @@ def _git_dirty(root: Path) -> set[Path]:
     return {(top / entry[3:]).resolve() for entry in output.split("\0") if len(entry) > 3}
 
 
+def git_head(root: Path) -> str | None:
+    """The commit checked out, if the project is in git: its history is part of the feeds."""
+    head = _git(root, "rev-parse", "HEAD")
+    return head.strip() if head else None
+
+
 def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True,

@@ -8,9 +8,10 @@ the page is rendered again: a stale cache is never served.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .incremental import Keys
@@ -19,14 +20,18 @@ from .outputs.html import PagePlan, Renderer
 from .parallel import render_all
 from .urls import output_file
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
     out: Path
     entries: dict[str, tuple[str, int, int]]
-    """Output path -> (key, size, mtime_ns) of the file written for it."""
+    """Output path -> (key, size, mtime_ns) of the page written for it."""
+    inputs: str = ""
+    """The stamp of every input the build read (see `inputs_stamp`)."""
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Every file of the output -> (size, mtime_ns) when the build ended."""
 
     @classmethod
     def load(cls, file: Path, out: Path) -> Manifest | None:
@@ -34,23 +39,26 @@ class Manifest:
             data = json.loads(file.read_text())
             if data["version"] != VERSION or data["out"] != str(out.absolute()):
                 return None
-            return cls(out.absolute(), {path: tuple(entry) for path, entry in data["entries"].items()})
+            return cls(out.absolute(), {path: tuple(entry) for path, entry in data["entries"].items()},
+                       data["inputs"], {path: tuple(entry) for path, entry in data["files"].items()})
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     @classmethod
-    def record(cls, out: Path, keys: dict[str, str]) -> Manifest:
-        entries = {}
-        for path, key in keys.items():
-            stat = (out / path).stat()
-            entries[path] = (key, stat.st_size, stat.st_mtime_ns)
-        return cls(out.absolute(), entries)
+    def record(cls, out: Path, keys: dict[str, str], inputs: str) -> Manifest:
+        files = _stats(out)
+        entries = {path: (key, *files[path]) for path, key in keys.items()}
+        return cls(out.absolute(), entries, inputs, files)
 
     def save(self, file: Path) -> None:
         temporary = file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": VERSION, "out": str(self.out), "entries": self.entries},
-                                        sort_keys=True))
+        temporary.write_text(json.dumps({"version": VERSION, "out": str(self.out), "entries": self.entries,
+                                         "inputs": self.inputs, "files": self.files}, sort_keys=True))
         os.replace(temporary, file)
+
+    def up_to_date(self, inputs: str) -> bool:
+        """Nothing the build reads changed, and its output is exactly as it left it."""
+        return bool(self.inputs) and self.inputs == inputs and _stats(self.out) == self.files
 
     def reusable(self, path: str, key: str) -> Path | None:
         """The previous file for `path` if it was made from `key` and is untouched since."""
@@ -63,6 +71,39 @@ class Manifest:
         except OSError:
             return None
         return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+
+
+def inputs_stamp(folders: list[Path], files: list[Path], *facts: str) -> str:
+    """A hash of the name, size and modification time of every input file, and of `facts`
+    (generator version, options, the git commit whose history the feeds show)."""
+    digest = hashlib.sha256("\0".join(facts).encode())
+    for path in files:
+        digest.update(_stamp_line(path, path.name))
+    for folder in folders:
+        for base, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(base, name)
+                digest.update(_stamp_line(Path(path), os.path.relpath(path, folder)))
+    return digest.hexdigest()
+
+
+def _stamp_line(path: Path, name: str) -> bytes:
+    try:
+        stat = path.stat()
+        return f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+    except OSError:
+        return f"{name}\0missing\n".encode()
+
+
+def _stats(out: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for base, _dirs, names in os.walk(out):
+        for name in names:
+            path = os.path.join(base, name)
+            stat = os.lstat(path)
+            found[os.path.relpath(path, out).replace(os.sep, "/")] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,

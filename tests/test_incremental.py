@@ -91,3 +91,18 @@ def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path):
     manifest.write_text(manifest.read_text()[:50])       # truncated manifest
     assert build(project, options(out)).reused == 0
     assert tree(out) == cold(project, tmp_path, "cold2")
+
+
+def test_nothing_changed_means_nothing_to_do_and_a_damaged_output_is_repaired(tmp_path):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    again = build(project, options(out))
+    assert again.rendered == () and again.reused == again.pages
+    (out / "en" / "about" / "index.html").unlink()        # someone deleted a published file
+    repaired = build(project, options(out))
+    assert repaired.rendered == ("en/about/index.html",)
+    assert tree(out) == cold(project, tmp_path, "cold")
+    settings = project.config_file.read_text()
+    project.config_file.write_text(settings.replace('name = "Africa"', 'name = "Africa (AU)"'))
+    assert "en/regions/africa/index.html" in build(project, options(out)).rendered
