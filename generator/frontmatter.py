@@ -17,6 +17,8 @@ from .errors import SiteError
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+"""What plain YAML text resolves to; anything else was asked for with an explicit tag."""
 MAX_DEPTH = 8
 MAX_NODES = 2000
 
@@ -118,6 +120,10 @@ def _index(node: yaml.Node, path: str, depth: int, line_of: Callable[[yaml.Mark]
     if depth > MAX_DEPTH or len(seen) > MAX_NODES:
         raise _Refused(f"the front matter is too deeply nested or too large "
                        f"(at most {MAX_DEPTH} levels and {MAX_NODES} values)", line)
+    if node.tag not in PLAIN_TAGS:
+        # Explicit tags (!!timestamp, !!binary, !!set...) ask YAML for types no field takes.
+        raise _Refused(f"YAML tags such as {node.tag.replace('tag:yaml.org,2002:', '!!')} are not allowed; "
+                       f"write the value plainly", line)
     if path:
         out.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):

@@ -100,7 +100,7 @@ def test_a_bad_save_shows_the_error_and_the_next_good_save_recovers(server):
     assert "content/events/workshop.md:6: when: &#x27;next autumn&#x27; is not a date" in page
     assert "livereload.js" in page  # so the browser reloads by itself once fixed
     assert process.poll() is None  # still serving
-    assert get(port, "/assets/logo.svg")[0] == 200
+    assert get(port, "/robots.txt")[0] == 200  # files other than pages are still served
     source.write_text(good)
     wait_for(lambda: get(port, "/en/events/workshop/")[0] == 200)
 

@@ -65,6 +65,8 @@ def test_fixture_builds(basic, capsys):
      "content/events/ceremony.md:3: id: 'Bad_ID' cannot be used in an address"),
     ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: workshop",
      "content/events/workshop.md:1: id: 'workshop' is already the id of content/events/ceremony.md"),
+    ("events/forum.md", "when: 2024-05-14/2024-05-15", "when: !!timestamp 2024-05-14",
+     "content/events/forum.md:6: YAML tags such as !!timestamp are not allowed; write the value plainly"),
     ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
      "content/home.md:5: body: links to summut.md, which is not a content file"),
 ])
