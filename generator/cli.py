@@ -265,8 +265,10 @@ def _run_catalogs(args) -> int:
     root = args.root.resolve()
     pot = root / "locales" / "messages.pot"
     cli = CommandLineInterface()
+    config = load_config(root / "site.toml")
     cli.run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-o", str(pot), "--no-location",
-             "--sort-output", str(root)])
+             "--sort-output", "--project", config.site.title, "--copyright-holder", config.site.organisation,
+             "--msgid-bugs-address", config.contact.email, str(root)])
     cli.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "locales"), "--no-fuzzy-matching",
              "--ignore-obsolete"])  # keeps each catalog's header: it holds the language's plural rules
     print(f"updated {pot.relative_to(root)} and the catalogs in locales/")
