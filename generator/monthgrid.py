@@ -39,10 +39,14 @@ class MonthGrid:
 
 def month_grid(items: tuple[Item, ...], year: int, month: int, first_weekday: int) -> MonthGrid:
     weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
+    first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    # Only the items with days in this month can fill its days: find them once, not once a day.
+    dated = tuple(i for i in items if i.when and i.when.precision.exact
+                  and i.when.start <= last and i.when.end >= first)
     return MonthGrid(
         year, month,
         weekdays=tuple((first_weekday + i) % 7 for i in range(7)),
-        weeks=tuple(tuple(Day(d, on_day(items, d)) if d.month == month else Day(None) for d in week)
+        weeks=tuple(tuple(Day(d, on_day(dated, d)) if d.month == month else Day(None) for d in week)
                     for week in weeks),
         band=tuple(i for i in items if i.when and i.when.precision in BAND and (year, month) in i.when.months()),
     )
