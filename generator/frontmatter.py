@@ -105,9 +105,33 @@ def _load_yaml(text: str, line_of: Callable[[yaml.Mark], int]) -> tuple[Any, dic
             return None, {}
         value_lines: dict[str, int] = {}
         _index(node, "", 0, line_of, value_lines, set())
-        return loader.construct_document(node), value_lines
+        try:
+            return loader.construct_document(node), value_lines
+        except Exception:  # only PyYAML's constructors run here: '!!int x', '!!bool maybe', '!!float'
+            raise _Refused("this value cannot be read as the type its YAML tag asks for; "
+                           "remove the tag (!!...)", _unreadable_line(node, line_of)) from None
     finally:
         loader.dispose()
+
+
+def _unreadable_line(node: yaml.Node, line_of: Callable[[yaml.Mark], int]) -> int:
+    """The line of the first value that YAML cannot construct, each tried on its own."""
+    probe, todo = _Loader(""), [node]
+    try:
+        while todo:
+            current = todo.pop(0)
+            if isinstance(current, yaml.ScalarNode):
+                try:
+                    probe.construct_object(current)
+                except Exception:
+                    return line_of(current.start_mark)
+            elif isinstance(current, yaml.MappingNode):
+                todo += [n for pair in current.value for n in pair]
+            else:
+                todo += current.value
+        return line_of(node.start_mark)
+    finally:
+        probe.dispose()
 
 
 def _index(node: yaml.Node, path: str, depth: int, line_of: Callable[[yaml.Mark], int],

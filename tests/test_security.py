@@ -343,6 +343,21 @@ def test_hostile_front_matter_is_refused_quickly_with_a_clear_error(basic, case)
     assert peak < 200 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
 
 
+@pytest.mark.parametrize("value, message", [
+    ("!!python/object/apply:os.system ['touch /tmp/owned']", "YAML tags such as !!python/object/apply:os.system"),
+    ("!!timestamp 2024-05-14", "YAML tags such as !!timestamp are not allowed"),
+    ("!!binary aGk=", "YAML tags such as !!binary are not allowed"),
+    ("!!int x", "this value cannot be read as the type its YAML tag asks for"),
+    ("!!bool maybe", "this value cannot be read as the type its YAML tag asks for"),
+])
+def test_explicit_yaml_tags_are_refused_with_their_line(basic, value, message):
+    path = basic.content / "events" / "forum.md"
+    path.write_text(path.read_text().replace("location: Lisbon", f"location: {value}"))
+    with pytest.raises(BuildFailed) as failed:
+        load_project(basic, Options(out=basic.root / "out", today=BUILD_DAY))
+    assert [str(e) for e in failed.value.errors if message in str(e)][0].startswith("content/events/forum.md:7: ")
+
+
 def test_a_file_over_the_size_limit_is_refused_unread(basic):
     path = basic.content / "events" / "huge.md"
     path.write_bytes(b"---\ntitle: Huge\n---\n" + b"x" * MAX_FILE_BYTES)
