@@ -243,7 +243,10 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 def _cache_dir(project: Project, name: str) -> Path:
     """.cache/NAME under the project: disposable, ignored by git, rebuilt when missing."""
     path = project.root / ".cache" / name
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # a read-only checkout or a full disk: every cache write is optional and skipped
     return path
 
 

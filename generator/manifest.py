@@ -51,10 +51,14 @@ class Manifest:
         return cls(out.absolute(), entries, inputs, files)
 
     def save(self, file: Path) -> None:
+        """Remember this build; if the disk refuses, the next build just renders everything."""
         temporary = file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": VERSION, "out": str(self.out), "entries": self.entries,
-                                         "inputs": self.inputs, "files": self.files}, sort_keys=True))
-        os.replace(temporary, file)
+        try:
+            temporary.write_text(json.dumps({"version": VERSION, "out": str(self.out), "entries": self.entries,
+                                             "inputs": self.inputs, "files": self.files}, sort_keys=True))
+            os.replace(temporary, file)
+        except OSError:
+            temporary.unlink(missing_ok=True)
 
     def up_to_date(self, inputs: str) -> bool:
         """Nothing the build reads changed, and its output is exactly as it left it."""

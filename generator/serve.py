@@ -49,9 +49,12 @@ class Outcome:
 class Preview:
     """The preview's state between rebuilds: caches, the last page keys, the output files."""
 
-    def __init__(self, project: Project, out: Path, today: date, drafts: bool):
+    def __init__(self, project: Project, out: Path, today: date, drafts: bool, base_url: str | None = None):
         self.project, self.out = project, out
-        self.options = Options(out=out, today=today, drafts=drafts, search=False, brochure=False)
+        # Built for the address it is served at: a site published below a folder
+        # (base_url https://example.org/calendar/) still previews at the server's root.
+        self.options = Options(out=out, today=today, drafts=drafts, search=False, brochure=False,
+                               base_url=base_url)
         self.caches = Caches()
         self.keys: dict[str, str] = {}
         self.paths: set[str] | None = None
@@ -200,7 +203,7 @@ class _Server(Server):
 def serve(project: Project, out: Path, today: date, *, host: str, port: int, drafts: bool,
           open_browser: bool, log: Callable[[str], None]) -> None:
     """Build, then serve and rebuild on every save until interrupted."""
-    preview = Preview(project, out, today, drafts)
+    preview = Preview(project, out, today, drafts, base_url=f"http://{host}:{port}/")
     report(preview.rebuild(), log)
     lock = threading.Lock()
 

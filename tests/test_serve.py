@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -80,7 +81,11 @@ async def _reload_message(port: int, action, seconds: float = 10.0) -> dict:
 
 def test_save_rebuilds_and_reloads_the_browser(server):
     project, port, _ = server
-    assert "Workshop over three days" in get(port, "/en/events/workshop/")[1]
+    page = get(port, "/en/events/workshop/")[1]
+    assert "Workshop over three days" in page
+    # The fixture publishes below /calendar/; the preview serves it at the root, links included.
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    assert stylesheet.startswith("/assets/") and get(port, stylesheet)[0] == 200
     source = project.content / "events" / "workshop.md"
 
     def save():
