@@ -258,7 +258,7 @@ def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[Sit
         except FileNotFoundError:
             errors.append(SiteError(f"locales/{lang}/LC_MESSAGES/messages.po", None, None,
                                     "is missing: every language of site.toml needs a catalog",
-                                    allowed="sitegen catalogs --init " + lang))
+                                    allowed=f"pybabel init -i locales/messages.pot -d locales -l {lang}"))
         except Exception as exc:  # Babel's parse errors carry the line in their text only
             errors.append(SiteError(f"locales/{lang}/LC_MESSAGES/messages.po", getattr(exc, "lineno", None),
                                     None, f"is not a valid catalog: {exc}"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.core import get_global
-from babel.dates import format_date, format_interval, format_skeleton, match_skeleton, parse_pattern, format_time, get_timezone, get_timezone_location
+from babel.dates import format_date, format_interval, match_skeleton, parse_pattern, format_time, get_timezone, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.lists import format_list

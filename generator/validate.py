@@ -21,7 +21,7 @@ from .fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from .frontmatter import FrontMatter, parse_front_matter
 from .history import Revision
 from .markdown import content_links
-from .model import Detail, Item, Page, Site, Text
+from .model import Item, Page, Site, Text
 from .sources import SourceFile
 
 PAGE_IDS = ("home", "about", "contact")

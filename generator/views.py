@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .config import Category
 from .model import Item, Site
 from .when import Precision
 
@@ -108,7 +107,3 @@ def values_present(items: tuple[Item, ...], name: str) -> frozenset[str]:
 def conferences(site: Site) -> tuple[Item, ...]:
     """The brochure's 'Possible conferences', in date order."""
     return tuple(i for i in site.items if i.conference)
-
-
-def category_of(site: Site, item: Item) -> Category:
-    return site.config.category(item.category)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import ROOT, copy_project
-from generator.build import Options, Project, build, load_project
+from generator.build import Options, build, load_project
 from generator.i18n import Formatter, load_catalog
 from generator.translations import fingerprint, translation_report
 from generator.when import parse_when

@@ -139,3 +139,12 @@ def test_a_layout_syntax_error_is_reported_with_its_line(basic, capsys):
     code, err = run_build(basic, capsys, "--no-search", "--no-brochure")
     assert code == 1
     assert "layouts/contact.html:" in err and "endblok" in err
+
+
+def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
+    import shutil
+    shutil.rmtree(basic.locales / "ko")
+    code, err = run_build(basic, capsys, "--no-search", "--no-brochure")
+    assert code == 1
+    assert ("locales/ko/LC_MESSAGES/messages.po: is missing: every language of site.toml needs a catalog "
+            "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
