@@ -32,8 +32,10 @@ class Entry:
     uid: str
     """'excom-2024@we-gov.org': the same in every feed and language, for ever."""
     title: str
-    description: str
-    """Plain text: status and date notes, the body, and the page's address last."""
+    notes: tuple[str, ...]
+    """What a reader must know before the description: status, unknown days."""
+    body: str
+    """The Markdown of the description: made plain text only where needed (`description`)."""
     short_description: str
     """The notes, the summary and the address: short enough for a link's query."""
     url: str
@@ -51,6 +53,12 @@ class Entry:
     """The item's last committed change (DTSTAMP, LAST-MODIFIED)."""
     sequence: int
     """The item's revision count: grows with every edit."""
+
+    @property
+    def description(self) -> str:
+        """Plain text: status and date notes, the body, and the page's address last.
+        Made on demand: the "Add to calendar" links need only the short one."""
+        return _paragraphs(*self.notes, markdown_to_text(self.body), self.url)
 
     @property
     def all_day(self) -> bool:
@@ -93,7 +101,8 @@ def calendar_entry(item: Item, lang: str, fmt: Formatter, page_url: str, config:
     return Entry(
         uid=f"{item.id}@{config.site.uid_domain}",
         title=title,
-        description=_paragraphs(*notes, markdown_to_text(text.body), page_url),
+        notes=tuple(notes),
+        body=text.body,
         short_description=_paragraphs(*notes, text.summary, page_url),
         url=page_url,
         location=_location(item, lang, fmt),

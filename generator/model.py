@@ -139,10 +139,13 @@ class Site:
     pages: Mapping[str, Page]
     """Plain pages by id ('home', 'about', 'contact')."""
     by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    views: dict = field(init=False, repr=False, compare=False)
+    """views.py's memo: derived views, each computed once per site (the site never changes)."""
 
     def __post_init__(self):
         object.__setattr__(self, "pages", MappingProxyType(dict(self.pages)))
         object.__setattr__(self, "by_id", MappingProxyType({i.id: i for i in self.items}))
+        object.__setattr__(self, "views", {})
 
     def of_kind(self, kind: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind == kind)

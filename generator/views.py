@@ -8,8 +8,10 @@ means.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 
 from .model import Item, Site
 from .when import Precision
@@ -23,11 +25,51 @@ class Group:
     items: tuple[Item, ...]
 
 
+def _per_site(view):
+    """Compute a view of the site once: pages and feeds ask for the same lists thousands of
+    times, and a scan of every item each time would make a build quadratic in its size."""
+
+    @wraps(view)
+    def remembered(site: Site, *args):
+        key = (view.__name__, *args)
+        try:
+            return site.views[key]
+        except KeyError:
+            found = site.views[key] = view(site, *args)
+            return found
+
+    return remembered
+
+
+def _grouped(site: Site, keys_of) -> dict:
+    """An index of the site's items by the keys `keys_of(item)` gives, items in site order."""
+    groups = defaultdict(list)
+    for item in site.items:
+        for key in keys_of(item):
+            groups[key].append(item)
+    return {key: tuple(items) for key, items in groups.items()}
+
+
+@_per_site
+def _index(site: Site, name: str) -> dict:
+    keys_of = {
+        "year": lambda i: i.when.years() if i.when else (),
+        "category": lambda i: (i.category,),
+        "region": lambda i: i.regions,
+        "program": lambda i: (i.program,) if i.program else (),
+        "format": lambda i: (i.format,),
+        "month": lambda i: i.when.months() if i.when and i.when.precision is not Precision.YEAR else (),
+    }[name]
+    return _grouped(site, keys_of)
+
+
+@_per_site
 def years(site: Site) -> tuple[int, ...]:
     """Every year that some dated item touches, in order."""
     return tuple(sorted({y for i in site.items if i.when for y in i.when.years()}))
 
 
+@_per_site
 def current_year(site: Site, today: date) -> int:
     """The year the calendar opens on: this year if it has content, else the latest."""
     known = years(site)
@@ -37,7 +79,7 @@ def current_year(site: Site, today: date) -> int:
 
 
 def in_year(site: Site, year: int) -> tuple[Item, ...]:
-    return tuple(i for i in site.items if i.when and year in i.when.years())
+    return _index(site, "year").get(year, ())
 
 
 def by_category(site: Site, items: tuple[Item, ...]) -> tuple[Group, ...]:
@@ -46,28 +88,32 @@ def by_category(site: Site, items: tuple[Item, ...]) -> tuple[Group, ...]:
     return tuple(g for g in groups if g.items)
 
 
-def by_month(items: tuple[Item, ...], year: int) -> tuple[Group, ...]:
-    """Month -> items touching it (a quarter or a span in each of its months);
+@_per_site
+def by_month(site: Site, year: int) -> tuple[Group, ...]:
+    """Month -> the year's items touching it (a quarter or a span in each of its months);
     year-round items are left to `year_round`."""
-    groups = (Group(month, in_month(items, year, month)) for month in range(1, 13))
+    groups = (Group(month, month_items(site, year, month)) for month in range(1, 13))
     return tuple(g for g in groups if g.items)
 
 
-def in_month(items: tuple[Item, ...], year: int, month: int) -> tuple[Item, ...]:
-    """Items touching the month, year-round ones excepted."""
-    return tuple(i for i in items if i.when and i.when.precision is not Precision.YEAR
-                 and (year, month) in i.when.months())
+def month_items(site: Site, year: int, month: int) -> tuple[Item, ...]:
+    """The site's items touching the month (a quarter or a span in each of its months),
+    year-round ones excepted."""
+    return _index(site, "month").get((year, month), ())
 
 
-def year_round(items: tuple[Item, ...], year: int) -> tuple[Item, ...]:
-    return tuple(i for i in items if i.when and i.when.precision is Precision.YEAR and i.when.start.year == year)
+@_per_site
+def year_round(site: Site, year: int) -> tuple[Item, ...]:
+    return tuple(i for i in in_year(site, year) if i.when.precision is Precision.YEAR and i.when.start.year == year)
 
 
+@_per_site
 def undated(site: Site) -> tuple[Item, ...]:
     """Programs and networks with no `when`: ongoing, listed apart from the calendar."""
     return tuple(i for i in site.items if i.when is None)
 
 
+@_per_site
 def upcoming(site: Site, today: date, limit: int | None = None) -> tuple[Item, ...]:
     """What is next: items not yet over, soonest first, year-round ones excluded."""
     found = tuple(i for i in site.items if i.when and i.when.precision is not Precision.YEAR
@@ -76,20 +122,20 @@ def upcoming(site: Site, today: date, limit: int | None = None) -> tuple[Item, .
 
 
 def in_category(site: Site, key: str) -> tuple[Item, ...]:
-    return tuple(i for i in site.items if i.category == key)
+    return _index(site, "category").get(key, ())
 
 
 def in_region(site: Site, key: str) -> tuple[Item, ...]:
-    return tuple(i for i in site.items if key in i.regions)
+    return _index(site, "region").get(key, ())
 
 
 def in_program(site: Site, program_id: str) -> tuple[Item, ...]:
-    return tuple(i for i in site.items if i.program == program_id)
+    return _index(site, "program").get(program_id, ())
 
 
 def in_format(site: Site, key: str) -> tuple[Item, ...]:
     """Items taking part in this way: 'in-person', 'online' or 'hybrid'."""
-    return tuple(i for i in site.items if i.format == key)
+    return _index(site, "format").get(key, ())
 
 
 def filter_values(item: Item) -> dict[str, tuple[str, ...]]:
@@ -104,6 +150,7 @@ def values_present(items: tuple[Item, ...], name: str) -> frozenset[str]:
     return frozenset(v for i in items for v in filter_values(i)[name])
 
 
+@_per_site
 def conferences(site: Site) -> tuple[Item, ...]:
     """The brochure's 'Possible conferences', in date order."""
     return tuple(i for i in site.items if i.conference)

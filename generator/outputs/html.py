@@ -217,14 +217,13 @@ def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
     site, fmt, _ = r.site, r.formatters[lang], r.formatters[lang]._
     plans = []
     for year in views.years(site):
-        in_year = views.in_year(site, year)
         for month in range(1, 13):
-            name = fmt.month(year, month)
+            name, touching = fmt.month(year, month), views.month_items(site, year, month)
             plans.append(_plan(r, lang, "month.html", r.urls.month(lang, year, month), name,
                                _("WeGO activities in %(name)s.") % {"name": name}, site.config.language_codes,
-                               shows=_ids(views.in_month(in_year, year, month) + views.year_round(in_year, year)),
+                               shows=_ids(touching + views.year_round(site, year)),
                                year=year, month=month,
-                               grid=month_grid(in_year, year, month, fmt.first_weekday)))
+                               grid=month_grid(touching, year, month, fmt.first_weekday)))
     return plans
 
 
