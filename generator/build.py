@@ -100,6 +100,8 @@ class Caches:
     """Path -> stat stamp when the history was read."""
     feeds: dict = field(default_factory=dict)
     """Feed entries already serialised (outputs/ics.py)."""
+    fragments: dict = field(default_factory=dict)
+    """Item fragments of the pages (cards, agenda lines) already rendered (Renderer.fragment)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +160,10 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 
 def render_site(project: Project, loaded: Loaded, today: date,
                 previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
-                fresh: bool = False, feeds_memo: Memo | dict | None = None) -> Rendered:
+                fresh: bool = False, feeds_memo: Memo | dict | None = None, fragments: dict | None = None) -> Rendered:
     """Every output file of the site; pages whose key is in `previous` are reused, not rendered,
-    brochures come from the PDF cache unless `fresh`, feed entries from `feeds_memo`."""
+    brochures come from the PDF cache unless `fresh`, feed entries from `feeds_memo`, the
+    pages' item fragments from `fragments`."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         _TemplateCache(str(_cache_dir(project, "jinja"))))
@@ -168,7 +171,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
                                  Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
     plans = _link_brochures(plan_pages(renderer), brochures)
     try:
-        pages, keys = render_pages(renderer, plans, previous, workers)
+        pages, keys = render_pages(renderer, plans, previous, workers, fragments)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")

@@ -31,12 +31,36 @@ class Keys:
         self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
         self._everything = _hash(i.digest for i in renderer.site.items)
         self._digests = {i.id: i.digest for i in renderer.site.items}
+        self._tuples: dict[int, tuple] = {}
 
     def key(self, plan: PagePlan) -> str:
         shows = self._everything if plan.shows is None else _hash(
             f"{i}:{self._digests.get(i, '-')}" for i in sorted(plan.shows))
         return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), shows,
-                      repr(plan.meta), _describe(plan.context)])
+                      repr(plan.meta), self._describe(plan.context)])
+
+    def _describe(self, context: dict) -> str:
+        """A stable text for a page's context, with items by digest rather than in full."""
+        return repr(sorted((name, self._value(value)) for name, value in context.items()))
+
+    def _value(self, value):
+        if isinstance(value, Item):
+            return ("item", value.id, value.digest)
+        if isinstance(value, Page):
+            return ("page", repr(value))
+        if isinstance(value, tuple):
+            # The views' lists are shared by the pages of every language: describe each once.
+            found = self._tuples.get(id(value))
+            if found is None or found[0] is not value:
+                found = self._tuples[id(value)] = (value, repr(tuple(self._value(v) for v in value)))
+            return found[1]
+        if is_dataclass(value):
+            return (type(value).__name__, tuple(self._value(getattr(value, f.name)) for f in fields(value)))
+        return repr(value)
+
+    def fragments_salt(self) -> str:
+        """What the item fragments of macros.html depend on besides the item (Renderer.fragment)."""
+        return _hash(self._globals[lang] + self.template(lang, "macros.html") for lang in sorted(self._globals))
 
     def template(self, lang: str, name: str) -> str:
         """Hash of a template's source and of every template it extends, includes or imports."""
@@ -66,23 +90,6 @@ def _referenced(env: jinja2.Environment, name: str, source: str) -> tuple[str, .
         tree = env.parse(source, name)  # named, so that a syntax error names the layout
         _REFERENCES[source] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(tree) if n))
     return _REFERENCES[source]
-
-
-def _describe(context: dict) -> str:
-    """A stable text for a page's context, with items by digest rather than in full."""
-    return repr(sorted((name, _value(value)) for name, value in context.items()))
-
-
-def _value(value):
-    if isinstance(value, Item):
-        return ("item", value.id, value.digest)
-    if isinstance(value, Page):
-        return ("page", repr(value))
-    if isinstance(value, tuple):
-        return tuple(_value(v) for v in value)
-    if is_dataclass(value):
-        return (type(value).__name__, tuple(_value(getattr(value, f.name)) for f in fields(value)))
-    return repr(value)
 
 
 def _hash(parts: Iterable[str]) -> str:

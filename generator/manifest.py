@@ -111,9 +111,12 @@ def _stats(out: Path) -> dict[str, tuple[int, int]]:
 
 
 def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,
-                 workers: int | None = None) -> tuple[list[Artifact], dict[str, str]]:
-    """Artifacts for every plan, rendering only those the previous build cannot supply."""
+                 workers: int | None = None, fragments: dict | None = None) -> tuple[list[Artifact], dict[str, str]]:
+    """Artifacts for every plan, rendering only those the previous build cannot supply;
+    `fragments`, kept by the caller, lends item fragments of earlier renders (a preview's)."""
     keys = Keys(renderer)
+    if fragments is not None:
+        renderer.keep_fragments(fragments, keys.fragments_salt())
     artifacts: list[Artifact | None] = []
     page_keys, todo = {}, []
     for plan in plans:

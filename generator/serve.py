@@ -67,7 +67,7 @@ class Preview:
             loaded = load_project(self.project, self.options, self.caches)
             previous = Manifest(self.out.absolute(), {p: (k, *_stamp(self.out / p)) for p, k in self.keys.items()})
             rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
-                                   feeds_memo=self.caches.feeds)
+                                   feeds_memo=self.caches.feeds, fragments=self.caches.fragments)
             written = update_artifacts(self.out, rendered.artifacts, self.paths)
         except BuildFailed as failed:
             self.errors = failed.errors

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from datetime import date
 from pathlib import Path
 
 from conftest import copy_project
 from generator.build import Options, build
+from generator.serve import Preview
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -104,3 +107,26 @@ def test_nothing_changed_means_nothing_to_do_and_a_damaged_output_is_repaired(tm
     settings = project.config_file.read_text()
     project.config_file.write_text(settings.replace('name = "Africa"', 'name = "Africa (AU)"'))
     assert "en/regions/africa/index.html" in build(project, options(out)).rendered
+
+
+def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path):
+    """The preview keeps plans, keys and item fragments between rebuilds: none may go stale."""
+    project = copy_project(tmp_path / "p")
+    # In git, as editors' content is: the cold builds count the preview's edits as uncommitted revisions too.
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", *command], cwd=project.root, check=True)
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    events = project.content / "events"
+    excom = events / "excom-2024.md"
+    excom.write_text(excom.read_text().replace("title: \"", "title: \"Edited ", 1))
+    assert not preview.rebuild().errors
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-1")
+    macros = project.layouts / "macros.html"  # the cards of every list, kept between rebuilds
+    macros.write_text(macros.read_text().replace('<li class="card ', '<li class="card card-edited '))
+    (events / "cop29.md").write_text((events / "cop29.md").read_text().replace("2024-11-11/2024-11-22", "2024-11"))
+    for name in ("ces-2024.md", "ces-2024.ko.md", "ces-2024.es.md"):
+        (events / name).unlink()
+    assert not preview.rebuild().errors
+    assert "card-edited" in (tmp_path / "preview/en/events/index.html").read_text()
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-2")

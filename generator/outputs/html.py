@@ -77,6 +77,8 @@ class Renderer:
                  bytecode_cache: jinja2.BytecodeCache | None = None):
         self.site, self.today, self.catalogs = site, today, catalogs
         self.bytecode_cache = bytecode_cache
+        self.fragments: dict = {}
+        """(language, macro, item id, item digest, options) -> HTML: see `fragment`."""
         self.urls = Urls(site.config)
         self.asset_names = asset_names
         self.formatters = {lang: Formatter(site.config.language(lang).locale or lang, catalogs[lang])
@@ -105,6 +107,7 @@ class Renderer:
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
             json_ld=lambda item: self.json_ld(item, lang),
+            fragment=lambda name, item, **options: self.fragment(lang, name, item, options),
             format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
             format_keys=tuple(FORMAT_NAMES),
             world_map=lambda items: world_map(items, config, lang),
@@ -126,6 +129,28 @@ class Renderer:
             return (self.urls.item(lang, item) if item else href) + (f"#{anchor}" if anchor else "")
 
         return Markup(render_markdown(text.body, resolve))
+
+    def fragment(self, lang: str, macro: str, item: Item, options: dict) -> Markup:
+        """A macro of macros.html that shows one item (a card, an agenda line), rendered once
+        per item and language: lists repeat them, and a preview keeps them between rebuilds.
+
+        Such macros may read only the item, their options and the environment's globals, so
+        the item's digest (with `keep_fragments`' salt for everything else) decides the HTML."""
+        key = (lang, macro, item.id, item.digest, tuple(sorted(options.items())))
+        found = self.fragments.get(key)
+        if found is None:
+            found = self.fragments[key] = Markup(getattr(self._macros(lang), macro)(item, **options))
+        return found
+
+    def keep_fragments(self, store: dict, salt: str) -> None:
+        """Share fragments with earlier renders of the same layouts, catalogs, settings and date
+        (`salt` hashes them); fragments of any other salt are dropped."""
+        for stale in [key for key in store if key != salt]:
+            del store[stale]
+        self.fragments = store.setdefault(salt, self.fragments)
+
+    def _macros(self, lang: str):
+        return self.envs[lang].get_template("macros.html").module
 
     def text_attrs(self, text: Text, lang: str) -> Markup:
         """lang/dir attributes for text shown in another language than the page's."""
