@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import itertools
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
@@ -114,9 +116,17 @@ class Loaded:
 @dataclass(frozen=True, slots=True)
 class Rendered:
     artifacts: list[Artifact]
-    pages: int
+    """Files made, and files the previous build supplies (Artifact.reuse)."""
+    fresh: Iterator[Artifact]
+    """Pages and feeds made one by one as they are written: a large site is never all in memory."""
+    pages: frozenset[str]
+    """Output path of every page."""
     keys: dict[str, str]
-    """Output path -> key of every page, for the next build's manifest."""
+    """Output path -> key of every page and feed, for the next build's manifest."""
+
+    def every(self) -> Iterator[Artifact]:
+        """Every file of the site, once (the fresh ones are made as they are consumed)."""
+        return itertools.chain(self.artifacts, self.fresh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +171,9 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 def render_site(project: Project, loaded: Loaded, today: date,
                 previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
                 fresh: bool = False, feeds_memo: Memo | dict | None = None, fragments: dict | None = None) -> Rendered:
-    """Every output file of the site; pages whose key is in `previous` are reused, not rendered,
-    brochures come from the PDF cache unless `fresh`, feed entries from `feeds_memo`, the
-    pages' item fragments from `fragments`."""
+    """Every output file of the site; pages and feeds whose key is in `previous` are reused,
+    not rendered, brochures come from the PDF cache unless `fresh`, feed entries from
+    `feeds_memo`, the pages' item fragments from `fragments`."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         _TemplateCache(str(_cache_dir(project, "jinja"))))
@@ -171,17 +181,31 @@ def render_site(project: Project, loaded: Loaded, today: date,
                                  Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
     plans = _link_brochures(plan_pages(renderer), brochures)
     try:
-        pages, keys = render_pages(renderer, plans, previous, workers, fragments)
+        pages = render_pages(renderer, plans, previous, workers, fragments)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
-    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo)
+    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers)
     data = render_data(loaded.site, renderer.formatters, renderer.urls) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)
-    artifacts = pages + assets + sitemap + feeds + data + [b.artifact for b in brochures]
-    return Rendered(artifacts + [render_headers(artifacts, asset_names)], len(pages), keys)
+    artifacts = pages.reused + feeds.reused + assets + sitemap + data + [b.artifact for b in brochures]
+    headers = render_headers([*artifacts, *(Artifact(path, None) for path in {**pages.keys, **feeds.keys})],
+                             asset_names)
+    return Rendered(artifacts + [headers],
+                    itertools.chain(_reported(pages.fresh, project.layouts), feeds.fresh),
+                    frozenset(pages.keys), {**pages.keys, **feeds.keys})
+
+
+def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
+    """Pages are rendered as they are written: a template error then is reported like any other."""
+    try:
+        yield from pages
+    except BuildFailed:
+        raise
+    except Exception as exc:
+        raise BuildFailed([layout_error(exc, layouts)]) from exc
 
 
 def build(project: Project, options: Options) -> Result:
@@ -191,19 +215,20 @@ def build(project: Project, options: Options) -> Result:
     previous = None if options.fresh else Manifest.load(manifest_file, options.out)
     inputs = _inputs_stamp(project, options)
     if previous is not None and previous.up_to_date(inputs):
-        return Result(len(previous.entries), len(previous.files), time.perf_counter() - started,
-                      _missing_strings(project, load_config(project.config_file)), len(previous.entries))
+        pages = sum(1 for path in previous.entries if path.endswith(".html"))  # the others are feeds
+        return Result(pages, len(previous.files), time.perf_counter() - started,
+                      _missing_strings(project, load_config(project.config_file)), pages)
     loaded = load_project(project, options)
     memo_file = _cache_dir(project, "memo") / "feeds.bin"
     feeds_memo = Memo() if options.fresh else load_memo(memo_file)
     rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure,
                            options.fresh, feeds_memo)
-    files = write_artifacts(options.out, rendered.artifacts, finish=index_site if options.search else None)
+    files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
     Manifest.record(options.out, rendered.keys, inputs).save(manifest_file)
     save_memo(memo_file, feeds_memo)
-    return Result(rendered.pages, files, time.perf_counter() - started, _missing_strings(project, loaded.config),
-                  sum(1 for a in rendered.artifacts if a.reuse is not None),
-                  tuple(sorted(a.path for a in rendered.artifacts if a.path in rendered.keys and a.reuse is None)))
+    reused = {a.path for a in rendered.artifacts if a.reuse is not None} & rendered.pages
+    return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
+                  len(reused), tuple(sorted(rendered.pages - reused)))
 
 
 def _missing_strings(project: Project, config: SiteConfig) -> dict[str, tuple[str, ...]]:

@@ -290,7 +290,7 @@ def _run_check(args) -> int:
         loaded = load_project(project, options)
         drafts = load_project(project, replace(options, drafts=True)).site
         # The PDF brochures take seconds to make; `sitegen build` makes them and reports their errors.
-        artifacts = render_site(project, loaded, today, brochure=False).artifacts
+        artifacts = list(render_site(project, loaded, today, brochure=False).every())
         reports = translation_report(loaded.site, project.locales)
         sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
         texts = {s.display: s.text for s in sources} | {

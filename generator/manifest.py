@@ -13,14 +13,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 
 from .incremental import Keys
 from .outputs import Artifact
 from .outputs.html import PagePlan, Renderer
-from .parallel import render_all
+from .parallel import render_each
 from .urls import output_file
 
-VERSION = 2
+VERSION = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,25 +112,49 @@ def _stats(out: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """Files made from keys: those the previous build supplies, and the others, made lazily."""
+
+    keys: dict[str, str]
+    """Output path -> key, for the next build's manifest."""
+    reused: list[Artifact]
+    fresh: Iterator[Artifact]
+    """Made one by one as they are consumed (written), so that they are never all in memory."""
+
+    def all(self) -> list[Artifact]:
+        """Every file, made now (for tests and checks of small sites)."""
+        return self.reused + list(self.fresh)
+
+
+def reuse_or_make(keyed: list[tuple[str, str, T]], previous: Manifest | None,
+                  make: Callable[[list[T]], Iterator[bytes]]) -> Outputs:
+    """`keyed`: (output path, key, task) per file. Files whose key the previous build had are
+    reused; `make(tasks)` yields the bytes of the others, in order."""
+    keys, reused, todo = {}, [], []
+    for path, key, task in keyed:
+        keys[path] = key
+        source = previous.reusable(path, key) if previous else None
+        if source is not None:
+            reused.append(Artifact(path, None, reuse=source))
+        else:
+            todo.append((path, task))
+    fresh = (Artifact(path, data) for (path, _), data in zip(todo, make([task for _, task in todo])))
+    return Outputs(keys, reused, fresh)
+
+
 def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,
-                 workers: int | None = None, fragments: dict | None = None) -> tuple[list[Artifact], dict[str, str]]:
-    """Artifacts for every plan, rendering only those the previous build cannot supply;
+                 workers: int | None = None, fragments: dict | None = None) -> Outputs:
+    """Every planned page, rendering only those the previous build cannot supply;
     `fragments`, kept by the caller, lends item fragments of earlier renders (a preview's)."""
     keys = Keys(renderer)
     if fragments is not None:
         renderer.keep_fragments(fragments, keys.fragments_salt())
-    artifacts: list[Artifact | None] = []
-    page_keys, todo = {}, []
-    for plan in plans:
-        path = output_file(plan.meta.path, renderer.urls.prefix)
-        key = page_keys[path] = keys.key(plan)
-        source = previous.reusable(path, key) if previous else None
-        artifacts.append(Artifact(path, None, reuse=source) if source else None)
-        if source is None:
-            todo.append(len(artifacts) - 1)
-    if todo:
-        renderer.render(plans[todo[0]])  # compile the templates once, before workers fork
-    rendered = render_all(lambda i: renderer.render(plans[i]).data, todo, workers)
-    for index, data in zip(todo, rendered):
-        artifacts[index] = Artifact(output_file(plans[index].meta.path, renderer.urls.prefix), data)
-    return artifacts, page_keys
+    keyed = [(output_file(plan.meta.path, renderer.urls.prefix), keys.key(plan), plan) for plan in plans]
+
+    def make(todo: list[PagePlan]) -> Iterator[bytes]:
+        if todo:
+            renderer.render(todo[0])  # compile the templates once, before workers fork
+        return render_each(lambda plan: renderer.render(plan).data, todo, workers)
+
+    return reuse_or_make(keyed, previous, make)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
 MIN_TASKS_PER_WORKER = 150
+CHUNK = 100
+"""Tasks a worker renders before sending the results back: small enough to keep memory low."""
 
 _job: tuple[Callable, Sequence] | None = None
 """The current job, set just before forking so that workers inherit it."""
@@ -21,19 +23,24 @@ _job: tuple[Callable, Sequence] | None = None
 
 def render_all(render: Callable[[T], bytes], tasks: Sequence[T], workers: int | None = None) -> list[bytes]:
     """render(task) for every task, in order, on up to `workers` processes."""
+    return list(render_each(render, tasks, workers))
+
+
+def render_each(render: Callable[[T], bytes], tasks: Sequence[T], workers: int | None = None) -> Iterator[bytes]:
+    """render(task) for every task, in order, as the results come: the caller writes each one
+    away before the next arrives, so a large site is never held in memory whole."""
     workers = min(workers or default_workers(), max(1, len(tasks) // MIN_TASKS_PER_WORKER))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [render(task) for task in tasks]
+        yield from (render(task) for task in tasks)
+        return
     global _job
-    _job = (render, tasks)
-    try:
-        size = -(-len(tasks) // (workers * 4))
-        chunks = [(start, min(start + size, len(tasks))) for start in range(0, len(tasks), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_render_chunk, chunks, chunksize=1)
-    finally:
+    _job = (render, tasks)  # inherited by the workers, forked when the pool starts
+    size = max(1, min(CHUNK, -(-len(tasks) // (workers * 4))))
+    chunks = [(start, min(start + size, len(tasks))) for start in range(0, len(tasks), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         _job = None
-    return [data for chunk in results for data in chunk]
+        for chunk in pool.imap(_render_chunk, chunks, chunksize=1):
+            yield from chunk
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:

@@ -68,12 +68,11 @@ class Preview:
             previous = Manifest(self.out.absolute(), {p: (k, *_stamp(self.out / p)) for p, k in self.keys.items()})
             rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
                                    feeds_memo=self.caches.feeds, fragments=self.caches.fragments)
-            written = update_artifacts(self.out, rendered.artifacts, self.paths)
+            written, self.paths = update_artifacts(self.out, rendered.every(), self.paths)
         except BuildFailed as failed:
             self.errors = failed.errors
             return Outcome((), failed.errors, time.perf_counter() - started)
         self.keys, self.errors = rendered.keys, ()
-        self.paths = {a.path for a in rendered.artifacts}
         return Outcome(tuple(written), (), time.perf_counter() - started)
 
 

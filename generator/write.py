@@ -150,15 +150,16 @@ def _remove_stale(out_dir: Path) -> None:
             os.rename(old, out_dir)  # killed between the two renames: put the old site back
 
 
-def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set[str] | None = None) -> list[str]:
+def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
+                     previous: set[str] | None = None) -> tuple[list[str], set[str]]:
     """Bring a preview's output up to date in place: write changed files, drop vanished ones.
 
     For `sitegen serve`, where the site is rebuilt on every save: each file is
     replaced atomically (write beside it, rename), so a browser never reads a
     half-written page, and only files whose bytes changed are touched.
     `previous` is the set of paths the last update produced (else the folder
-    is listed). Returns the paths written; `seen` of the artifacts is what the
-    caller passes as `previous` next time.
+    is listed). Returns the paths written, and every path of the site: the
+    caller's `previous` next time.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     written, seen = [], set()
@@ -179,4 +180,4 @@ def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set
     for relative in previous - seen:
         if not relative.startswith("pagefind/"):  # the search index is not rebuilt in previews
             (out_dir / relative).unlink(missing_ok=True)
-    return written
+    return written, seen

@@ -29,7 +29,7 @@ from generator.build import Options, Project, build, load_project
 from generator.calendar_entries import in_calendars
 from generator.i18n import Formatter
 from generator.model import Site
-from generator.outputs.ics import PRODID, render_feeds, render_ics
+from generator.outputs.ics import PRODID, render_feeds
 from generator.urls import Urls
 
 REAL_BASE = "https://calendar.we-gov.org/"
@@ -80,7 +80,7 @@ def render(loaded) -> dict[str, bytes]:
     """The feeds stage alone: model in, .ics files out, nothing else of the build."""
     formatters = {lang.code: Formatter(lang.locale or lang.code, loaded.catalogs[lang.code])
                   for lang in loaded.config.languages}
-    return {a.path: a.data for a in render_feeds(loaded.site, formatters)}
+    return {a.path: a.data for a in render_feeds(loaded.site, formatters).all()}
 
 
 @pytest.fixture(scope="module")
@@ -361,8 +361,8 @@ def test_carriage_returns_and_components_in_text_are_escaped_by_the_renderer(fee
     items = tuple(replace(i, texts=(replace(i.original, title=evil, location=evil, body=evil),))
                   if i.id == "day" else i for i in model.site.items)
     site = Site(model.site.config, items, model.site.pages)
-    fmt = Formatter("en", gettext.NullTranslations())
-    feeds = {a.path: a.data for a in render_ics(site, "en", fmt)}
+    formatters = {code: Formatter(code, gettext.NullTranslations()) for code in site.config.language_codes}
+    feeds = {a.path: a.data for a in render_feeds(site, formatters).all()}
     data = feeds["en/events/day/event.ics"]
     (event,) = vevents(data)
     assert str(event["UID"]) == "day@we-gov.org"

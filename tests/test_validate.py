@@ -123,14 +123,19 @@ def test_errors_leave_the_previous_output_untouched(basic, capsys, tmp_path):
     assert after == before
 
 
-def test_a_broken_layout_is_reported_with_its_file_and_line(basic, capsys):
+def test_a_broken_layout_is_reported_with_its_file_and_line(basic, capsys, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(basic, capsys, "--no-search", "--no-brochure", "--out", str(out))[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     layout = basic.layouts / "item.html"
     lines = layout.read_text().splitlines()
     lines.insert(5, "{{ text.no_such_field }}")  # becomes line 6
     layout.write_text("\n".join(lines) + "\n")
-    code, err = run_build(basic, capsys, "--no-search", "--no-brochure")
+    code, err = run_build(basic, capsys, "--no-search", "--no-brochure", "--out", str(out))
     assert code == 1
     assert "layouts/item.html:6: UndefinedError: 'generator.model.Text object' has no attribute 'no_such_field'" in err
+    # Pages are written as they are rendered, into a folder that replaces the site only at the end.
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_a_layout_syntax_error_is_reported_with_its_line(basic, capsys):

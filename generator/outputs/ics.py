@@ -20,8 +20,9 @@ from ..cache import make_key
 from ..calendar_entries import Entry, calendar_entry, entry_zone, in_calendars
 from ..i18n import Formatter
 from ..model import Item, Site
+from ..manifest import Outputs, reuse_or_make
+from ..parallel import render_all
 from ..urls import Urls, output_file
-from . import Artifact
 
 PRODID = "-//WeGO//sitegen calendar feeds//EN"
 """Names the generator, not its version: a new release must not change every feed."""
@@ -39,22 +40,35 @@ class Feed:
     """Only items that `in_calendars` accepts, in date order."""
 
 
-def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None = None) -> list[Artifact]:
-    """Every feed in every language of site.toml.
+def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None = None,
+                 previous=None, workers: int | None = None) -> Outputs:
+    """Every feed in every language of site.toml; those whose key the `previous` build
+    (a Manifest) had are reused.
 
     `memo` (kept by the caller between builds) maps an item's digest, language and
     settings to its VEVENT text, so that an unchanged item is not serialised again.
     """
-    return [artifact for lang in site.config.language_codes
-            for artifact in render_ics(site, lang, formatters[lang], memo)]
-
-
-def render_ics(site: Site, lang: str, fmt: Formatter, memo: dict | None = None) -> list[Artifact]:
-    """The feeds of one language, their words in it (or in the original where untranslated)."""
+    memo = {} if memo is None else memo
     urls = Urls(site.config)
-    events = _Events(site, lang, fmt, urls, {} if memo is None else memo)
-    return [Artifact(output_file(feed.path, urls.prefix), _calendar(feed, events, urls))
-            for feed in plan_feeds(site, lang, fmt, urls)]
+    events = {lang: _Events(site, lang, formatters[lang], urls, memo) for lang in site.config.language_codes}
+    _serialise_missing(site, events, memo, workers)
+    keyed = []
+    for lang in site.config.language_codes:
+        for feed in plan_feeds(site, lang, formatters[lang], urls):
+            key = make_key(events[lang].settings, feed.path, feed.name, feed.description,
+                           *(f"{item.id}:{item.digest}" for item in feed.items))
+            keyed.append((output_file(feed.path, urls.prefix), key, (feed, events[lang])))
+    return reuse_or_make(keyed, previous, lambda todo: (_serialise(feed, made, urls) for feed, made in todo))
+
+
+def _serialise_missing(site: Site, events: dict[str, _Events], memo: dict, workers: int | None) -> None:
+    """Every VEVENT not in the memo, made on every core: folding lines is the feeds' largest cost.
+    Asking the memo for the others keeps them for the next build."""
+    missing = [(lang, item) for lang, made in events.items() for item in site.items
+               if in_calendars(item, site.config.feeds) and made.key(item) not in memo]
+    texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
+    for (lang, item), text in zip(missing, texts):
+        memo[events[lang].key(item)] = text
 
 
 class _Events:
@@ -67,12 +81,18 @@ class _Events:
         messages = sorted(getattr(fmt.translations, "_catalog", {}).items(), key=repr)
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), repr(messages))
 
+    def key(self, item: Item) -> str:
+        return make_key(self.settings, item.id, item.digest)
+
     def text(self, item: Item) -> bytes:
-        key = make_key(self.settings, item.id, item.digest)
+        key = self.key(item)
         if key not in self.memo:
-            url = self.urls.absolute(self.urls.item(self.lang, item))
-            self.memo[key] = _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config)).to_ical()
+            self.memo[key] = self.serialise(item)
         return self.memo[key]
+
+    def serialise(self, item: Item) -> bytes:
+        url = self.urls.absolute(self.urls.item(self.lang, item))
+        return _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config)).to_ical()
 
 
 def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
@@ -105,15 +125,6 @@ def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
         elif urls.event_file(lang, item):
             feeds.append(Feed(urls.event_file(lang, item), text.title, text.summary, (item,)))
     return feeds
-
-
-def _calendar(feed: Feed, events: _Events, urls: Urls) -> bytes:
-    """The feed's file: from the memo when neither it nor any of its items changed."""
-    key = make_key(events.settings, feed.path, feed.name, feed.description,
-                   *(f"{item.id}:{item.digest}" for item in feed.items))
-    if key not in events.memo:
-        events.memo[key] = _serialise(feed, events, urls)
-    return events.memo[key]
 
 
 def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
