@@ -24,6 +24,7 @@ from .config import SiteConfig, load_config, with_base_url
 from .errors import BuildFailed, SiteError, fail_if, layout_error
 from .history import edited, git_head, read_history
 from .i18n import load_catalog
+from .incremental import Keys
 from .manifest import Manifest, inputs_stamp, render_pages
 from .memo import Memo, load_memo, save_memo
 from .model import Site
@@ -102,8 +103,8 @@ class Caches:
     """Path -> stat stamp when the history was read."""
     feeds: dict = field(default_factory=dict)
     """Feed entries already serialised (outputs/ics.py)."""
-    fragments: dict = field(default_factory=dict)
-    """Item fragments of the pages (cards, agenda lines) already rendered (Renderer.fragment)."""
+    pages: dict = field(default_factory=dict)
+    """What the page renderer keeps between rebuilds: item fragments, plans, keys (outputs.html.Memos)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,18 +171,21 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 
 def render_site(project: Project, loaded: Loaded, today: date,
                 previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
-                fresh: bool = False, feeds_memo: Memo | dict | None = None, fragments: dict | None = None) -> Rendered:
+                fresh: bool = False, feeds_memo: Memo | dict | None = None, memos: dict | None = None) -> Rendered:
     """Every output file of the site; pages and feeds whose key is in `previous` are reused,
     not rendered, brochures come from the PDF cache unless `fresh`, feed entries from
-    `feeds_memo`, the pages' item fragments from `fragments`."""
+    `feeds_memo`; `memos` (a preview's) lends the page renderer what it kept of earlier renders."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         _TemplateCache(str(_cache_dir(project, "jinja"))))
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
                                  Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
-    plans = _link_brochures(plan_pages(renderer), brochures)
     try:
-        pages = render_pages(renderer, plans, previous, workers, fragments)
+        keys = Keys(renderer)
+        if memos is not None:
+            renderer.keep_memos(memos, keys.salt())
+        plans = _link_brochures(plan_pages(renderer), brochures)
+        pages = render_pages(renderer, plans, previous, workers, keys)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")

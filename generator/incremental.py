@@ -34,6 +34,17 @@ class Keys:
         self._tuples: dict[int, tuple] = {}
 
     def key(self, plan: PagePlan) -> str:
+        """The page's key; item pages' plans are remembered under the salt, and so are their keys."""
+        remembered = self.renderer.memos.keys
+        found = remembered.get(id(plan))
+        if found is not None and found[0] is plan:
+            return found[1]
+        key = self._key(plan)
+        if plan.template == "item.html":
+            remembered[id(plan)] = (plan, key)
+        return key
+
+    def _key(self, plan: PagePlan) -> str:
         shows = self._everything if plan.shows is None else _hash(
             f"{i}:{self._digests.get(i, '-')}" for i in sorted(plan.shows))
         return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), shows,
@@ -52,15 +63,20 @@ class Keys:
             # The views' lists are shared by the pages of every language: describe each once.
             found = self._tuples.get(id(value))
             if found is None or found[0] is not value:
-                found = self._tuples[id(value)] = (value, repr(tuple(self._value(v) for v in value)))
+                described = (f"{v.id}:{v.digest}" if type(v) is Item else repr(self._value(v)) for v in value)
+                found = self._tuples[id(value)] = (value, _hash(described))
             return found[1]
         if is_dataclass(value):
             return (type(value).__name__, tuple(self._value(getattr(value, f.name)) for f in fields(value)))
         return repr(value)
 
-    def fragments_salt(self) -> str:
-        """What the item fragments of macros.html depend on besides the item (Renderer.fragment)."""
-        return _hash(self._globals[lang] + self.template(lang, "macros.html") for lang in sorted(self._globals))
+    def salt(self) -> str:
+        """Everything pages depend on besides the items: settings, catalogs, date, every layout.
+        What the renderer remembers between renders (outputs.html.Memos) is valid under one salt."""
+        env = next(iter(self.renderer.envs.values()))
+        names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+        return _hash(self._globals[lang] + "".join(self.template(lang, name) for name in names)
+                     for lang in sorted(self._globals))
 
     def template(self, lang: str, name: str) -> str:
         """Hash of a template's source and of every template it extends, includes or imports."""

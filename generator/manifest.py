@@ -34,6 +34,9 @@ class Manifest:
     """The stamp of every input the build read (see `inputs_stamp`)."""
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Every file of the output -> (size, mtime_ns) when the build ended."""
+    trusted: bool = False
+    """The output is known to be as this build left it (a preview writes its own folder):
+    files are reused by key alone, without a stat of each."""
 
     @classmethod
     def load(cls, file: Path, out: Path) -> Manifest | None:
@@ -66,14 +69,16 @@ class Manifest:
         """Nothing the build reads changed, and its output is exactly as it left it."""
         return bool(self.inputs) and self.inputs == inputs and _stats(self.out) == self.files
 
-    def reusable(self, path: str, key: str) -> Path | None:
+    def reusable(self, path: str, key: str) -> str | None:
         """The previous file for `path` if it was made from `key` and is untouched since."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != key:
             return None
-        file = self.out / path
+        file = os.path.join(self.out, path)
+        if self.trusted:
+            return file
         try:
-            stat = file.stat()
+            stat = os.stat(file)
         except OSError:
             return None
         return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
@@ -144,12 +149,9 @@ def reuse_or_make(keyed: list[tuple[str, str, T]], previous: Manifest | None,
 
 
 def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,
-                 workers: int | None = None, fragments: dict | None = None) -> Outputs:
-    """Every planned page, rendering only those the previous build cannot supply;
-    `fragments`, kept by the caller, lends item fragments of earlier renders (a preview's)."""
-    keys = Keys(renderer)
-    if fragments is not None:
-        renderer.keep_fragments(fragments, keys.fragments_salt())
+                 workers: int | None = None, keys: Keys | None = None) -> Outputs:
+    """Every planned page, rendering only those the previous build cannot supply."""
+    keys = keys or Keys(renderer)
     keyed = [(output_file(plan.meta.path, renderer.urls.prefix), keys.key(plan), plan) for plan in plans]
 
     def make(todo: list[PagePlan]) -> Iterator[bytes]:

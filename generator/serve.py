@@ -65,9 +65,9 @@ class Preview:
         started = time.perf_counter()
         try:
             loaded = load_project(self.project, self.options, self.caches)
-            previous = Manifest(self.out.absolute(), {p: (k, *_stamp(self.out / p)) for p, k in self.keys.items()})
+            previous = Manifest(self.out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
             rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
-                                   feeds_memo=self.caches.feeds, fragments=self.caches.fragments)
+                                   feeds_memo=self.caches.feeds, memos=self.caches.pages)
             written, self.paths = update_artifacts(self.out, rendered.every(), self.paths)
         except BuildFailed as failed:
             self.errors = failed.errors

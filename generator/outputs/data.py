@@ -33,7 +33,9 @@ def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls) -> lis
 
 
 def dump(document: dict) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    # Compact: with 10,000 events the file is a fifth smaller, and only compact JSON is
+    # written by the json module's C encoder (indenting takes ten times as long).
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:

@@ -70,6 +70,19 @@ class PagePlan:
     The incremental build re-renders a page only when one of these changed."""
 
 
+@dataclass
+class Memos:
+    """What a renderer may keep between renders of the same layouts and settings (a preview's):
+    each entry is keyed by the digests of the items it is made from, so an edit misses it."""
+
+    fragments: dict = field(default_factory=dict)
+    """(language, macro, item id, item digest, options) -> HTML: see `Renderer.fragment`."""
+    plans: dict = field(default_factory=dict)
+    """(language, item id, digests of the items its page shows) -> the item page's PagePlan."""
+    keys: dict = field(default_factory=dict)
+    """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
+
+
 class Renderer:
     """Renders pages of one site; holds the Jinja2 environments, one per language."""
 
@@ -77,8 +90,7 @@ class Renderer:
                  bytecode_cache: jinja2.BytecodeCache | None = None):
         self.site, self.today, self.catalogs = site, today, catalogs
         self.bytecode_cache = bytecode_cache
-        self.fragments: dict = {}
-        """(language, macro, item id, item digest, options) -> HTML: see `fragment`."""
+        self.memos = Memos()
         self.urls = Urls(site.config)
         self.asset_names = asset_names
         self.formatters = {lang: Formatter(site.config.language(lang).locale or lang, catalogs[lang])
@@ -137,17 +149,17 @@ class Renderer:
         Such macros may read only the item, their options and the environment's globals, so
         the item's digest (with `keep_fragments`' salt for everything else) decides the HTML."""
         key = (lang, macro, item.id, item.digest, tuple(sorted(options.items())))
-        found = self.fragments.get(key)
+        found = self.memos.fragments.get(key)
         if found is None:
-            found = self.fragments[key] = Markup(getattr(self._macros(lang), macro)(item, **options))
+            found = self.memos.fragments[key] = Markup(getattr(self._macros(lang), macro)(item, **options))
         return found
 
-    def keep_fragments(self, store: dict, salt: str) -> None:
-        """Share fragments with earlier renders of the same layouts, catalogs, settings and date
-        (`salt` hashes them); fragments of any other salt are dropped."""
+    def keep_memos(self, store: dict, salt: str) -> None:
+        """Share memos with earlier renders of the same layouts, catalogs, settings and date
+        (`salt` hashes them: incremental.Keys.salt); those of any other salt are dropped."""
         for stale in [key for key in store if key != salt]:
             del store[stale]
-        self.fragments = store.setdefault(salt, self.fragments)
+        self.memos = store.setdefault(salt, self.memos)
 
     def _macros(self, lang: str):
         return self.envs[lang].get_template("macros.html").module
@@ -208,11 +220,7 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
                            _("Every WeGO activity of %(year)s by category and month, with dates and places.")
                            % {"year": fmt.year(year)}, every, shows=_listed(views.in_year(site, year)),
                            year=year))
-    for item in site.items:
-        text = item.text(lang)
-        shows = frozenset({item.id, item.program} - {None}) | {i.id for i in views.in_program(site, item.id)}
-        plans.append(PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text},
-                              shows))
+    plans += [_item_page(r, lang, item) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
         plans.append(_plan(r, lang, "section.html", urls.section(lang, section), section_titles[section],
@@ -264,6 +272,20 @@ def _format_pages(r: Renderer, lang: str) -> list[PagePlan]:
                            _("WeGO activities: %(format)s.") % {"format": name}, every,
                            shows=_listed(items), format_key=key, items=items))
     return plans
+
+
+def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
+    """An item's page shows it, its program and its program's members. Remembered (Memos.plans):
+    large sites have tens of thousands, and an edit changes only a few."""
+    shows = frozenset({item.id, item.program} - {None}) | {i.id for i in views.in_program(r.site, item.id)}
+    by_id = r.site.by_id
+    key = (lang, item.id, tuple(sorted((i, by_id[i].digest if i in by_id else "") for i in shows)))
+    plan = r.memos.plans.get(key)
+    if plan is None:
+        text = item.text(lang)
+        plan = r.memos.plans[key] = PagePlan(lang, "item.html", _item_meta(r, lang, item, text),
+                                             {"item": item, "text": text}, shows)
+    return plan
 
 
 def _root(r: Renderer) -> PagePlan:
