@@ -192,7 +192,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
     feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers)
-    data = render_data(loaded.site, renderer.formatters, renderer.urls) + render_atom(
+    data = render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)
     artifacts = pages.reused + feeds.reused + assets + sitemap + data + [b.artifact for b in brochures]
     headers = render_headers([*artifacts, *(Artifact(path, None) for path in {**pages.keys, **feeds.keys})],

@@ -13,7 +13,7 @@ import ctypes.util
 import errno
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import BuildFailed, SiteError
@@ -55,8 +55,8 @@ def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
 
 def _check_path(path: str, seen: set[str]) -> None:
     """No artifact may leave the output folder or be written twice."""
-    parts = PurePosixPath(path).parts
-    if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts) or "\\" in path:
+    parts = path.split("/")
+    if not path or path.startswith("/") or any(p in ("..", ".", "") for p in parts) or "\\" in path:
         raise BuildFailed([SiteError(path, None, None, "refused to write outside the output folder")])
     if path in seen:
         raise BuildFailed([SiteError(path, None, None, "two outputs want the same file")])

@@ -23,11 +23,12 @@ retyped), together with `version` in docs/events.schema.json."""
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "events.schema.json"
 
 
-def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls) -> list[Artifact]:
-    """The schema, and one events.json per language."""
+def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls, memo: dict | None = None) -> list[Artifact]:
+    """The schema, and one events.json per language; `memo` (a preview's, valid for one
+    set of settings and catalogs) keeps each item's entry by its digest."""
     files = [Artifact(output_file(urls.schema(), urls.prefix), SCHEMA_FILE.read_bytes())]
     for lang in site.config.language_codes:
-        document = events_document(site, lang, formatters[lang], urls)
+        document = events_document(site, lang, formatters[lang], urls, {} if memo is None else memo)
         files.append(Artifact(output_file(urls.data(lang), urls.prefix), dump(document)))
     return files
 
@@ -38,7 +39,7 @@ def dump(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
+def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict | None = None) -> dict:
     config = site.config
     changes = [i.modified for i in site.items if i.modified]
     return {
@@ -49,8 +50,18 @@ def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
         "generated_from": max(changes).isoformat() if changes else None,
         "categories": [{"key": c.key, "name": fmt._(c.name), "colour": c.colour} for c in config.categories],
         "regions": [{"key": r.key, "name": fmt._(r.name)} for r in config.regions],
-        "items": [item_data(item, lang, fmt, urls) for item in site.items],
+        "items": [_remembered(memo, item, lang, fmt, urls) for item in site.items],
     }
+
+
+def _remembered(memo: dict | None, item: Item, lang: str, fmt: Formatter, urls: Urls) -> dict:
+    if memo is None:
+        return item_data(item, lang, fmt, urls)
+    key = (lang, item.id, item.digest)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = item_data(item, lang, fmt, urls)
+    return found
 
 
 def item_data(item: Item, lang: str, fmt: Formatter, urls: Urls) -> dict:

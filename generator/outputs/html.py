@@ -76,11 +76,13 @@ class Memos:
     each entry is keyed by the digests of the items it is made from, so an edit misses it."""
 
     fragments: dict = field(default_factory=dict)
-    """(language, macro, item id, item digest, options) -> HTML: see `Renderer.fragment`."""
+    """(language, macro, arguments, options) -> HTML: see `Renderer.fragment`."""
     plans: dict = field(default_factory=dict)
     """(language, item id, digests of the items its page shows) -> the item page's PagePlan."""
     keys: dict = field(default_factory=dict)
     """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
+    data: dict = field(default_factory=dict)
+    """(language, item id, item digest) -> the item's entry in events.json (outputs/data.py)."""
 
 
 class Renderer:
@@ -119,7 +121,7 @@ class Renderer:
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
             json_ld=lambda item: self.json_ld(item, lang),
-            fragment=lambda name, item, **options: self.fragment(lang, name, item, options),
+            fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
             format_keys=tuple(FORMAT_NAMES),
             world_map=lambda items: world_map(items, config, lang),
@@ -142,16 +144,17 @@ class Renderer:
 
         return Markup(render_markdown(text.body, resolve))
 
-    def fragment(self, lang: str, macro: str, item: Item, options: dict) -> Markup:
-        """A macro of macros.html that shows one item (a card, an agenda line), rendered once
-        per item and language: lists repeat them, and a preview keeps them between rebuilds.
+    def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
+        """A macro of macros.html that shows one item (a card, an agenda line) or one number,
+        rendered once per language: lists repeat them, and a preview keeps them between rebuilds.
 
-        Such macros may read only the item, their options and the environment's globals, so
-        the item's digest (with `keep_fragments`' salt for everything else) decides the HTML."""
-        key = (lang, macro, item.id, item.digest, tuple(sorted(options.items())))
+        Such macros may read only their arguments and the environment's globals, so an
+        item's digest (with `keep_memos`' salt for everything else) decides the HTML."""
+        key = (lang, macro, tuple((a.id, a.digest) if isinstance(a, Item) else a for a in args),
+               tuple(sorted(options.items())))
         found = self.memos.fragments.get(key)
         if found is None:
-            found = self.memos.fragments[key] = Markup(getattr(self._macros(lang), macro)(item, **options))
+            found = self.memos.fragments[key] = Markup(getattr(self._macros(lang), macro)(*args, **options))
         return found
 
     def keep_memos(self, store: dict, salt: str) -> None:
