@@ -52,7 +52,7 @@ class Keys:
 
     def _describe(self, context: dict) -> str:
         """A stable text for a page's context, with items by digest rather than in full."""
-        return repr(sorted((name, self._value(value)) for name, value in context.items()))
+        return repr(sorted((name, self._value(value)) for name, value in context.items() if name not in DERIVED))
 
     def _value(self, value):
         if isinstance(value, Item):
@@ -96,6 +96,10 @@ class Keys:
         return _hash([__version__, lang, repr(r.site.config), repr(messages), r.today.isoformat(),
                       repr(sorted(r.asset_names.items())), repr(views.years(r.site)), repr(pages)])
 
+
+DERIVED = frozenset({"grid"})
+"""Context values made from others the key already holds: a month's grid is its year, month,
+items (`shows`) and the language's first weekday (globals). Describing one is slow."""
 
 _REFERENCES: dict[str, tuple[str, ...]] = {}
 

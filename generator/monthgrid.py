@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .model import Item
 from .when import Precision
 
 BAND = (Precision.MONTH, Precision.MONTHS, Precision.QUARTER)
 """Precisions that name a month but not a day."""
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +41,22 @@ class MonthGrid:
 def month_grid(items: tuple[Item, ...], year: int, month: int, first_weekday: int) -> MonthGrid:
     weeks = calendar.Calendar(first_weekday).monthdatescalendar(year, month)
     first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    # Only the items with days in this month can fill its days: find them once, not once a day.
-    dated = tuple(i for i in items if i.when and i.when.precision.exact
-                  and i.when.start <= last and i.when.end >= first)
+    # Each item with days in this month goes to each of those days: one pass over the items,
+    # not one per day (a large calendar has hundreds of items a month).
+    days: dict[date, list[Item]] = {}
+    for item in items:
+        if item.when and item.when.precision.exact and item.when.start <= last and item.when.end >= first:
+            day = max(item.when.start, first)
+            while day <= min(item.when.end, last):
+                days.setdefault(day, []).append(item)
+                day += ONE_DAY
     return MonthGrid(
         year, month,
         weekdays=tuple((first_weekday + i) % 7 for i in range(7)),
-        weeks=tuple(tuple(Day(d, on_day(dated, d)) if d.month == month else Day(None) for d in week)
+        weeks=tuple(tuple(Day(d, tuple(days.get(d, ()))) if d.month == month else Day(None) for d in week)
                     for week in weeks),
         band=tuple(i for i in items if i.when and i.when.precision in BAND and (year, month) in i.when.months()),
     )
-
-
-def on_day(items: tuple[Item, ...], day: date) -> tuple[Item, ...]:
-    """Items known to take place on this day."""
-    return tuple(i for i in items if i.when and i.when.precision.exact and i.when.start <= day <= i.when.end)
 
 
 def neighbours(year: int, month: int, years: tuple[int, ...]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

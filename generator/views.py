@@ -14,6 +14,7 @@ from datetime import date
 from functools import wraps
 
 from .model import Item, Site
+from .monthgrid import MonthGrid, month_grid
 from .when import Precision
 
 
@@ -100,6 +101,12 @@ def month_items(site: Site, year: int, month: int) -> tuple[Item, ...]:
     """The site's items touching the month (a quarter or a span in each of its months),
     year-round ones excepted."""
     return _index(site, "month").get((year, month), ())
+
+
+@_per_site
+def grid(site: Site, year: int, month: int, first_weekday: int) -> MonthGrid:
+    """The month as weeks of days (monthgrid.py); languages with the same first weekday share it."""
+    return month_grid(month_items(site, year, month), year, month, first_weekday)
 
 
 @_per_site

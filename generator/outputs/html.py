@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import views
-from ..monthgrid import month_grid, neighbours
+from ..monthgrid import neighbours
 from ..i18n import Formatter
 from ..markdown import content_link_path, render_markdown
 from ..model import Item, Page, Site, Text
@@ -259,7 +259,7 @@ def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
                                _("WeGO activities in %(name)s.") % {"name": name}, site.config.language_codes,
                                shows=_ids(touching + views.year_round(site, year)),
                                year=year, month=month,
-                               grid=month_grid(touching, year, month, fmt.first_weekday)))
+                               grid=views.grid(site, year, month, fmt.first_weekday)))
     return plans
 
 
