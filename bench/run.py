@@ -15,6 +15,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -96,26 +98,46 @@ def measure_builds(root: Path, runs: int, out: Path | None = None) -> dict:
             event.write_text(original.replace('title: "', f'title: "Edited {run} ', 1), encoding="utf-8")
             one.append(timed(build_command(root, "--out", str(out)))[0])
             event.write_text(original, encoding="utf-8")
-        preview = measure_preview(root, event, original, runs)
+        preview, saves = measure_preview(root, event, original, runs)
     finally:
         event.write_text(original, encoding="utf-8")
     return {"files": files, "pages": pages, "cold": cold, "warm": warm, "one_file": one,
-            "preview": preview, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
+            "preview": preview, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
 
 
-def measure_preview(root: Path, event: Path, original: str, runs: int) -> list[float]:
-    """`sitegen serve`'s rebuild after one save, in process: save to every dependent file written."""
+def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list[float], list[float]]:
+    """`sitegen serve` after one save, in process: the rebuild alone (save to every dependent
+    file written), and the same seen from the editor: from the write of the file, through the
+    watcher's polling and settling, to the rebuild's end."""
     from generator.build import Project
-    from generator.serve import Preview
-    preview = Preview(Project(root), root / ".cache" / "bench-preview", date.fromisoformat(NOW), drafts=False)
+    from generator.serve import Preview, Watcher
+    project = Project(root)
+    preview = Preview(project, root / ".cache" / "bench-preview", date.fromisoformat(NOW), drafts=False)
     preview.rebuild()
-    times = []
+    rebuilds = []
     for run in range(runs):
         event.write_text(original.replace('title: "', f'title: "Preview {run} ', 1), encoding="utf-8")
         outcome = preview.rebuild()
         assert not outcome.errors, outcome.errors
-        times.append(outcome.seconds)
-    return times
+        rebuilds.append(outcome.seconds)
+    done = threading.Event()
+    watcher = Watcher([project.content, project.layouts, project.assets, project.locales, project.config_file],
+                      lambda changed: (preview.rebuild(), done.set()))
+    watcher.start(None)
+    time.sleep(1)  # the watcher's first scan
+    saves = []
+    try:
+        for run in range(runs):
+            done.clear()
+            started = time.perf_counter()
+            event.write_text(original.replace('title: "', f'title: "Saved {run} ', 1), encoding="utf-8")
+            if not done.wait(300):
+                raise SystemExit("the watcher saw no change")
+            saves.append(time.perf_counter() - started)
+            time.sleep(0.5)
+    finally:
+        watcher.stop()
+    return rebuilds, saves
 
 
 def spread(values: list[float], digits: int = 2) -> str:
@@ -126,12 +148,12 @@ def spread(values: list[float], digits: int = 2) -> str:
 
 def table(rows: list[dict]) -> str:
     head = ("| corpus | events | langs | files | pages | cold build s | warm build s | one-file rebuild s "
-            "| preview rebuild s | brochure (1 lang) s | peak MB | pages/s |")
-    lines = [head, "|" + "---|" * 12]
+            "| preview rebuild s | preview save-to-written s | brochure (1 lang) s | peak MB | pages/s |")
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         lines.append(f"| {r['name']} | {r['events']} | {r['languages']} | {r['files']} | {r['pages']} | "
                      f"{spread(r['cold'])} | {spread(r['warm'])} | {spread(r['one_file'])} | "
-                     f"{spread(r['preview'], 3)} | {spread(r.get('brochure', []))} | "
+                     f"{spread(r['preview'], 3)} | {spread(r['save'], 3)} | {spread(r.get('brochure', []))} | "
                      f"{spread(r['memory_mb'], 0)} | {spread(r['pages_per_s'], 0)} |")
     return "\n".join(lines)
 

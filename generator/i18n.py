@@ -45,16 +45,24 @@ class Catalog(gettext.GNUTranslations):
 
 
 def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.NullTranslations:
-    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none."""
+    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none.
+    A preview asks on every rebuild: an unchanged file (same size and time) is not read again."""
     po_path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
     if lang == default_lang and not po_path.exists():
         return gettext.NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Catalog(buffer)
+    stat = po_path.stat()
+    stamp = (str(po_path.absolute()), lang, stat.st_size, stat.st_mtime_ns)
+    if _CATALOGS.get(stamp[0], (None,))[0] != stamp:
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        _CATALOGS[stamp[0]] = (stamp, buffer.getvalue())
+    return Catalog(io.BytesIO(_CATALOGS[stamp[0]][1]))
+
+
+_CATALOGS: dict[str, tuple[tuple, bytes]] = {}
+"""Path -> (its stamp, the compiled catalog)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,7 @@ class Renderer:
             fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
             format_keys=tuple(FORMAT_NAMES),
+            home_upcoming=HOME_UPCOMING,
             world_map=lambda items: world_map(items, config, lang),
             neighbours=neighbours,
             content_security_policy=content_security_policy(meta=True),
@@ -209,7 +210,7 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
     _ = fmt._
     every = site.config.language_codes
     plans = [
-        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=None),
+        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=_home_shows(r)),
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
         _plan(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
@@ -289,6 +290,18 @@ def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
         plan = r.memos.plans[key] = PagePlan(lang, "item.html", _item_meta(r, lang, item, text),
                                              {"item": item, "text": text}, shows)
     return plan
+
+
+HOME_UPCOMING = 6
+"""How many of the next activities the home page shows (layouts/home.html)."""
+
+
+def _home_shows(r: Renderer) -> frozenset[str]:
+    """The next activities, the current year's (counted by area), and every program and network."""
+    site = r.site
+    year = views.current_year(site, r.today)
+    return (_ids(views.upcoming(site, r.today, HOME_UPCOMING)) | _ids(views.in_year(site, year))
+            | _ids(site.of_kind("program")) | _ids(site.of_kind("network")))
 
 
 def _root(r: Renderer) -> PagePlan:
