@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Iterator
 
 from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vUri
 
@@ -51,14 +52,21 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None
     memo = {} if memo is None else memo
     urls = Urls(site.config)
     events = {lang: _Events(site, lang, formatters[lang], urls, memo) for lang in site.config.language_codes}
-    _serialise_missing(site, events, memo, workers)
     keyed = []
     for lang in site.config.language_codes:
         for feed in plan_feeds(site, lang, formatters[lang], urls):
             key = make_key(events[lang].settings, feed.path, feed.name, feed.description,
                            *(f"{item.id}:{item.digest}" for item in feed.items))
             keyed.append((output_file(feed.path, urls.prefix), key, (feed, events[lang])))
-    return reuse_or_make(keyed, previous, lambda todo: (_serialise(feed, made, urls) for feed, made in todo))
+
+    def make(todo: list) -> Iterator[bytes]:
+        # Only once the feeds are asked for (after the pages, when the build writes in order):
+        # the page workers then fork from a process that does not yet hold every VEVENT.
+        _serialise_missing(site, events, memo, workers)
+        for feed, made in todo:
+            yield _serialise(feed, made, urls)
+
+    return reuse_or_make(keyed, previous, make)
 
 
 def _serialise_missing(site: Site, events: dict[str, _Events], memo: dict, workers: int | None) -> None:
