@@ -45,45 +45,50 @@ class Memo:
 
 
 def load_memo(path: Path) -> Memo:
+    """The memo in `path`, read entry by entry (a large site's is hundreds of megabytes: never
+    twice in memory); empty when the file is missing, damaged or of another format."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as handle:
+            if handle.read(len(MAGIC)) != MAGIC:
+                return Memo()
+            expected, digest, entries = handle.read(64), hashlib.sha256(), {}
+            while header := handle.read(12):
+                key_length, value_length = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+                raw_key, value = handle.read(key_length), handle.read(value_length)
+                if len(header) < 12 or len(raw_key) < key_length or len(value) < value_length:
+                    return Memo()  # truncated
+                for part in (header, raw_key, value):
+                    digest.update(part)
+                entries[raw_key.decode()] = value
+    except (OSError, UnicodeDecodeError, ValueError):
         return Memo()
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 64:
-        return Memo()
-    digest, body = data[len(MAGIC):len(MAGIC) + 64], data[len(MAGIC) + 64:]
-    if hashlib.sha256(body).hexdigest().encode() != digest:
-        return Memo()
-    entries, position = {}, 0
-    try:
-        while position < len(body):
-            key_length = int.from_bytes(body[position:position + 4], "big")
-            value_length = int.from_bytes(body[position + 4:position + 12], "big")
-            position += 12
-            key = body[position:position + key_length].decode()
-            position += key_length
-            entries[key] = body[position:position + value_length]
-            position += value_length
-    except (UnicodeDecodeError, ValueError):
-        return Memo()
-    return Memo(entries)
+    return Memo(entries) if digest.hexdigest().encode() == expected else Memo()
 
 
 def save_memo(path: Path, memo: Memo) -> None:
-    """Write the entries the build used, atomically; a failure only makes the next build slower."""
+    """Write the entries the build used, atomically; a failure only makes the next build slower.
+    Written part by part, the hash made in a first pass: the entries are never copied whole."""
     if not memo.changed:
         return
-    parts = []
-    for key in sorted(memo.used):
-        raw_key, value = key.encode(), memo.used[key]
-        parts += [len(raw_key).to_bytes(4, "big"), len(value).to_bytes(8, "big"), raw_key, value]
-    body = b"".join(parts)
+    keys = sorted(memo.used)
+
+    def parts():
+        for key in keys:
+            raw_key, value = key.encode(), memo.used[key]
+            yield len(raw_key).to_bytes(4, "big") + len(value).to_bytes(8, "big")
+            yield raw_key
+            yield value
+
+    digest = hashlib.sha256()
+    for part in parts():
+        digest.update(part)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as out:
-            out.write(MAGIC + hashlib.sha256(body).hexdigest().encode() + body)
+            out.write(MAGIC + digest.hexdigest().encode())
+            out.writelines(parts())
         os.replace(temporary, path)
     except OSError:
         if temporary:

@@ -130,3 +130,30 @@ def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path)
     assert not preview.rebuild().errors
     assert "card-edited" in (tmp_path / "preview/en/events/index.html").read_text()
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-2")
+
+
+def test_the_feeds_memo_is_kept_and_a_damaged_one_is_ignored(tmp_path):
+    from generator.build import load_project
+    from generator.calendar_entries import in_calendars
+    from generator.memo import load_memo
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    memo_file = project.root / ".cache" / "memo" / "feeds.bin"
+    kept = load_memo(memo_file)
+    site = load_project(project, options(out)).site
+    assert len(kept.previous) == 4 * sum(in_calendars(i, site.config.feeds) for i in site.items)  # per language
+    assert all(v.startswith(b"BEGIN:VEVENT\r\n") and v.endswith(b"END:VEVENT\r\n") for v in kept.previous.values())
+    expected = cold(project, tmp_path, "cold")
+    original = memo_file.read_bytes()
+    excom = project.content / "events" / "excom-2024.md"
+    for n, damaged in enumerate([original[:len(original) // 2], original[:-1] + b"x", b"", original[:70]]):
+        memo_file.write_bytes(damaged)
+        assert load_memo(memo_file).previous == {}
+        excom.write_text(excom.read_text() + "\n")  # a change, so that the feeds are made again
+        build(project, options(out))
+        assert {p: b for p, b in tree(out).items() if p.endswith(".ics")} == {
+            p: b for p, b in cold(project, tmp_path, f"cold-{n}").items() if p.endswith(".ics")}
+    rewritten = load_memo(memo_file).previous  # whole again: the edited event's four entries are new
+    assert len(rewritten) == len(kept.previous) and len(rewritten.keys() - kept.previous.keys()) == 4
+    assert expected.keys() == tree(out).keys()
