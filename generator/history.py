@@ -27,9 +27,9 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
     """Revision of each file (absolute paths in, absolute paths as keys)."""
     commits = _git_log(root)
     dirty = _git_dirty(root) if commits is not None else None
-    history = {}
+    history, folders = {}, {}
     for path in files:
-        key = path.resolve()
+        key = _canonical(path, folders)
         times = (commits or {}).get(key, [])
         edited = dirty is None or key in dirty or not times
         modified = max(times + ([_mtime(path)] if edited else []))
@@ -45,19 +45,29 @@ def _git_log(root: Path) -> dict[Path, list[datetime]] | None:
     top = _git(root, "rev-parse", "--show-toplevel")
     base = Path(top.strip()) if top else root
     commits: dict[Path, list[datetime]] = {}
+    folders: dict[Path, Path] = {}
     for chunk in output.split("\0")[1:]:
         lines = chunk.strip().split("\n")
         when = datetime.fromtimestamp(int(lines[0]), timezone.utc)
         for name in lines[1:]:
             if name:
-                commits.setdefault((base / name).resolve(), []).append(when)
+                commits.setdefault(_canonical(base / name, folders), []).append(when)
     return commits
+
+
+def _canonical(path: Path, folders: dict[Path, Path]) -> Path:
+    """The path with its folders resolved, once per folder (a large site has tens of thousands
+    of files in a few folders); the file itself is named as git names it, even a link."""
+    if path.parent not in folders:
+        folders[path.parent] = path.parent.resolve()
+    return folders[path.parent] / path.name
 
 
 def _git_dirty(root: Path) -> set[Path]:
     output = _git(root, "status", "--porcelain", "--untracked-files=all", "-z", "--", "content") or ""
     top = Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip())
-    return {(top / entry[3:]).resolve() for entry in output.split("\0") if len(entry) > 3}
+    folders: dict[Path, Path] = {}
+    return {_canonical(top / entry[3:], folders) for entry in output.split("\0") if len(entry) > 3}
 
 
 def git_head(root: Path) -> str | None:

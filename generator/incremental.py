@@ -18,7 +18,7 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, views
-from .model import Item, Page
+from .model import Item, Page, Text
 from .outputs.html import PagePlan, Renderer
 
 
@@ -59,6 +59,10 @@ class Keys:
             return ("item", value.id, value.digest)
         if isinstance(value, Page):
             return ("page", repr(value))
+        if isinstance(value, Text):
+            # Its words are in the digest of the item (or the page, in the globals) it belongs to,
+            # which the context always holds too: naming it is enough, and much faster.
+            return ("text", value.source, value.lang)
         if isinstance(value, tuple):
             # The views' lists are shared by the pages of every language: describe each once.
             found = self._tuples.get(id(value))

@@ -52,16 +52,16 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...],
         except OSError:
             continue  # deleted while we looked
         if path not in cache or cache[path][0] != stamp:
-            cache[path] = (stamp, _read_one(path, content_dir, real_root, root, languages))
+            cache[path] = (stamp, _read_one(path, stat, content_dir, real_root, root, languages))
         result = cache[path][1]
         (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 
 
-def _read_one(path: Path, content_dir: Path, real_root: Path, root: Path,
+def _read_one(path: Path, lstat: os.stat_result, content_dir: Path, real_root: Path, root: Path,
               languages: tuple[str, ...]) -> SourceFile | SiteError:
     display = display_path(path, root)
-    problem = _check_file(path, content_dir, real_root)
+    problem = _check_file(path, lstat, real_root)
     if problem:
         return SiteError(display, None, None, problem)
     kind = _kind(path, content_dir)
@@ -87,13 +87,15 @@ def _walk(content_dir: Path):
                 yield Path(folder) / name  # reported by _check_file, never followed
 
 
-def _check_file(path: Path, content_dir: Path, real_root: Path) -> str | None:
-    try:
-        target, info = path.resolve(strict=True), path.stat()
-    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-        return "is a link that leads nowhere (its target is missing or a loop); copy the file here instead"
-    if path.is_symlink() and not target.is_relative_to(real_root):
-        return "is a link to somewhere outside content/; copy the file here instead"
+def _check_file(path: Path, lstat: os.stat_result, real_root: Path) -> str | None:
+    info = lstat
+    if stat.S_ISLNK(lstat.st_mode):  # only links need resolving (a large site has tens of thousands of files)
+        try:
+            target, info = path.resolve(strict=True), path.stat()
+        except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+            return "is a link that leads nowhere (its target is missing or a loop); copy the file here instead"
+        if not target.is_relative_to(real_root):
+            return "is a link to somewhere outside content/; copy the file here instead"
     if not stat.S_ISREG(info.st_mode):  # a linked folder; a pipe or a device would hang the build
         return "is not a regular file; content/ holds Markdown files and folders"
     if info.st_size > MAX_FILE_BYTES:

@@ -81,6 +81,8 @@ class Memos:
     """(language, item id, digests of the items its page shows) -> the item page's PagePlan."""
     keys: dict = field(default_factory=dict)
     """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
+    alternates: dict = field(default_factory=dict)
+    """(item id, kind, languages) -> its page's alternates (hreflang links)."""
     data: dict = field(default_factory=dict)
     """(language, item id, item digest) -> the item's entry in events.json (outputs/data.py)."""
 
@@ -342,10 +344,11 @@ def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id:
 
 def _item_meta(r: Renderer, lang: str, item: Item, text: Text) -> PageMeta:
     """Alternates name real translations only; a fallback page is canonical at the original."""
-    return PageMeta(r.urls.item(lang, item), text.title, text.summary,
-                    _alternates(r, item.languages, lambda other: r.urls.item(other, item)),
-                    r.urls.absolute(r.urls.item(text.lang, item)),
-                    kind="article")
+    key = (item.id, item.kind, item.languages)  # the same for the item's page in every language
+    if key not in r.memos.alternates:
+        r.memos.alternates[key] = _alternates(r, item.languages, lambda other: r.urls.item(other, item))
+    return PageMeta(r.urls.item(lang, item), text.title, text.summary, r.memos.alternates[key],
+                    r.urls.absolute(r.urls.item(text.lang, item)), kind="article")
 
 
 def _alternates(r: Renderer, langs, url_for) -> tuple[Alternate, ...]:
