@@ -190,7 +190,9 @@ def render_site(project: Project, loaded: Loaded, today: date,
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                  and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
-    sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url)
+    # Only remembered plans' metas live on between renders; others' ids must not be kept.
+    sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
+                             renderer.memos.sitemap if memos is not None else None)
     feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers)
     data = render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)

@@ -65,6 +65,10 @@ class Manifest:
         except OSError:
             temporary.unlink(missing_ok=True)
 
+    @property
+    def folder(self) -> str:
+        return str(self.out)  # pathlib caches its string: this is a lookup, not a join
+
     def up_to_date(self, inputs: str) -> bool:
         """Nothing the build reads changed, and its output is exactly as it left it."""
         return bool(self.inputs) and self.inputs == inputs and _stats(self.out) == self.files
@@ -74,7 +78,7 @@ class Manifest:
         entry = self.entries.get(path)
         if entry is None or entry[0] != key:
             return None
-        file = os.path.join(self.out, path)
+        file = f"{self.folder}/{path}"
         if self.trusted:
             return file
         try:

@@ -83,6 +83,8 @@ class Memos:
     """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
     alternates: dict = field(default_factory=dict)
     """(item id, kind, languages) -> its page's alternates (hreflang links)."""
+    sitemap: dict = field(default_factory=dict)
+    """id(page meta) -> (meta, its sitemap entry), for metas of plans kept in `plans`."""
     data: dict = field(default_factory=dict)
     """(language, item id, item digest) -> the item's entry in events.json (outputs/data.py)."""
 

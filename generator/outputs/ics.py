@@ -88,9 +88,13 @@ class _Events:
         # Everything an entry depends on besides the item: settings, catalog, generator.
         messages = sorted(getattr(fmt.translations, "_catalog", {}).items(), key=repr)
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), repr(messages))
+        self.keys: dict[str, str] = {}
 
     def key(self, item: Item) -> str:
-        return make_key(self.settings, item.id, item.digest)
+        found = self.keys.get(item.id)
+        if found is None:
+            found = self.keys[item.id] = make_key(self.settings, item.id, item.digest)
+        return found
 
     def text(self, item: Item) -> bytes:
         key = self.key(item)
@@ -109,7 +113,8 @@ def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
     config = site.config
 
     def dated(items) -> tuple[Item, ...]:
-        return tuple(sorted((i for i in items if in_calendars(i, config.feeds)), key=Item.sort_key))
+        """The items calendars carry, in date order: the views keep the site's (date) order."""
+        return tuple(i for i in items if in_calendars(i, config.feeds))
 
     def named(name: str) -> str:
         return _("%(site)s: %(name)s") % {"site": config.site.short_name, "name": name}
@@ -129,7 +134,7 @@ def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
         text = item.text(lang)
         if item.kind in ("program", "network"):
             feeds.append(Feed(urls.program_feed(lang, item), named(text.title), text.summary,
-                              dated((item, *views.in_program(site, item.id)))))
+                              dated(sorted((item, *views.in_program(site, item.id)), key=Item.sort_key))))
         elif urls.event_file(lang, item):
             feeds.append(Feed(urls.event_file(lang, item), text.title, text.summary, (item,)))
     return feeds
