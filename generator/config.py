@@ -95,6 +95,13 @@ class Feeds:
 
 
 @dataclass(frozen=True, slots=True)
+class Lists:
+    page_size: int = 100
+    """Cards on one page of a list (all events, an area, a region, a format); a longer
+    list continues on more pages, so that no page grows with the archive."""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     site: SiteSection
     languages: tuple[Language, ...]
@@ -105,6 +112,7 @@ class SiteConfig:
     """In display order."""
     contact: Contact
     feeds: Feeds = Feeds()
+    lists: Lists = Lists()
     places: tuple[Place, ...] = ()
     """Coordinates of every city content names, for the "Where we'll be" map."""
 
@@ -232,6 +240,9 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
     if config.feeds.undated not in ("span", "omit"):
         errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed",
                                 allowed="span, omit"))
+    if config.lists.page_size < 1:
+        errors.append(SiteError(display, None, "lists.page_size", f"{config.lists.page_size} is too small",
+                                allowed="a whole number from 1 (100 is usual)"))
     return errors + _check_places(config.places, display)
 
 

@@ -51,6 +51,10 @@ class Urls:
         """Index of 'events', 'programs', 'networks', 'categories', 'regions'."""
         return self.path(lang, section)
 
+    def list_page(self, first: str, number: int) -> str:
+        """Page `number` of a list whose first page is `first`: '/en/events/page/2/'."""
+        return first if number == 1 else f"{first}page/{number}/"
+
     def category(self, lang: str, key: str) -> str:
         return self.path(lang, "categories", key)
 

@@ -231,9 +231,9 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
     plans += [_item_page(r, lang, item) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
-        plans.append(_plan(r, lang, "section.html", urls.section(lang, section), section_titles[section],
-                           _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
-                           every, shows=_ids(site.of_kind(kind)), items=site.of_kind(kind), section=section))
+        plans += _paged(r, lang, "section.html", urls.section(lang, section), section_titles[section],
+                        _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
+                        site.of_kind(kind), _ids, section=section)
     plans.append(_plan(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
                        _("WeGO's activities by area."), every))
     plans.append(_plan(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
@@ -241,15 +241,13 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
     for cat in site.config.categories:
         name = _(cat.name)
         items = views.in_category(site, cat.key)
-        plans.append(_plan(r, lang, "category.html", urls.category(lang, cat.key), name,
-                           _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           shows=_listed(items), cat=cat, items=items))
+        plans += _paged(r, lang, "category.html", urls.category(lang, cat.key), name,
+                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, cat=cat)
     for reg in site.config.regions:
         name = _(reg.name)
         items = views.in_region(site, reg.key)
-        plans.append(_plan(r, lang, "region.html", urls.region(lang, reg.key), name,
-                           _("WeGO activities in %(name)s.") % {"name": name}, every,
-                           shows=_listed(items), reg=reg, items=items))
+        plans += _paged(r, lang, "region.html", urls.region(lang, reg.key), name,
+                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, reg=reg)
     return plans + _month_pages(r, lang) + _format_pages(r, lang)
 
 
@@ -276,9 +274,47 @@ def _format_pages(r: Renderer, lang: str) -> list[PagePlan]:
                    _("WeGO's activities in person, online and hybrid."), every)]
     for key, label in FORMAT_NAMES.items():
         name, items = _(label), views.in_format(site, key)
-        plans.append(_plan(r, lang, "format.html", r.urls.format(lang, key), name,
-                           _("WeGO activities: %(format)s.") % {"format": name}, every,
-                           shows=_listed(items), format_key=key, items=items))
+        plans += _paged(r, lang, "format.html", r.urls.format(lang, key), name,
+                        _("WeGO activities: %(format)s.") % {"format": name}, items, _listed, format_key=key)
+    return plans
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page stands in a list that continues on several pages (layouts/macros.html)."""
+
+    number: int
+    count: int
+    first: str
+    """The list's first page, which the others are numbered below (Urls.list_page)."""
+
+    @property
+    def numbers(self) -> tuple[int | None, ...]:
+        """The page numbers to link to: the first, the last and two either side of this one;
+        None where numbers are left out."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        found: list[int | None] = []
+        for n in shown:
+            if found and n - found[-1] > 1:
+                found.append(None)
+            found.append(n)
+        return tuple(found)
+
+
+def _paged(r: Renderer, lang: str, template: str, first: str, title: str, description: str,
+           items: tuple[Item, ...], shows, **context) -> list[PagePlan]:
+    """A list of items on as many pages as site.toml's [lists] page_size asks: the first at
+    `first`, the others below it. `shows(chunk)` says what each page shows of the model."""
+    size, fmt = r.site.config.lists.page_size, r.formatters[lang]
+    _ = fmt._
+    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [()]
+    plans = []
+    for number, chunk in enumerate(chunks, 1):
+        heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
+            "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
+        plans.append(_plan(r, lang, template, r.urls.list_page(first, number), heading, description,
+                           r.site.config.language_codes, shows=shows(chunk), items=chunk, total=len(items),
+                           pager=Pager(number, len(chunks), first), **context))
     return plans
 
 
