@@ -68,12 +68,21 @@ class Preview:
             previous = Manifest(self.out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
             rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
                                    feeds_memo=self.caches.feeds, memos=self.caches.pages)
+        except BuildFailed as failed:
+            return self._failed(failed, started)
+        try:
             written, self.paths = update_artifacts(self.out, rendered.every(), self.paths)
         except BuildFailed as failed:
-            self.errors = failed.errors
-            return Outcome((), failed.errors, time.perf_counter() - started)
+            # Pages render as they are written: those before the broken one hold new bytes
+            # that the recorded keys no longer describe. Forget the keys: render all next time.
+            self.keys = {}
+            return self._failed(failed, started)
         self.keys, self.errors = rendered.keys, ()
         return Outcome(tuple(written), (), time.perf_counter() - started)
+
+    def _failed(self, failed: BuildFailed, started: float) -> Outcome:
+        self.errors = failed.errors
+        return Outcome((), failed.errors, time.perf_counter() - started)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

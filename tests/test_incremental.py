@@ -157,3 +157,22 @@ def test_the_feeds_memo_is_kept_and_a_damaged_one_is_ignored(tmp_path):
     rewritten = load_memo(memo_file).previous  # whole again: the edited event's four entries are new
     assert len(rewritten) == len(kept.previous) and len(rewritten.keys() - kept.previous.keys()) == 4
     assert expected.keys() == tree(out).keys()
+
+
+def test_a_preview_that_breaks_while_writing_recovers_to_a_cold_build(tmp_path):
+    """A layout error met while pages stream leaves some pages newly written: they must not be
+    taken for their old selves when the layout is put back."""
+    project = copy_project(tmp_path / "p")
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    base = project.layouts / "base.html"
+    original = base.read_text()
+    broken = original.replace("<body", '{% if item is defined and item.id == "excom-2024" %}{{ item.no_such_field }}'
+                                       "{% endif %}<!-- MARKER --><body", 1)
+    assert broken != original
+    base.write_text(broken)
+    assert preview.rebuild().errors
+    assert "MARKER" in (tmp_path / "preview/en/index.html").read_text()  # written before the error
+    base.write_text(original)
+    assert not preview.rebuild().errors
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")
