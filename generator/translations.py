@@ -47,9 +47,11 @@ class LanguageReport:
 
 
 def translation_report(site: Site, locales: Path) -> tuple[LanguageReport, ...]:
-    """One report per language other than the default."""
+    """One report per language other than the default, of the published items and pages:
+    a draft (loaded by `sitegen translations` so that its translations can be stamped)
+    is not yet expected in other languages."""
     default = site.config.site.default_language
-    documents = list(site.items) + [site.pages[k] for k in sorted(site.pages)]
+    documents = [d for d in list(site.items) + [site.pages[k] for k in sorted(site.pages)] if not d.draft]
     reports = []
     for lang in site.config.language_codes:
         if lang == default:

@@ -190,3 +190,11 @@ def test_a_translation_into_an_unknown_language_is_refused(basic, capsys):
 ])
 def test_ids_are_made_from_titles(title, slug):
     assert slugify(title) == slug
+
+
+def test_the_translation_report_leaves_drafts_out(basic):
+    site = load_project(basic, Options(out=basic.root / "public", today=BUILD_DAY, drafts=True)).site
+    assert any(i.draft for i in site.items)
+    report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
+    assert not any("draft-idea" in source for source in report.missing)
+    assert report.total == sum(1 for i in site.items if not i.draft) + len(site.pages)
