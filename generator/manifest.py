@@ -13,16 +13,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 from .incremental import Keys
-from .outputs import Artifact
+from .outputs import Outputs, reuse_or_make
 from .outputs.html import PagePlan, Renderer
 from .parallel import render_each
 from .urls import output_file
 
 VERSION = 3
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,37 +128,6 @@ def _files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
             yield from _files(entry.path, f"{prefix}{entry.name}/")
         else:
             yield prefix + entry.name, entry
-
-
-@dataclass(frozen=True, slots=True)
-class Outputs:
-    """Files made from keys: those the previous build supplies, and the others, made lazily."""
-
-    keys: dict[str, str]
-    """Output path -> key, for the next build's manifest."""
-    reused: list[Artifact]
-    fresh: Iterator[Artifact]
-    """Made one by one as they are consumed (written), so that they are never all in memory."""
-
-    def all(self) -> list[Artifact]:
-        """Every file, made now (for tests and checks of small sites)."""
-        return self.reused + list(self.fresh)
-
-
-def reuse_or_make(keyed: list[tuple[str, str, T]], previous: Manifest | None,
-                  make: Callable[[list[T]], Iterator[bytes]]) -> Outputs:
-    """`keyed`: (output path, key, task) per file. Files whose key the previous build had are
-    reused; `make(tasks)` yields the bytes of the others, in order."""
-    keys, reused, todo = {}, [], []
-    for path, key, task in keyed:
-        keys[path] = key
-        source = previous.reusable(path, key) if previous else None
-        if source is not None:
-            reused.append(Artifact(path, None, reuse=source))
-        else:
-            todo.append((path, task))
-    fresh = (Artifact(path, data) for (path, _), data in zip(todo, make([task for _, task in todo])))
-    return Outputs(keys, reused, fresh)
 
 
 def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,

@@ -21,9 +21,9 @@ from ..cache import make_key
 from ..calendar_entries import Entry, calendar_entry, entry_zone, in_calendars
 from ..i18n import Formatter
 from ..model import Item, Site
-from ..manifest import Outputs, reuse_or_make
 from ..parallel import render_all
 from ..urls import Urls, output_file
+from . import Outputs, reuse_or_make
 
 PRODID = "-//WeGO//sitegen calendar feeds//EN"
 """Names the generator, not its version: a new release must not change every feed."""
