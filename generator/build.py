@@ -11,7 +11,7 @@ import hashlib
 import importlib.metadata
 import itertools
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -31,14 +31,14 @@ from .model import Site
 from .outputs import Artifact
 from .outputs.assets import render_assets
 from .outputs.atom import render_atom
-from .outputs.brochure import Brochure, render_brochures
+from .outputs.brochure import render_brochures
 from .outputs.data import render_data
 from .outputs.headers import render_headers
 from .outputs.html import Renderer, plan_pages
 from .outputs.ics import render_feeds
 from .outputs.sitemap import render_sitemap
 from .search import index_site
-from .sources import read_sources
+from .sources import SourceCache, read_sources
 from .translations import missing_strings
 from .validate import build_site
 from .write import write_artifacts
@@ -93,8 +93,8 @@ class Caches:
     """What a long-running preview keeps between rebuilds so that each one
     reads and checks only the files that changed (see serve.py)."""
 
-    sources: dict = field(default_factory=dict)
-    """Path -> (stat, SourceFile or error), for read_sources."""
+    sources: SourceCache = field(default_factory=SourceCache)
+    """The content files as last read (sources.read_sources)."""
     checked: dict = field(default_factory=dict)
     """File text -> checked result, for build_site."""
     history: dict | None = None
@@ -143,13 +143,16 @@ class Result:
     """Output paths of the pages that were rendered (not reused)."""
 
 
-def load_project(project: Project, options: Options, caches: Caches | None = None) -> Loaded:
-    """Read and check everything; raise BuildFailed with every problem found."""
+def load_project(project: Project, options: Options, caches: Caches | None = None,
+                 changed: set[Path] | None = None) -> Loaded:
+    """Read and check everything; raise BuildFailed with every problem found. A preview passes
+    its `caches` and the files its watcher saw change since they were filled (None: unknown)."""
     config = load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
     caches = caches or Caches()
-    sources, errors = read_sources(project.content, project.root, config.language_codes, caches.sources)
+    sources, errors = read_sources(project.content, project.root, config.language_codes, caches.sources,
+                                   changed)
     history = _history(project, sources, caches)
     site, found = build_site(sources, config, drafts=options.drafts, history=history, memo=caches.checked)
     errors += found
@@ -163,9 +166,9 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
     """From git once; files changed since then count one more, uncommitted, revision."""
     if caches.history is None:
         caches.history = read_history(project.root, [s.path for s in sources])
-        caches.stamps = {path: entry[0] for path, entry in caches.sources.items()}
+        caches.stamps = {path: entry[0] for path, entry in caches.sources.files.items()}
         return caches.history
-    changed = [s.path for s in sources if caches.stamps.get(s.path) != caches.sources[s.path][0]]
+    changed = [s.path for s in sources if caches.stamps.get(s.path) != caches.sources.files[s.path][0]]
     return {**caches.history, **edited(caches.history, changed)}
 
 
@@ -184,7 +187,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
         keys = Keys(renderer)
         if memos is not None:
             renderer.keep_memos(memos, keys.salt())
-        plans = _link_brochures(plan_pages(renderer), brochures)
+        plans = plan_pages(renderer, {(b.lang, b.year): b.download for b in brochures})
         pages = render_pages(renderer, plans, previous, workers, keys)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
@@ -193,7 +196,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     # Only remembered plans' metas live on between renders; others' ids must not be kept.
     sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
                              renderer.memos.sitemap if memos is not None else None)
-    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers)
+    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers, renderer.memos.feeds)
     data = render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data) + render_atom(
         loaded.site, renderer.formatters, renderer.urls)
     artifacts = pages.reused + feeds.reused + assets + sitemap + data + [b.artifact for b in brochures]
@@ -254,13 +257,6 @@ def _inputs_stamp(project: Project, options: Options) -> str:
 
 
 _LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint")
-
-
-def _link_brochures(plans: list, brochures: list[Brochure]) -> list:
-    """Year pages get their brochure's address, size and page count (layouts/year.html)."""
-    found = {(b.lang, b.year): b.download for b in brochures}
-    return [replace(p, context={**p.context, "brochure": found.get((p.lang, p.context["year"]))})
-            if p.template == "year.html" else p for p in plans]
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):

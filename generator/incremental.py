@@ -31,18 +31,25 @@ class Keys:
         self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
         self._everything = _hash(i.digest for i in renderer.site.items)
         self._digests = {i.id: i.digest for i in renderer.site.items}
+        self._by_id = renderer.site.by_id
         self._tuples: dict[int, tuple] = {}
 
     def key(self, plan: PagePlan) -> str:
-        """The page's key; item pages' plans are remembered under the salt, and so are their keys."""
+        """The page's key. A plan the renderer kept from an earlier render (Memos.plans) keeps its
+        key while the items it shows are the same objects: an unchanged item is, from one preview
+        rebuild to the next (validate.py), and equal objects have equal digests."""
         remembered = self.renderer.memos.keys
         found = remembered.get(id(plan))
-        if found is not None and found[0] is plan:
+        if found is not None and found[0] is plan and self._same_items(plan, found[2]):
             return found[1]
         key = self._key(plan)
-        if plan.template == "item.html":
-            remembered[id(plan)] = (plan, key)
+        if plan.shows is not None:  # None: it may show any item, so its key depends on them all
+            remembered[id(plan)] = (plan, key, tuple(self._by_id.get(i) for i in plan.shows))
         return key
+
+    def _same_items(self, plan: PagePlan, shown: tuple) -> bool:
+        by_id = self._by_id
+        return all(by_id.get(i) is item for i, item in zip(plan.shows, shown))
 
     def _key(self, plan: PagePlan) -> str:
         shows = self._everything if plan.shows is None else _hash(

@@ -11,6 +11,7 @@ one more, so many quick saves end in one build of the last state.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import threading
@@ -60,11 +61,12 @@ class Preview:
         self.paths: set[str] | None = None
         self.errors: tuple[SiteError, ...] = ()
 
-    def rebuild(self) -> Outcome:
-        """Re-render what changed since the last good build; keep the old site on errors."""
+    def rebuild(self, changed: set[Path] | None = None) -> Outcome:
+        """Re-render what changed since the last good build; keep the old site on errors.
+        `changed`: the files saved since the last rebuild, if known (the watcher's)."""
         started = time.perf_counter()
         try:
-            loaded = load_project(self.project, self.options, self.caches)
+            loaded = load_project(self.project, self.options, self.caches, changed)
             previous = Manifest(self.out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
             rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
                                    feeds_memo=self.caches.feeds, memos=self.caches.pages)
@@ -78,6 +80,9 @@ class Preview:
             self.keys = {}
             return self._failed(failed, started)
         self.keys, self.errors = rendered.keys, ()
+        # What survives a rebuild (model, memos) lives until the next edits it: moved out of the
+        # collector's sight, so that later collections do not walk a large site's every object.
+        gc.freeze()
         return Outcome(tuple(written), (), time.perf_counter() - started)
 
     def _failed(self, failed: BuildFailed, started: float) -> Outcome:
@@ -238,7 +243,7 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
         with lock:
             names = ", ".join(_display(p, project.root) for p in changed[:3]) + (" ..." if len(changed) > 3 else "")
             log(f"changed: {names}")
-            outcome = preview.rebuild()
+            outcome = preview.rebuild(set(changed))
             report(outcome, log)
             loop.add_callback(LiveReloadHandler.reload_waiters, "/")
 

@@ -80,15 +80,13 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
                 translations[id(original)].append(c)
     items, pages = [], {}
     for original in originals.values():
-        texts = _texts(original, translations[id(original)], config)
         if original.values.get("draft") and not drafts:
             continue
         if original.source.kind == "page":
+            texts = _texts(original, translations[id(original)], config)
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
         else:
-            files = [original] + translations[id(original)]
-            revisions = [history[c.source.path] for c in files if c.source.path in history]
-            items.append(_item(original, texts, revisions, _digest(files, revisions)))
+            items.append(_assembled(original, translations[id(original)], config, history, memo))
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
@@ -208,13 +206,28 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
     return tuple(texts)
 
 
-def _digest(files: list[_Checked], revisions: list[Revision]) -> str:
+def _assembled(original: _Checked, translations: list[_Checked], config: SiteConfig,
+               history: Mapping[Path, Revision], memo: dict) -> Item:
+    """The item made of these checked files and their history. Remembered in `memo` by the files'
+    identity (the memo of checked files keeps an unchanged file's result): a preview then rebuilds
+    only the items whose files changed, and the others stay the same objects between rebuilds."""
+    files = [original, *translations]
+    revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
+    key = ("item", *map(id, files), revisions)
+    found = memo.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], files)):
+        found = memo[key] = (files, _item(original, _texts(original, translations, config), revisions,
+                                                     _digest(files, revisions)))
+    return found[1]
+
+
+def _digest(files: list[_Checked], revisions: tuple[Revision, ...]) -> str:
     """Changes whenever anything the item is made from changes."""
     parts = sorted(c.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
-def _item(c: _Checked, texts: tuple[Text, ...], revisions: list[Revision], digest: str) -> Item:
+def _item(c: _Checked, texts: tuple[Text, ...], revisions: tuple[Revision, ...], digest: str) -> Item:
     v = c.values
     start_time, end_time = v.get("time", (None, None))
     modified = max((r.modified for r in revisions), default=None)

@@ -140,6 +140,12 @@ def in_program(site: Site, program_id: str) -> tuple[Item, ...]:
     return _index(site, "program").get(program_id, ())
 
 
+@_per_site
+def with_members(site: Site, program_id: str) -> tuple[Item, ...]:
+    """A program (or network) and the items that belong to it, in date order."""
+    return tuple(sorted((site.by_id[program_id], *in_program(site, program_id)), key=Item.sort_key))
+
+
 def in_format(site: Site, key: str) -> tuple[Item, ...]:
     """Items taking part in this way: 'in-person', 'online' or 'hybrid'."""
     return _index(site, "format").get(key, ())

@@ -27,19 +27,26 @@ def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls, memo: 
     """The schema, and one events.json per language; `memo` (a preview's, valid for one
     set of settings and catalogs) keeps each item's entry by its digest."""
     files = [Artifact(output_file(urls.schema(), urls.prefix), SCHEMA_FILE.read_bytes())]
+    memo = {} if memo is None else memo
     for lang in site.config.language_codes:
-        document = events_document(site, lang, formatters[lang], urls, {} if memo is None else memo)
-        files.append(Artifact(output_file(urls.data(lang), urls.prefix), dump(document)))
+        document = events_document(site, lang, formatters[lang], urls)
+        entries = ",".join(_remembered(memo, item, lang, formatters[lang], urls) for item in site.items)
+        # The items are encoded one by one (and a preview keeps each): spliced into the document's
+        # empty list, they give the same bytes as the whole document encoded at once. Only the key itself can read
+        # "items":[] in the text, since quotes inside strings are escaped.
+        text = _dumps(document).replace('"items":[]', f'"items":[{entries}]', 1)
+        files.append(Artifact(output_file(urls.data(lang), urls.prefix), (text + "\n").encode("utf-8")))
     return files
 
 
-def dump(document: dict) -> bytes:
+def _dumps(value) -> str:
     # Compact: with 10,000 events the file is a fifth smaller, and only compact JSON is
     # written by the json module's C encoder (indenting takes ten times as long).
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict | None = None) -> dict:
+def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
+    """The document of a language, its list of items left empty for render_data to fill."""
     config = site.config
     changes = [i.modified for i in site.items if i.modified]
     return {
@@ -50,17 +57,16 @@ def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dic
         "generated_from": max(changes).isoformat() if changes else None,
         "categories": [{"key": c.key, "name": fmt._(c.name), "colour": c.colour} for c in config.categories],
         "regions": [{"key": r.key, "name": fmt._(r.name)} for r in config.regions],
-        "items": [_remembered(memo, item, lang, fmt, urls) for item in site.items],
+        "items": [],
     }
 
 
-def _remembered(memo: dict | None, item: Item, lang: str, fmt: Formatter, urls: Urls) -> dict:
-    if memo is None:
-        return item_data(item, lang, fmt, urls)
+def _remembered(memo: dict, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
+    """The item's entry as JSON text, made once per digest and language."""
     key = (lang, item.id, item.digest)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = item_data(item, lang, fmt, urls)
+        found = memo[key] = _dumps(item_data(item, lang, fmt, urls))
     return found
 
 

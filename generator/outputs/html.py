@@ -78,7 +78,7 @@ class Memos:
     fragments: dict = field(default_factory=dict)
     """(language, macro, arguments, options) -> HTML: see `Renderer.fragment`."""
     plans: dict = field(default_factory=dict)
-    """(language, item id, digests of the items its page shows) -> the item page's PagePlan."""
+    """Page path, or (language, item id) -> (what its plan was made from, the PagePlan): see `_kept`."""
     keys: dict = field(default_factory=dict)
     """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
     alternates: dict = field(default_factory=dict)
@@ -87,6 +87,8 @@ class Memos:
     """id(page meta) -> (meta, its sitemap entry), for metas of plans kept in `plans`."""
     data: dict = field(default_factory=dict)
     """(language, item id, item digest) -> the item's entry in events.json (outputs/data.py)."""
+    feeds: dict = field(default_factory=dict)
+    """(settings, item id) -> what the feeds are made of an item (outputs/ics.py)."""
 
 
 class Renderer:
@@ -194,11 +196,12 @@ def render_pages(renderer: Renderer) -> list[Artifact]:
     return [renderer.render(plan) for plan in plan_pages(renderer)]
 
 
-def plan_pages(r: Renderer) -> list[PagePlan]:
-    """Every HTML page of the site, in every language."""
+def plan_pages(r: Renderer, downloads: dict | None = None) -> list[PagePlan]:
+    """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
+    brochure's address, size and page count that its year page links to (layouts/year.html)."""
     plans = [_root(r)]
     for lang in r.site.config.language_codes:
-        plans += _language_pages(r, lang)
+        plans += _language_pages(r, lang, downloads or {})
     return plans + [_root_not_found(r, plans)]
 
 
@@ -206,38 +209,34 @@ def _root_not_found(r: Renderer, plans: list[PagePlan]) -> PagePlan:
     """/404.html, which static hosts serve for any missing address: the default language's 404."""
     default = r.site.config.site.default_language
     page = next(p for p in plans if p.lang == default and p.template == "404.html")
-    return replace(page, meta=replace(page.meta, path=r.urls.file("404.html")))
+    path = r.urls.file("404.html")
+    return _kept(r, path, (page,), lambda: replace(page, meta=replace(page.meta, path=path)))
 
 
-def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
+def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
     site, urls, fmt = r.site, r.urls, r.formatters[lang]
     _ = fmt._
-    every = site.config.language_codes
     plans = [
         _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=_home_shows(r)),
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
-        _plan(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
-              _("The page you were looking for is not here."), every, shows=frozenset()),
-        _plan(r, lang, "search.html", urls.search(lang), _("Search"),
-              _("Search every activity, program and network of the calendar."), every, shows=frozenset()),
+        _fixed(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
+               _("The page you were looking for is not here."), shows=frozenset()),
+        _fixed(r, lang, "search.html", urls.search(lang), _("Search"),
+               _("Search every activity, program and network of the calendar."), shows=frozenset()),
     ]
     for year in views.years(site):
-        plans.append(_plan(r, lang, "year.html", urls.year(lang, year),
-                           _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
-                           _("Every WeGO activity of %(year)s by category and month, with dates and places.")
-                           % {"year": fmt.year(year)}, every, shows=_listed(views.in_year(site, year)),
-                           year=year))
+        plans.append(_year_page(r, lang, year, downloads.get((lang, year))))
     plans += [_item_page(r, lang, item) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
         plans += _paged(r, lang, "section.html", urls.section(lang, section), section_titles[section],
                         _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
                         site.of_kind(kind), _ids, section=section)
-    plans.append(_plan(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
-                       _("WeGO's activities by area."), every))
-    plans.append(_plan(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
-                       _("WeGO's activities by region of the world."), every))
+    plans.append(_fixed(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
+                        _("WeGO's activities by area.")))
+    plans.append(_fixed(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
+                        _("WeGO's activities by region of the world.")))
     for cat in site.config.categories:
         name = _(cat.name)
         items = views.in_category(site, cat.key)
@@ -251,27 +250,44 @@ def _language_pages(r: Renderer, lang: str) -> list[PagePlan]:
     return plans + _month_pages(r, lang) + _format_pages(r, lang)
 
 
+def _year_page(r: Renderer, lang: str, year: int, brochure) -> PagePlan:
+    fmt, items = r.formatters[lang], views.in_year(r.site, year)
+    _ = fmt._
+    path = r.urls.year(lang, year)
+    return _kept(r, path, (items, brochure), lambda: _plan(
+        r, lang, "year.html", path, _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+        _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
+        r.site.config.language_codes, shows=_listed(items), year=year, brochure=brochure))
+
+
+def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
+           shows: frozenset[str] | None = None) -> PagePlan:
+    """A page whose plan holds nothing from the content (its template may still show all of it)."""
+    return _kept(r, path, (), lambda: _plan(r, lang, template, path, title, description,
+                                            r.site.config.language_codes, shows=shows))
+
+
 def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
     """Every month of every year as a grid, so that the previous and next month always exist."""
     site, fmt, _ = r.site, r.formatters[lang], r.formatters[lang]._
     plans = []
     for year in views.years(site):
         for month in range(1, 13):
-            name, touching = fmt.month(year, month), views.month_items(site, year, month)
-            plans.append(_plan(r, lang, "month.html", r.urls.month(lang, year, month), name,
-                               _("WeGO activities in %(name)s.") % {"name": name}, site.config.language_codes,
-                               shows=_ids(touching + views.year_round(site, year)),
-                               year=year, month=month,
-                               grid=views.grid(site, year, month, fmt.first_weekday)))
+            path, touching, all_year = r.urls.month(lang, year, month), views.month_items(site, year, month), \
+                views.year_round(site, year)
+            plans.append(_kept(r, path, (touching, all_year), lambda: _plan(
+                r, lang, "month.html", path, fmt.month(year, month),
+                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, site.config.language_codes,
+                shows=_ids(touching + all_year), year=year, month=month,
+                grid=views.grid(site, year, month, fmt.first_weekday))))
     return plans
 
 
 def _format_pages(r: Renderer, lang: str) -> list[PagePlan]:
     """One page per way of taking part (the no-JavaScript format filter), and their index."""
     site, _ = r.site, r.formatters[lang]._
-    every = site.config.language_codes
-    plans = [_plan(r, lang, "formats.html", r.urls.section(lang, "formats"), _("Formats"),
-                   _("WeGO's activities in person, online and hybrid."), every)]
+    plans = [_fixed(r, lang, "formats.html", r.urls.section(lang, "formats"), _("Formats"),
+                    _("WeGO's activities in person, online and hybrid."))]
     for key, label in FORMAT_NAMES.items():
         name, items = _(label), views.in_format(site, key)
         plans += _paged(r, lang, "format.html", r.urls.format(lang, key), name,
@@ -310,26 +326,50 @@ def _paged(r: Renderer, lang: str, template: str, first: str, title: str, descri
     chunks = [items[start:start + size] for start in range(0, len(items), size)] or [()]
     plans = []
     for number, chunk in enumerate(chunks, 1):
+        path = r.urls.list_page(first, number)
         heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
             "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
-        plans.append(_plan(r, lang, template, r.urls.list_page(first, number), heading, description,
-                           r.site.config.language_codes, shows=shows(chunk), items=chunk, total=len(items),
-                           pager=Pager(number, len(chunks), first), **context))
+        plans.append(_kept(r, path, (chunk, len(items)), lambda: _plan(
+            r, lang, template, path, heading, description, r.site.config.language_codes, shows=shows(chunk),
+            items=chunk, total=len(items), pager=Pager(number, len(chunks), first), **context)))
     return plans
 
 
-def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
-    """An item's page shows it, its program and its program's members. Remembered (Memos.plans):
-    large sites have tens of thousands, and an edit changes only a few."""
-    shows = frozenset({item.id, item.program} - {None}) | {i.id for i in views.in_program(r.site, item.id)}
-    by_id = r.site.by_id
-    key = (lang, item.id, tuple(sorted((i, by_id[i].digest if i in by_id else "") for i in shows)))
-    plan = r.memos.plans.get(key)
-    if plan is None:
-        text = item.text(lang)
-        plan = r.memos.plans[key] = PagePlan(lang, "item.html", _item_meta(r, lang, item, text),
-                                             {"item": item, "text": text}, shows)
+def _kept(r: Renderer, key, inputs: tuple, make) -> PagePlan:
+    """The plan `make()` gives, or the one kept (Memos.plans) from a render whose `inputs` were
+    the same: items are compared by identity (an unchanged item is the same object from one
+    preview rebuild to the next), anything else by value. Everything else a plan is made of
+    (settings, catalogs, date) is the same under the memos' salt."""
+    found = r.memos.plans.get(key)
+    if found is not None and _same(found[0], inputs):
+        return found[1]
+    plan = make()
+    if found is not None:
+        r.memos.keys.pop(id(found[1]), None)
+    r.memos.plans[key] = (inputs, plan)
     return plan
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b) or type(a) is Item:
+        return False
+    if type(a) is tuple:
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
+    """An item's page shows it, its program and its program's members."""
+    members = views.in_program(r.site, item.id)
+
+    def make() -> PagePlan:
+        text = item.text(lang)
+        shows = frozenset({item.id, item.program} - {None}) | {i.id for i in members}
+        return PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text}, shows)
+
+    return _kept(r, (lang, item.id), (item, members), make)
 
 
 HOME_UPCOMING = 6
@@ -346,10 +386,10 @@ def _home_shows(r: Renderer) -> frozenset[str]:
 
 def _root(r: Renderer) -> PagePlan:
     default = r.site.config.site.default_language
-    meta = PageMeta(r.urls.root(), r.site.config.site.title, r.site.config.site.organisation,
-                    _alternates(r, r.site.config.language_codes, r.urls.home),
-                    r.urls.absolute(r.urls.home(default)))
-    return PagePlan(default, "root.html", meta, {}, frozenset())
+    return _kept(r, r.urls.root(), (), lambda: PagePlan(default, "root.html", PageMeta(
+        r.urls.root(), r.site.config.site.title, r.site.config.site.organisation,
+        _alternates(r, r.site.config.language_codes, r.urls.home), r.urls.absolute(r.urls.home(default))),
+        {}, frozenset()))
 
 
 def _ids(items) -> frozenset[str]:
@@ -373,11 +413,14 @@ def _plan(r: Renderer, lang: str, template: str, path: str, title: str, descript
 
 def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id: str,
           shows: frozenset[str] | None = frozenset()) -> PagePlan:
-    text = page.text(lang)
-    meta = PageMeta(path, text.title, text.summary,
-                    _alternates(r, page.languages, lambda other: r.urls.page(other, page_id)),
-                    r.urls.absolute(r.urls.page(text.lang, page_id)))
-    return PagePlan(lang, template, meta, {"text": text, "page_id": page_id}, shows)
+    def make() -> PagePlan:
+        text = page.text(lang)
+        meta = PageMeta(path, text.title, text.summary,
+                        _alternates(r, page.languages, lambda other: r.urls.page(other, page_id)),
+                        r.urls.absolute(r.urls.page(text.lang, page_id)))
+        return PagePlan(lang, template, meta, {"text": text, "page_id": page_id}, shows)
+
+    return _kept(r, path, (page, shows), make)
 
 
 def _item_meta(r: Renderer, lang: str, item: Item, text: Text) -> PageMeta:

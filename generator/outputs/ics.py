@@ -42,62 +42,108 @@ class Feed:
 
 
 def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None = None,
-                 previous=None, workers: int | None = None) -> Outputs:
+                 previous=None, workers: int | None = None, kept: dict | None = None) -> Outputs:
     """Every feed in every language of site.toml; those whose key the `previous` build
     (a Manifest) had are reused.
 
     `memo` (kept by the caller between builds) maps an item's digest, language and
     settings to its VEVENT text, so that an unchanged item is not serialised again.
+    `kept` (a preview's) keeps what each item's feeds are made of between rebuilds.
     """
     memo = {} if memo is None else memo
     urls = Urls(site.config)
-    events = {lang: _Events(site, lang, formatters[lang], urls, memo) for lang in site.config.language_codes}
+    lists = _Lists(site)
+    events = {lang: _Events(site, lang, formatters[lang], urls, memo, kept) for lang in site.config.language_codes}
     keyed = []
-    for lang in site.config.language_codes:
-        for feed in plan_feeds(site, lang, formatters[lang], urls):
-            key = make_key(events[lang].settings, feed.path, feed.name, feed.description,
-                           *(f"{item.id}:{item.digest}" for item in feed.items))
-            keyed.append((output_file(feed.path, urls.prefix), key, (feed, events[lang])))
+    for lang, made in events.items():
+        for feed in plan_feeds(site, lang, formatters[lang], urls, lists.dated):
+            key = make_key(made.settings, feed.path, feed.name, feed.description, lists.digest(feed.items))
+            keyed.append((output_file(feed.path, urls.prefix), key, (feed, made)))
+        owns = (made.of(item).own for item in lists.calendar)
+        keyed += [(file, key, (feed, made)) for file, key, feed in owns if feed is not None]
 
     def make(todo: list) -> Iterator[bytes]:
         # Only once the feeds are asked for (after the pages, when the build writes in order):
         # the page workers then fork from a process that does not yet hold every VEVENT.
-        _serialise_missing(site, events, memo, workers)
+        _serialise_missing(lists.calendar, events, memo, workers)
         for feed, made in todo:
             yield _serialise(feed, made, urls)
 
     return reuse_or_make(keyed, previous, make)
 
 
-def _serialise_missing(site: Site, events: dict[str, _Events], memo: dict, workers: int | None) -> None:
+def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], memo: dict, workers: int | None) -> None:
     """Every VEVENT not in the memo, made on every core: folding lines is the feeds' largest cost.
     Asking the memo for the others keeps them for the next build."""
-    missing = [(lang, item) for lang, made in events.items() for item in site.items
-               if in_calendars(item, site.config.feeds) and made.key(item) not in memo]
+    missing = [(lang, item) for lang, made in events.items() for item in items if made.of(item).key not in memo]
     texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
     for (lang, item), text in zip(missing, texts):
-        memo[events[lang].key(item)] = text
+        memo[events[lang].of(item).key] = text
+
+
+class _Lists:
+    """The items calendars carry, per list of the views: the same in every language, so
+    filtered and hashed once."""
+
+    def __init__(self, site: Site):
+        self.calendar = tuple(i for i in site.items if in_calendars(i, site.config.feeds))
+        self._carried = {id(i) for i in self.calendar}
+        self._dated: dict[int, tuple] = {}
+        self._digests: dict[int, str] = {}
+
+    def dated(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
+        """The items of a view that calendars carry, in its (date) order."""
+        found = self._dated.get(id(items))
+        if found is None or found[0] is not items:
+            found = self._dated[id(items)] = (items, tuple(i for i in items if id(i) in self._carried))
+        return found[1]
+
+    def digest(self, items: tuple[Item, ...]) -> str:
+        found = self._digests.get(id(items))
+        if found is None or found[0] is not items:
+            found = self._digests[id(items)] = (items, make_key(*(f"{i.id}:{i.digest}" for i in items)))
+        return found[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the feeds need of one item in one language, kept by a preview while the item is unchanged."""
+
+    item: Item
+    key: str
+    """Its VEVENT's key in the memo."""
+    own: tuple[str | None, str | None, Feed | None]
+    """File, key and Feed of the item's own .ics; all None if it has none."""
 
 
 class _Events:
     """Each item's calendar entry and VEVENT text, made once per language and shared by
     every feed it appears in (an event is in four or five feeds; folding lines is costly)."""
 
-    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict):
+    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict, kept: dict | None):
         self.site, self.lang, self.fmt, self.urls, self.memo = site, lang, fmt, urls, memo
         # Everything an entry depends on besides the item: settings, catalog, generator.
         messages = sorted(getattr(fmt.translations, "_catalog", {}).items(), key=repr)
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), repr(messages))
-        self.keys: dict[str, str] = {}
+        self.kept = {} if kept is None else kept
 
-    def key(self, item: Item) -> str:
-        found = self.keys.get(item.id)
-        if found is None:
-            found = self.keys[item.id] = make_key(self.settings, item.id, item.digest)
+    def of(self, item: Item) -> _Facts:
+        found = self.kept.get((self.settings, item.id))
+        if found is None or found.item is not item:
+            found = self.kept[(self.settings, item.id)] = _Facts(
+                item, make_key(self.settings, item.id, item.digest), self._own(item))
         return found
 
+    def _own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
+        path = self.urls.event_file(self.lang, item)
+        if not path:
+            return None, None, None
+        text = item.text(self.lang)
+        key = make_key(self.settings, path, text.title, text.summary, f"{item.id}:{item.digest}")
+        return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,))
+
     def text(self, item: Item) -> bytes:
-        key = self.key(item)
+        key = self.of(item).key
         if key not in self.memo:
             self.memo[key] = self.serialise(item)
         return self.memo[key]
@@ -107,14 +153,11 @@ class _Events:
         return _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config)).to_ical()
 
 
-def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
-    """Which feeds exist and what each holds; the pages link to the same paths."""
+def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls, dated) -> list[Feed]:
+    """The feeds of lists (all items, each region, category, program and network; each event's
+    own feed is _Events.of's); `dated(items)` keeps those calendars carry. Pages link to the same paths."""
     _ = fmt._
     config = site.config
-
-    def dated(items) -> tuple[Item, ...]:
-        """The items calendars carry, in date order: the views keep the site's (date) order."""
-        return tuple(i for i in items if in_calendars(i, config.feeds))
 
     def named(name: str) -> str:
         return _("%(site)s: %(name)s") % {"site": config.site.short_name, "name": name}
@@ -130,13 +173,11 @@ def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls) -> list[Feed]:
         feeds.append(Feed(urls.category_feed(lang, cat.key), named(_(cat.name)),
                           _("WeGO activities in %(name)s.") % {"name": _(cat.name)},
                           dated(views.in_category(site, cat.key))))
-    for item in site.items:
-        text = item.text(lang)
-        if item.kind in ("program", "network"):
+    for kind in ("program", "network"):
+        for item in site.of_kind(kind):
+            text = item.text(lang)
             feeds.append(Feed(urls.program_feed(lang, item), named(text.title), text.summary,
-                              dated(sorted((item, *views.in_program(site, item.id)), key=Item.sort_key))))
-        elif urls.event_file(lang, item):
-            feeds.append(Feed(urls.event_file(lang, item), text.title, text.summary, (item,)))
+                              dated(views.with_members(site, item.id))))
     return feeds
 
 
