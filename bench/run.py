@@ -98,17 +98,17 @@ def measure_builds(root: Path, runs: int, out: Path | None = None) -> dict:
             event.write_text(original.replace('title: "', f'title: "Edited {run} ', 1), encoding="utf-8")
             one.append(timed(build_command(root, "--out", str(out)))[0])
             event.write_text(original, encoding="utf-8")
-        preview, saves = measure_preview(root, event, original, runs)
+        preview, reload, saves = measure_preview(root, event, original, runs)
     finally:
         event.write_text(original, encoding="utf-8")
     return {"files": files, "pages": pages, "cold": cold, "warm": warm, "one_file": one,
-            "preview": preview, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
+            "preview": preview, "reload": reload, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
 
 
-def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list[float], list[float]]:
+def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list, list, list]:
     """`sitegen serve` after one save, in process: the rebuild alone (save to every dependent
-    file written), and the same seen from the editor: from the write of the file, through the
-    watcher's polling and settling, to the rebuild's end."""
+    file written); and the same seen from the editor, from the write of the file through the
+    watcher to the browser's reload (every page written) and to the last feed written."""
     from generator.build import Project
     from generator.serve import Preview, Watcher
     project = Project(root)
@@ -120,24 +120,26 @@ def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[
         outcome = preview.rebuild({event})  # as the watcher reports it
         assert not outcome.errors, outcome.errors
         rebuilds.append(outcome.seconds)
-    done = threading.Event()
+    done, reloaded = threading.Event(), []
     watcher = Watcher([project.content, project.layouts, project.assets, project.locales, project.config_file],
-                      lambda changed: (preview.rebuild(set(changed)), done.set()))
+                      lambda changed: (preview.rebuild(set(changed), on_pages=lambda: reloaded.append(
+                          time.perf_counter())), done.set()))
     watcher.start(None)
-    time.sleep(1)  # the watcher's first scan
-    saves = []
+    to_reload, to_written = [], []
     try:
         for run in range(runs):
             done.clear()
+            reloaded.clear()
             started = time.perf_counter()
             event.write_text(original.replace('title: "', f'title: "Saved {run} ', 1), encoding="utf-8")
             if not done.wait(300):
                 raise SystemExit("the watcher saw no change")
-            saves.append(time.perf_counter() - started)
+            to_written.append(time.perf_counter() - started)
+            to_reload.append(reloaded[0] - started)
             time.sleep(0.5)
     finally:
         watcher.stop()
-    return rebuilds, saves
+    return rebuilds, to_reload, to_written
 
 
 def spread(values: list[float], digits: int = 2) -> str:
@@ -148,12 +150,13 @@ def spread(values: list[float], digits: int = 2) -> str:
 
 def table(rows: list[dict]) -> str:
     head = ("| corpus | events | langs | files | pages | cold build s | warm build s | one-file rebuild s "
-            "| preview rebuild s | preview save-to-written s | brochure (1 lang) s | peak MB | pages/s |")
-    lines = [head, "|" + "---|" * 13]
+            "| preview rebuild s | preview save-to-reload s | preview save-to-written s | brochure (1 lang) s "
+            "| peak MB | pages/s |")
+    lines = [head, "|" + "---|" * 14]
     for r in rows:
         lines.append(f"| {r['name']} | {r['events']} | {r['languages']} | {r['files']} | {r['pages']} | "
                      f"{spread(r['cold'])} | {spread(r['warm'])} | {spread(r['one_file'])} | "
-                     f"{spread(r['preview'], 3)} | {spread(r['save'], 3)} | {spread(r.get('brochure', []))} | "
+                     f"{spread(r['preview'], 3)} | {spread(r['reload'], 3)} | {spread(r['save'], 3)} | {spread(r.get('brochure', []))} | "
                      f"{spread(r['memory_mb'], 0)} | {spread(r['pages_per_s'], 0)} |")
     return "\n".join(lines)
 

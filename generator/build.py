@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import itertools
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -118,16 +117,23 @@ class Loaded:
 class Rendered:
     artifacts: list[Artifact]
     """Files made, and files the previous build supplies (Artifact.reuse)."""
-    fresh: Iterator[Artifact]
-    """Pages and feeds made one by one as they are written: a large site is never all in memory."""
+    fresh_pages: Iterator[Artifact]
+    """Pages made one by one as they are written: a large site is never all in memory."""
+    fresh_feeds: Iterator[Artifact]
+    """Feeds, likewise, made after the pages."""
     pages: frozenset[str]
     """Output path of every page."""
     keys: dict[str, str]
     """Output path -> key of every page and feed, for the next build's manifest."""
 
-    def every(self) -> Iterator[Artifact]:
-        """Every file of the site, once (the fresh ones are made as they are consumed)."""
-        return itertools.chain(self.artifacts, self.fresh)
+    def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
+        """Every file of the site, once (the fresh ones are made as they are consumed);
+        `after_pages()` is called once every page is consumed, before the first fresh feed."""
+        yield from self.artifacts
+        yield from self.fresh_pages
+        if after_pages is not None:
+            after_pages()
+        yield from self.fresh_feeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +208,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     artifacts = pages.reused + feeds.reused + assets + sitemap + data + [b.artifact for b in brochures]
     headers = render_headers([*artifacts, *(Artifact(path, None) for path in {**pages.keys, **feeds.keys})],
                              asset_names)
-    return Rendered(artifacts + [headers],
-                    itertools.chain(_reported(pages.fresh, project.layouts), feeds.fresh),
+    return Rendered(artifacts + [headers], _reported(pages.fresh, project.layouts), feeds.fresh,
                     frozenset(pages.keys), {**pages.keys, **feeds.keys})
 
 

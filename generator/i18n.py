@@ -133,7 +133,7 @@ class Formatter:
         return _territories(self.locale).get(code, code)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return _number(value, self.locale)
 
     def year(self, year: int) -> str:
         return _skeleton("y", date(year, 1, 1), self.locale)
@@ -160,6 +160,12 @@ def _skeleton_pattern(skeleton: str, locale: str):
     if skeleton not in parsed.datetime_skeletons:
         skeleton = match_skeleton(skeleton, parsed.datetime_skeletons)
     return parse_pattern(parsed.datetime_skeletons[skeleton])
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _number(value: int | float, locale: str) -> str:
+    """Counts and page numbers recur on every list page; Babel parses the pattern each time."""
+    return format_decimal(value, locale=locale)
 
 
 @lru_cache(maxsize=8192)

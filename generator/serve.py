@@ -4,9 +4,11 @@ The reload channel is the `livereload` package's (its WebSocket handler and
 livereload.js, injected into every HTML page). Its watcher is replaced: it
 polls every 0.8 s, rebuilds once per changed file and ignores reloads less
 than 3 s apart, which misses the 300 ms save-to-reload target and drops
-quick saves. `Watcher` here polls every 25 ms, waits for saves to settle,
-and runs one rebuild for the whole batch; a save during a rebuild triggers
-one more, so many quick saves end in one build of the last state.
+quick saves. `Watcher` here is told of saves by the operating system
+(watchfiles), waits for them to settle, and runs one rebuild for the whole
+batch with the list of files saved; a save during a rebuild triggers one
+more, so many quick saves end in one build of the last state. The browser
+reloads as soon as the pages are written; the feeds are written after.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+import watchfiles
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
@@ -45,6 +48,9 @@ class Outcome:
     written: tuple[str, ...]
     errors: tuple[SiteError, ...]
     seconds: float
+    """From the start of the rebuild to every file written."""
+    pages_seconds: float | None = None
+    """From the start to every page written, when the browser is told to reload."""
 
 
 class Preview:
@@ -61,9 +67,10 @@ class Preview:
         self.paths: set[str] | None = None
         self.errors: tuple[SiteError, ...] = ()
 
-    def rebuild(self, changed: set[Path] | None = None) -> Outcome:
+    def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None) -> Outcome:
         """Re-render what changed since the last good build; keep the old site on errors.
-        `changed`: the files saved since the last rebuild, if known (the watcher's)."""
+        `changed`: the files saved since the last rebuild, if known (the watcher's). `on_pages()`
+        is called once the pages are written, before the feeds: the browser can reload then."""
         started = time.perf_counter()
         try:
             loaded = load_project(self.project, self.options, self.caches, changed)
@@ -72,8 +79,16 @@ class Preview:
                                    feeds_memo=self.caches.feeds, memos=self.caches.pages)
         except BuildFailed as failed:
             return self._failed(failed, started)
+        pages_seconds = None
+
+        def pages_written() -> None:
+            nonlocal pages_seconds
+            pages_seconds = time.perf_counter() - started
+            if on_pages is not None:
+                on_pages()
+
         try:
-            written, self.paths = update_artifacts(self.out, rendered.every(), self.paths)
+            written, self.paths = update_artifacts(self.out, rendered.every(pages_written), self.paths)
         except BuildFailed as failed:
             # Pages render as they are written: those before the broken one hold new bytes
             # that the recorded keys no longer describe. Forget the keys: render all next time.
@@ -83,7 +98,7 @@ class Preview:
         # What survives a rebuild (model, memos) lives until the next edits it: moved out of the
         # collector's sight, so that later collections do not walk a large site's every object.
         gc.freeze()
-        return Outcome(tuple(written), (), time.perf_counter() - started)
+        return Outcome(tuple(written), (), time.perf_counter() - started, pages_seconds)
 
     def _failed(self, failed: BuildFailed, started: float) -> Outcome:
         self.errors = failed.errors
@@ -99,27 +114,61 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 class Watcher(LivereloadWatcher):
-    """Fast polling of the project's sources; calls `on_change` once per settled batch."""
+    """Watches the project's sources; calls `on_change` once per settled batch of saves.
+
+    Folders are watched through the operating system's notifications (watchfiles:
+    inotify, FSEvents, ReadDirectoryChangesW), which cost nothing while idle and
+    tell a save within milliseconds, whatever the size of the site; where they
+    cannot be had, every file is polled instead. Single files (site.toml) are
+    polled: an editor's atomic save replaces the file, which ends a watch on it.
+    """
 
     def __init__(self, roots: list[Path], on_change: Callable[[list[Path]], None]):
         super().__init__()
         self.roots, self.on_change = roots, on_change
         self._tasks = {"sitegen": {}}  # keeps livereload from watching the working directory itself
         self._stopped = threading.Event()
+        self._watching = threading.Event()
 
     def start(self, callback) -> bool:
         threading.Thread(target=self._run, name="sitegen-watcher", daemon=True).start()
+        self._watching.wait(5)  # saves from now on are seen
         return True  # tells livereload not to poll on its own
 
     def stop(self) -> None:
-        """End the polling (the benchmark's; the server's watcher runs until the process ends)."""
+        """End the watching (the benchmark's; the server's watcher runs until the process ends)."""
         self._stopped.set()
 
     def examine(self):
         return None, None
 
     def _run(self) -> None:
+        try:
+            self._notified()
+        except Exception:  # noqa: BLE001 (no notifications here: a full watch table, an odd file system)
+            if not self._stopped.is_set():
+                self._polled()
+
+    def _notified(self) -> None:
+        folders = [str(root) for root in self.roots if root.is_dir()]
+        files = {str(root): _stamp(root) for root in self.roots if not root.is_dir()}
+        batches = watchfiles.watch(*folders, watch_filter=lambda _, path: _visible(path, folders),
+                                   step=int(SETTLE_SECONDS * 1000), rust_timeout=int(POLL_SECONDS * 1000),
+                                   yield_on_timeout=True, stop_event=self._stopped, raise_interrupt=False)
+        for batch in batches:
+            self._watching.set()
+            changed = {Path(path) for _, path in batch}
+            for name, stamp in files.items():
+                now = _stamp(Path(name))
+                if now != stamp:
+                    files[name] = now
+                    changed.add(Path(name))
+            if changed:
+                self.on_change(sorted(changed))
+
+    def _polled(self) -> None:
         known = self._scan()
+        self._watching.set()
         while not self._stopped.wait(POLL_SECONDS):
             current = self._scan()
             if current == known:
@@ -144,6 +193,15 @@ class Watcher(LivereloadWatcher):
             else:
                 _scan_folder(str(root), found)
         return found
+
+
+def _visible(path: str, folders: list[str]) -> bool:
+    """Not a dot-file nor in a dot-folder below a watched folder (.git, editors' swap files),
+    as the build itself skips them."""
+    for folder in folders:
+        if path.startswith(folder + os.sep):
+            return not any(part.startswith(".") for part in path[len(folder) + 1:].split(os.sep))
+    return True
 
 
 def _scan_folder(folder: str, found: dict[str, tuple[int, int]]) -> None:
@@ -243,9 +301,17 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
         with lock:
             names = ", ".join(_display(p, project.root) for p in changed[:3]) + (" ..." if len(changed) > 3 else "")
             log(f"changed: {names}")
-            outcome = preview.rebuild(set(changed))
+            reloaded = []
+
+            def reload() -> None:
+                loop.add_callback(LiveReloadHandler.reload_waiters, "/")
+                reloaded.append(True)
+
+            # The browser reloads as soon as the pages are written; the feeds follow.
+            outcome = preview.rebuild(set(changed), on_pages=reload)
             report(outcome, log)
-            loop.add_callback(LiveReloadHandler.reload_waiters, "/")
+            if outcome.errors or not reloaded:  # the browser shows the errors
+                reload()
 
     roots = [project.content, project.layouts, project.assets, project.locales, project.config_file]
     server = _Server(watcher=Watcher([r for r in roots if r.exists()], on_change))
@@ -263,7 +329,8 @@ def report(outcome: Outcome, log: Callable[[str], None]) -> None:
             log(str(error))
         log(f"{len(outcome.errors)} error(s); still serving the last good build")
     else:
-        log(f"rebuilt in {outcome.seconds * 1000:.0f} ms: {len(outcome.written)} file(s) written")
+        pages = f" (pages in {outcome.pages_seconds * 1000:.0f} ms)" if outcome.pages_seconds is not None else ""
+        log(f"rebuilt in {outcome.seconds * 1000:.0f} ms{pages}: {len(outcome.written)} file(s) written")
 
 
 def _display(path: Path, root: Path) -> str:

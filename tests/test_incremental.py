@@ -120,16 +120,22 @@ def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path)
     events = project.content / "events"
     excom = events / "excom-2024.md"
     excom.write_text(excom.read_text().replace("title: \"", "title: \"Edited ", 1))
-    assert not preview.rebuild().errors
+    assert not preview.rebuild({excom}).errors  # the files saved, as the watcher reports them
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-1")
     macros = project.layouts / "macros.html"  # the cards of every list, kept between rebuilds
     macros.write_text(macros.read_text().replace('<li class="card ', '<li class="card card-edited '))
     (events / "cop29.md").write_text((events / "cop29.md").read_text().replace("2024-11-11/2024-11-22", "2024-11"))
-    for name in ("ces-2024.md", "ces-2024.ko.md", "ces-2024.es.md"):
-        (events / name).unlink()
-    assert not preview.rebuild().errors
+    deleted = {events / name for name in ("ces-2024.md", "ces-2024.ko.md", "ces-2024.es.md")}
+    for path in deleted:
+        path.unlink()
+    assert not preview.rebuild({macros, events / "cop29.md", *deleted}).errors
     assert "card-edited" in (tmp_path / "preview/en/events/index.html").read_text()
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-2")
+    added = events / "excom-autumn-2024.md"
+    added.write_text(excom.read_text().replace("title: \"Edited ", "title: \"Autumn ", 1))
+    assert not preview.rebuild({added}).errors
+    assert "Autumn" in (tmp_path / "preview/en/events/excom-autumn-2024/index.html").read_text()
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-3")
 
 
 def test_the_feeds_memo_is_kept_and_a_damaged_one_is_ignored(tmp_path):
@@ -176,3 +182,30 @@ def test_a_preview_that_breaks_while_writing_recovers_to_a_cold_build(tmp_path):
     base.write_text(original)
     assert not preview.rebuild().errors
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")
+
+
+def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
+    """The watcher names the saved files; the tree is walked again only when one is new or gone."""
+    from generator.sources import SourceCache, read_sources
+    project = copy_project(tmp_path / "p")
+    events, langs, cache = project.content / "events", ("en", "ko", "es", "ar"), SourceCache()
+
+    def texts(changed=None) -> dict[str, str]:
+        sources, errors = read_sources(project.content, project.root, langs, cache, changed)
+        assert not errors
+        return {s.path.name: s.text for s in sources}
+
+    first = texts()
+    excom, cop29 = events / "excom-2024.md", events / "cop29.md"
+    excom.write_text(excom.read_text() + "\nSaved.\n")
+    cop29.write_text(cop29.read_text() + "\nNot reported.\n")
+    second = texts({excom, project.layouts / "base.html"})
+    assert second["excom-2024.md"].endswith("Saved.\n")
+    assert second["cop29.md"] == first["cop29.md"]  # trusted unchanged: the watcher did not report it
+    added = events / "added-2024.md"
+    added.write_text(excom.read_text())
+    (events / "ces-2024.ko.md").unlink()
+    third = texts({added, events / "ces-2024.ko.md"})
+    assert "added-2024.md" in third and "ces-2024.ko.md" not in third
+    assert third["cop29.md"].endswith("Not reported.\n")  # a walk reads every changed file again
+    assert list(third) == list(texts())  # the same files, in the same order, as a cold read

@@ -156,3 +156,38 @@ def test_a_settings_change_reaches_every_check_and_page(tmp_path):
     errors = [str(e) for e in preview.rebuild().errors]
     assert any(e.startswith("content/events/workshop.md:4: category: 'capacity-building' is not a category")
                for e in errors), errors
+
+
+@pytest.mark.parametrize("notified", [True, False], ids=["notified", "polled"])
+def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, monkeypatch, notified):
+    """Told by the OS, or polling where the OS cannot tell: saves (an atomic replace of site.toml
+    too) reach the rebuild as one batch naming the files; dot-files (editors' swap files) do not."""
+    import os
+    import threading
+
+    import watchfiles
+
+    from generator.serve import Watcher
+    if not notified:
+        monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no inotify")))
+    content, settings = tmp_path / "content", tmp_path / "site.toml"
+    (content / "events").mkdir(parents=True)
+    settings.write_text("a")
+    batches, seen = [], threading.Event()
+    watcher = Watcher([content, settings], lambda changed: (batches.append(set(changed)), seen.set()))
+    watcher.start(None)
+    try:
+        (content / "events" / ".excom.md.swp").write_text("swap")
+        for n in range(3):  # a burst of saves: one batch
+            (content / "events" / "excom.md").write_text(f"save {n}")
+        assert seen.wait(5)
+        time.sleep(0.3)
+        assert batches == [{content / "events" / "excom.md"}]
+        seen.clear()
+        replacement = tmp_path / "site.toml.new"
+        replacement.write_text("b")
+        os.replace(replacement, settings)  # how many editors save
+        assert seen.wait(5)
+        assert batches[-1] == {settings}
+    finally:
+        watcher.stop()
