@@ -115,25 +115,29 @@ class Loaded:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    artifacts: list[Artifact]
-    """Files made, and files the previous build supplies (Artifact.reuse)."""
+    first: list[Artifact]
+    """Assets and brochures: written before the pages that use them."""
     fresh_pages: Iterator[Artifact]
     """Pages made one by one as they are written: a large site is never all in memory."""
-    fresh_feeds: Iterator[Artifact]
-    """Feeds, likewise, made after the pages."""
+    rest: Iterator[Artifact]
+    """Made once the pages are written: the pages the previous build supplies (Artifact.reuse),
+    feeds, sitemap, data, headers. A preview's browser reloads before them."""
     pages: frozenset[str]
     """Output path of every page."""
+    reused_pages: frozenset[str]
+    """Output path of the pages the previous build supplies."""
     keys: dict[str, str]
-    """Output path -> key of every page and feed, for the next build's manifest."""
+    """Output path -> key of every page and feed, for the next build's manifest (the feeds'
+    once `rest` is consumed)."""
 
     def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
-        """Every file of the site, once (the fresh ones are made as they are consumed);
-        `after_pages()` is called once every page is consumed, before the first fresh feed."""
-        yield from self.artifacts
+        """Every file of the site, once (most are made as they are consumed);
+        `after_pages()` is called once every page is written."""
+        yield from self.first
         yield from self.fresh_pages
         if after_pages is not None:
             after_pages()
-        yield from self.fresh_feeds
+        yield from self.rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,19 +201,26 @@ def render_site(project: Project, loaded: Loaded, today: date,
         pages = render_pages(renderer, plans, previous, workers, keys)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
-    indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
-                 and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
-    # Only remembered plans' metas live on between renders; others' ids must not be kept.
-    sitemap = render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
-                             renderer.memos.sitemap if memos is not None else None)
-    feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers, renderer.memos.feeds)
-    data = render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data) + render_atom(
-        loaded.site, renderer.formatters, renderer.urls)
-    artifacts = pages.reused + feeds.reused + assets + sitemap + data + [b.artifact for b in brochures]
-    headers = render_headers([*artifacts, *(Artifact(path, None) for path in {**pages.keys, **feeds.keys})],
-                             asset_names)
-    return Rendered(artifacts + [headers], _reported(pages.fresh, project.layouts), feeds.fresh,
-                    frozenset(pages.keys), {**pages.keys, **feeds.keys})
+    first = assets + [b.artifact for b in brochures]
+    keys = dict(pages.keys)
+
+    def rest() -> Iterator[Artifact]:
+        yield from pages.reused
+        feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers, renderer.memos.feeds)
+        keys.update(feeds.keys)
+        indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
+                     and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
+        # Only remembered plans' metas live on between renders; others' ids must not be kept.
+        late = feeds.reused + render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
+                                             renderer.memos.sitemap if memos is not None else None)
+        late += render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data)
+        late += render_atom(loaded.site, renderer.formatters, renderer.urls)
+        yield from late
+        yield render_headers([*first, *late, *(Artifact(path, None) for path in keys)], asset_names)
+        yield from feeds.fresh
+
+    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), frozenset(pages.keys),
+                    frozenset(a.path for a in pages.reused), keys)
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
@@ -240,9 +251,8 @@ def build(project: Project, options: Options) -> Result:
     files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
     Manifest.record(options.out, rendered.keys, inputs).save(manifest_file)
     save_memo(memo_file, feeds_memo)
-    reused = {a.path for a in rendered.artifacts if a.reuse is not None} & rendered.pages
     return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
-                  len(reused), tuple(sorted(rendered.pages - reused)))
+                  len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))
 
 
 def _missing_strings(project: Project, config: SiteConfig) -> dict[str, tuple[str, ...]]:

@@ -31,25 +31,35 @@ class Keys:
         self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
         self._everything = _hash(i.digest for i in renderer.site.items)
         self._digests = {i.id: i.digest for i in renderer.site.items}
-        self._by_id = renderer.site.by_id
+        self._since: frozenset[str] | None = None
+        self._generation = 0
         self._tuples: dict[int, tuple] = {}
 
     def key(self, plan: PagePlan) -> str:
-        """The page's key. A plan the renderer kept from an earlier render (Memos.plans) keeps its
-        key while the items it shows are the same objects: an unchanged item is, from one preview
-        rebuild to the next (validate.py), and equal objects have equal digests."""
-        remembered = self.renderer.memos.keys
+        """The page's key. A plan the renderer kept from the previous render (Memos.plans) keeps
+        its key while none of the items it shows changed since: an unchanged item is the same
+        object from one preview rebuild to the next (validate.py)."""
+        remembered, changed = self.renderer.memos.keys, self._changed()
         found = remembered.get(id(plan))
-        if found is not None and found[0] is plan and self._same_items(plan, found[2]):
+        if (found is not None and found[0] is plan and self._generation - found[2] <= 1
+                and changed.isdisjoint(plan.shows)):
+            remembered[id(plan)] = (plan, found[1], self._generation)
             return found[1]
         key = self._key(plan)
         if plan.shows is not None:  # None: it may show any item, so its key depends on them all
-            remembered[id(plan)] = (plan, key, tuple(self._by_id.get(i) for i in plan.shows))
+            remembered[id(plan)] = (plan, key, self._generation)
         return key
 
-    def _same_items(self, plan: PagePlan, shown: tuple) -> bool:
-        by_id = self._by_id
-        return all(by_id.get(i) is item for i, item in zip(plan.shows, shown))
+    def _changed(self) -> frozenset[str]:
+        """Ids of the items that are not the same objects as in the previous render (Memos.items)."""
+        if self._since is None:
+            memos = self.renderer.memos
+            generation, before = memos.items
+            now = self.renderer.site.by_id
+            self._since = frozenset(i for i in before.keys() | now.keys() if before.get(i) is not now.get(i))
+            self._generation = generation + 1
+            memos.items = (self._generation, now)
+        return self._since
 
     def _key(self, plan: PagePlan) -> str:
         shows = self._everything if plan.shows is None else _hash(

@@ -62,13 +62,16 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], cach
     else:
         check = [p for p in changed if p in cache.files]
     real_root = content_dir.resolve()
+    saved = changed or set()
     for path in check:
         try:
             stat = path.lstat()
         except OSError:
             continue  # deleted while we looked (a later walk drops it)
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        if path not in cache.files or cache.files[path][0] != stamp:
+        # A file the watcher saw saved is read again even if its stamp is the same: two saves of
+        # the same length within the file system's clock tick leave the same size and time.
+        if path in saved or path not in cache.files or cache.files[path][0] != stamp:
             cache.files[path] = (stamp, _read_one(path, stat, content_dir, real_root, root, languages))
     sources, errors = [], []
     for path in paths:

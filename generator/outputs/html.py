@@ -80,7 +80,10 @@ class Memos:
     plans: dict = field(default_factory=dict)
     """Page path, or (language, item id) -> (what its plan was made from, the PagePlan): see `_kept`."""
     keys: dict = field(default_factory=dict)
-    """id(plan) -> (plan, page key), for plans kept in `plans` (incremental.Keys)."""
+    """id(plan) -> (plan, page key, render it was last valid in), for plans kept in `plans`
+    (incremental.Keys)."""
+    items: tuple = (0, {})
+    """(render number, item id -> item) of the last render whose pages were keyed (incremental.Keys)."""
     alternates: dict = field(default_factory=dict)
     """(item id, kind, languages) -> its page's alternates (hreflang links)."""
     sitemap: dict = field(default_factory=dict)
