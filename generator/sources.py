@@ -58,6 +58,9 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], cach
     paths = _known_paths(cache, changed, content_dir)
     if paths is None:
         paths = cache.order = list(_walk(content_dir))
+        walked = set(paths)
+        for gone in [path for path in cache.files if path not in walked]:
+            del cache.files[gone]  # so that a file made again under its old name counts as new
         check = paths
     else:
         check = [p for p in changed if p in cache.files]

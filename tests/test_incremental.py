@@ -209,3 +209,5 @@ def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     assert "added-2024.md" in third and "ces-2024.ko.md" not in third
     assert third["cop29.md"].endswith("Not reported.\n")  # a walk reads every changed file again
     assert list(third) == list(texts())  # the same files, in the same order, as a cold read
+    (events / "ces-2024.ko.md").write_text("---\ntitle: 다시\n---\n")  # made again under its old name
+    assert texts({events / "ces-2024.ko.md"})["ces-2024.ko.md"].startswith("---\ntitle: 다시")
