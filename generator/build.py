@@ -210,9 +210,8 @@ def render_site(project: Project, loaded: Loaded, today: date,
         keys.update(feeds.keys)
         indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                      and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
-        # Only remembered plans' metas live on between renders; others' ids must not be kept.
         late = feeds.reused + render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
-                                             renderer.memos.sitemap if memos is not None else None)
+                                             renderer.memos.sitemap)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late

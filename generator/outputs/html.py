@@ -87,7 +87,7 @@ class Memos:
     alternates: dict = field(default_factory=dict)
     """(item id, kind, languages) -> its page's alternates (hreflang links)."""
     sitemap: dict = field(default_factory=dict)
-    """id(page meta) -> (meta, its sitemap entry), for metas of plans kept in `plans`."""
+    """id(page meta) -> (meta, its sitemap entry) of the last render's pages (outputs/sitemap.py)."""
     data: dict = field(default_factory=dict)
     """(language, item id, item digest) -> the item's entry in events.json (outputs/data.py)."""
     feeds: dict = field(default_factory=dict)
@@ -260,14 +260,13 @@ def _year_page(r: Renderer, lang: str, year: int, brochure) -> PagePlan:
     return _kept(r, path, (items, brochure), lambda: _plan(
         r, lang, "year.html", path, _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
         _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
-        r.site.config.language_codes, shows=_listed(items), year=year, brochure=brochure))
+        shows=_listed(items), year=year, brochure=brochure))
 
 
 def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
            shows: frozenset[str] | None = None) -> PagePlan:
     """A page whose plan holds nothing from the content (its template may still show all of it)."""
-    return _kept(r, path, (), lambda: _plan(r, lang, template, path, title, description,
-                                            r.site.config.language_codes, shows=shows))
+    return _kept(r, path, (), lambda: _plan(r, lang, template, path, title, description, shows=shows))
 
 
 def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
@@ -276,11 +275,11 @@ def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
     plans = []
     for year in views.years(site):
         for month in range(1, 13):
-            path, touching, all_year = r.urls.month(lang, year, month), views.month_items(site, year, month), \
-                views.year_round(site, year)
+            path = r.urls.month(lang, year, month)
+            touching, all_year = views.month_items(site, year, month), views.year_round(site, year)
             plans.append(_kept(r, path, (touching, all_year), lambda: _plan(
                 r, lang, "month.html", path, fmt.month(year, month),
-                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, site.config.language_codes,
+                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)},
                 shows=_ids(touching + all_year), year=year, month=month,
                 grid=views.grid(site, year, month, fmt.first_weekday))))
     return plans
@@ -333,7 +332,7 @@ def _paged(r: Renderer, lang: str, template: str, first: str, title: str, descri
         heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
             "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
         plans.append(_kept(r, path, (chunk, len(items)), lambda: _plan(
-            r, lang, template, path, heading, description, r.site.config.language_codes, shows=shows(chunk),
+            r, lang, template, path, heading, description, shows=shows(chunk),
             items=chunk, total=len(items), pager=Pager(number, len(chunks), first), **context)))
     return plans
 
@@ -405,11 +404,11 @@ def _listed(items) -> frozenset[str]:
 
 
 def _plan(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
-          langs: tuple[str, ...], shows: frozenset[str] | None = None, **context) -> PagePlan:
+          shows: frozenset[str] | None = None, **context) -> PagePlan:
     """A page that exists in every language at the same place under each prefix."""
     local = path[len(r.urls.home(lang)):]
     meta = PageMeta(path, title, description,
-                    _alternates(r, langs, lambda other: r.urls.home(other) + local),
+                    _alternates(r, r.site.config.language_codes, lambda other: r.urls.home(other) + local),
                     r.urls.absolute(path))
     return PagePlan(lang, template, meta, context, shows)
 

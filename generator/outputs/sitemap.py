@@ -13,8 +13,9 @@ from . import Artifact
 
 
 def render_sitemap(pages: Iterable, absolute, base_url: str, memo: dict | None = None) -> list[Artifact]:
-    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL; `memo` (a
-    preview's) keeps each page's entry by the identity of its (remembered, immutable) PageMeta."""
+    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL; `memo` (the
+    renderer's, kept by a preview between renders) keeps each page's entry by the identity of
+    its PageMeta, which a kept plan keeps too."""
     previous, kept = memo or {}, {}
     entries = []
     for meta in pages:
