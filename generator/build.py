@@ -7,12 +7,14 @@ passed in, never read from the clock inside the pipeline.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import CodeType
 from typing import Callable, Iterator
 
 import jinja2
@@ -190,7 +192,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     `feeds_memo`; `memos` (a preview's) lends the page renderer what it kept of earlier renders."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
-                        _TemplateCache(str(_cache_dir(project, "jinja"))))
+                        _template_cache(str(_cache_dir(project, "jinja"))))
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
                                  Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
     try:
@@ -274,14 +276,34 @@ _LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasy
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled layouts in .cache/jinja. Like the PDF cache, one that cannot be written
-    (a full disk, a read-only checkout) only means compiling again next time."""
+    """Compiled layouts in .cache/jinja, and in memory for the rest of the process: every
+    language's environment and every later render (a preview's rebuilds) share the code
+    instead of reading and unmarshalling it again. Like the PDF cache, one that cannot be
+    written (a full disk, a read-only checkout) only means compiling again next time."""
 
-    def dump_bytecode(self, bucket) -> None:
+    def __init__(self, directory: str):
+        super().__init__(directory)
+        self.loaded: dict[tuple[str, str], CodeType] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.loaded.get((bucket.key, bucket.checksum))  # the checksum is the source's
+        if code is None:
+            super().load_bytecode(bucket)
+            code = bucket.code
+        if code is not None:
+            bucket.code = self.loaded[(bucket.key, bucket.checksum)] = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.loaded[(bucket.key, bucket.checksum)] = bucket.code
         try:
             super().dump_bytecode(bucket)
         except OSError:
             pass
+
+
+@functools.lru_cache(maxsize=None)
+def _template_cache(directory: str) -> _TemplateCache:
+    return _TemplateCache(directory)
 
 
 def _cache_dir(project: Project, name: str) -> Path:

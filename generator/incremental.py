@@ -2,16 +2,25 @@
 
 Pure. A page's key hashes its template and every template it includes, the
 language's catalog, the site settings, the build date, the page's own
-metadata and context, and the digests of the items it shows (PagePlan.shows).
-Equal key, equal bytes: the preview server and the cached build re-render a
-page only when its key changed. This is the dependency graph, made explicit:
-an item's edit reaches exactly the pages whose `shows` name it.
+metadata and context, and the faces of the items it shows (PagePlan.shows), in
+the order the site lists them. Equal key, equal bytes: the preview server and the
+cached build re-render a page only when its key changed. This is the dependency
+graph, made explicit: an item's edit reaches exactly the pages whose `shows` name
+it, in the languages whose face of it changed.
+
+An item's face in a language is what any page of that language can show of it:
+its facts (dates, places, links, status...), its text in that language (the
+original's where it has no translation) and the languages it has. Not the
+original's words when a translation replaces them: fixing a typo in the English
+title re-renders no Korean page of a translated event, unless the fix moves the
+event in the lists (the site orders items by their original title on equal
+dates), which the order of `shows` in the key catches.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Iterable
 
 import jinja2
@@ -29,51 +38,83 @@ class Keys:
         self.renderer = renderer
         self._templates: dict[tuple[str, str], str] = {}
         self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
-        self._everything = _hash(i.digest for i in renderer.site.items)
-        self._digests = {i.id: i.digest for i in renderer.site.items}
-        self._since: frozenset[str] | None = None
+        self._position = {i.id: n for n, i in enumerate(renderer.site.items)}
+        self._since: dict[str, frozenset[str]] | None = None
         self._generation = 0
-        self._tuples: dict[int, tuple] = {}
+        self._tuples: dict[tuple[int, str], tuple] = {}
+        self._faces: dict[str, dict[str, str]] = {lang: {} for lang in renderer.envs}
+        """Language -> item id -> face, for this render's items."""
 
     def key(self, plan: PagePlan) -> str:
         """The page's key. A plan the renderer kept from the previous render (Memos.plans) keeps
         its key while none of the items it shows changed since: an unchanged item is the same
         object from one preview rebuild to the next (validate.py)."""
-        remembered, changed = self.renderer.memos.keys, self._changed()
+        remembered, changed = self.renderer.memos.keys, self._changed(plan.lang)
         found = remembered.get(id(plan))
         if (found is not None and found[0] is plan and self._generation - found[2] <= 1
                 and changed.isdisjoint(plan.shows)):
             remembered[id(plan)] = (plan, found[1], self._generation)
             return found[1]
-        key = self._key(plan)
-        if plan.shows is not None:  # None: it may show any item, so its key depends on them all
-            remembered[id(plan)] = (plan, key, self._generation)
-        return key
+        key = remembered[id(plan)] = (plan, self._key(plan), self._generation)
+        return key[1]
 
-    def _changed(self) -> frozenset[str]:
-        """Ids of the items that are not the same objects as in the previous render (Memos.items)."""
+    def _changed(self, lang: str) -> frozenset[str]:
+        """Ids of the items whose face in `lang` or place in the lists changed since the previous
+        render (Memos.items); only items that are not the same objects as then are compared."""
         if self._since is None:
             memos = self.renderer.memos
             generation, before = memos.items
             now = self.renderer.site.by_id
-            self._since = frozenset(i for i in before.keys() | now.keys() if before.get(i) is not now.get(i))
+            # The previous render's faces first: the memo keeps one item per id.
+            moved = [(self._faces_of(before[i], keep=False) if i in before else None,
+                      self._faces_of(now[i]) if i in now else None)
+                     for i in before.keys() | now.keys() if before.get(i) is not now.get(i)]
+            self._since = {code: frozenset((old or new).item.id for old, new in moved if _differ(old, new, code))
+                           for code in self.renderer.envs}
             self._generation = generation + 1
             memos.items = (self._generation, now)
-        return self._since
+        return self._since[lang]
+
+    def face(self, item: Item, lang: str) -> str:
+        """Hash of what a page in `lang` can show of an item of this render's site (see the
+        module's docstring)."""
+        faces = self._faces[lang]
+        found = faces.get(item.id)
+        if found is None:
+            found = faces[item.id] = _face(self._faces_of(item), lang)
+        return found
+
+    def _faces_of(self, item: Item, keep: bool = True) -> _Faces:
+        """What the faces of an item are made of, remembered (if `keep`) by the item's identity,
+        which an unchanged item keeps between previews."""
+        found = self.renderer.memos.faces.get(item.id)
+        if found is None or found.item is not item:
+            facts = (*(_plain(getattr(item, name)) for name in _FACTS), item.languages)
+            found = _Faces(item, _sha1(repr(facts)))
+            if keep:
+                self.renderer.memos.faces[item.id] = found
+        return found
 
     def _key(self, plan: PagePlan) -> str:
-        shows = self._everything if plan.shows is None else _hash(
-            f"{i}:{self._digests.get(i, '-')}" for i in sorted(plan.shows))
-        return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), shows,
-                      repr(plan.meta), self._describe(plan.context)])
+        return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), self._shown(plan),
+                      repr(plan.meta), self._describe(plan.context, plan.lang)])
 
-    def _describe(self, context: dict) -> str:
-        """A stable text for a page's context, with items by digest rather than in full."""
-        return repr(sorted((name, self._value(value)) for name, value in context.items() if name not in DERIVED))
+    def _shown(self, plan: PagePlan) -> str:
+        """The faces of the items a page shows, in the site's order: a list shows them in it."""
+        by_id, position, lang = self.renderer.site.by_id, self._position, plan.lang
+        absent = sorted(i for i in plan.shows if i not in position)  # a draft's, say: nothing to show
+        shown = sorted(plan.shows.difference(absent) if absent else plan.shows, key=position.__getitem__)
+        faces = self._faces[lang]
+        return _hash([*absent, *(faces.get(i) or self.face(by_id[i], lang) for i in shown)])
 
-    def _value(self, value):
+    def _describe(self, context: dict, lang: str) -> str:
+        """A stable text for a page's context, with items by face rather than in full."""
+        return repr(sorted((name, self._value(value, lang)) for name, value in context.items()
+                           if name not in DERIVED))
+
+    def _value(self, value, lang: str):
         if isinstance(value, Item):
-            return ("item", value.id, value.digest)
+            return ("item", value.id, self.face(value, lang))
         if isinstance(value, Page):
             return ("page", repr(value))
         if isinstance(value, Text):
@@ -81,14 +122,15 @@ class Keys:
             # which the context always holds too: naming it is enough, and much faster.
             return ("text", value.source, value.lang)
         if isinstance(value, tuple):
-            # The views' lists are shared by the pages of every language: describe each once.
-            found = self._tuples.get(id(value))
+            # The views' lists are shared by the pages of a language: describe each once.
+            found = self._tuples.get((id(value), lang))
             if found is None or found[0] is not value:
-                described = (f"{v.id}:{v.digest}" if type(v) is Item else repr(self._value(v)) for v in value)
-                found = self._tuples[id(value)] = (value, _hash(described))
+                described = (f"{v.id}:{self.face(v, lang)}" if type(v) is Item else repr(self._value(v, lang))
+                             for v in value)
+                found = self._tuples[(id(value), lang)] = (value, _hash(described))
             return found[1]
         if is_dataclass(value):
-            return (type(value).__name__, tuple(self._value(getattr(value, f.name)) for f in fields(value)))
+            return (type(value).__name__, tuple(self._value(getattr(value, f.name), lang) for f in fields(value)))
         return repr(value)
 
     def salt(self) -> str:
@@ -118,6 +160,39 @@ class Keys:
                       repr(sorted(r.asset_names.items())), repr(views.years(r.site)), repr(pages)])
 
 
+_FACTS = tuple(f.name for f in fields(Item) if f.name not in ("texts", "digest", "modified", "revisions"))
+"""What an item's pages show in every language. Not `digest`, which hashes its files and so
+changes with any word, nor its history (`modified`, `revisions`: every save changes them), which
+only the feeds, events.json and the Atom feed show (a test holds the layouts to that)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Faces:
+    """What an item's faces are made of, and those already taken."""
+
+    item: Item
+    facts: str
+    """Hash of what it shows in every language."""
+    by_text: dict[str, str] = field(default_factory=dict)
+    """Language of a text -> the item's face with it."""
+
+
+def _face(faces: _Faces, lang: str) -> str:
+    text = faces.item.text(lang)  # the original's where `lang` has no translation: they share the face
+    face = faces.by_text.get(text.lang)
+    if face is None:
+        # A translation without place or details shows the original's (validate._texts).
+        words = f"{text.source}|{text.digest}|{text.location}|{_plain(text.details)}"
+        face = faces.by_text[text.lang] = faces.facts + _sha1(words)
+    return face
+
+
+def _differ(old: _Faces | None, new: _Faces | None, lang: str) -> bool:
+    if old is None or new is None:
+        return True
+    return old.item.sort_key() != new.item.sort_key() or _face(old, lang) != _face(new, lang)
+
+
 DERIVED = frozenset({"grid"})
 """Context values made from others the key already holds: a month's grid is its year, month,
 items (`shows`) and the language's first weekday (globals). Describing one is slow."""
@@ -133,9 +208,26 @@ def _referenced(env: jinja2.Environment, name: str, source: str) -> tuple[str, .
     return _REFERENCES[source]
 
 
+def _plain(value):
+    """A value as builtins, whose repr is much faster than dataclasses' (When, Link, Detail
+    become tuples of their fields): a cold build takes the face of every item."""
+    if type(value) in _BUILTIN:
+        return value
+    if isinstance(value, tuple):
+        return tuple(map(_plain, value))
+    if is_dataclass(value):
+        return (type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value)))
+    return value
+
+
+_BUILTIN = frozenset({str, int, bool, type(None)})
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
 def _hash(parts: Iterable[str]) -> str:
-    digest = hashlib.sha1()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """Hash of the parts, each ended by a NUL."""
+    parts = list(parts)
+    return hashlib.sha1(("\0".join(parts) + "\0").encode() if parts else b"").hexdigest()

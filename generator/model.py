@@ -56,6 +56,8 @@ class Text:
     """Line of the file where the body starts, for error messages."""
     translated_from: str | None = None
     """For a translation: the fingerprint of the original it was made from."""
+    digest: str = ""
+    """Hash of the file these words come from (incremental.py)."""
 
 
 class _Translated:

@@ -128,6 +128,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
                                 allowed="remove the id line"))
     if errors:
         return None, errors
+    digest = hashlib.sha1(source.text.encode()).hexdigest()
     text = Text(
         lang=source.lang or config.site.default_language,
         source=source.display,
@@ -138,8 +139,8 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         body=front.body,
         body_line=front.body_line,
         translated_from=values.get("translated_from"),
+        digest=digest,
     )
-    digest = hashlib.sha1(source.text.encode()).hexdigest()
     return _Checked(source, front, values, text, digest, tuple(content_links(front.body, source.path))), []
 
 

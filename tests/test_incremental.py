@@ -50,16 +50,65 @@ def test_editing_one_event_re_renders_exactly_the_pages_that_show_it(tmp_path):
     source = project.content / "events" / "chengdu-training-2024.md"
     source.write_text(source.read_text().replace("title: \"Chengdu Training Program\"", "title: \"Chengdu Smart City Training\""))
     changed = set(build(project, options(out)).rendered)
-    for lang in ("en", "ko", "es", "ar"):
+    for lang in ("en", "ar"):  # Arabic has no translation of it: it shows the English title
         assert f"{lang}/events/chengdu-training-2024/index.html" in changed
         assert f"{lang}/2024/index.html" in changed                      # the calendar lists it
         assert f"{lang}/categories/capacity-building/index.html" in changed
         assert f"{lang}/regions/east-asia/index.html" in changed
         assert f"{lang}/events/index.html" in changed
+    for lang in ("en", "ko", "es", "ar"):
         assert f"{lang}/events/excom-2024/index.html" not in changed     # unrelated pages are untouched
         assert f"{lang}/about/index.html" not in changed
         assert f"{lang}/regions/africa/index.html" not in changed
+        assert f"{lang}/categories/index.html" not in changed            # no count changed
+    # Korean and Spanish show their own translation's title: none of their pages changes.
+    assert not [path for path in changed if path.startswith(("ko/", "es/"))]
     assert tree(out) == cold(project, tmp_path, "cold")
+    translation = project.content / "events" / "chengdu-training-2024.ko.md"
+    translation.write_text(translation.read_text().replace("청두 교육 프로그램", "청두 스마트시티 교육"))
+    changed = set(build(project, options(out)).rendered)
+    assert {"ko/events/chengdu-training-2024/index.html", "ko/2024/index.html"} <= changed
+    assert not [path for path in changed if not path.startswith("ko/")]
+    assert tree(out) == cold(project, tmp_path, "cold-2")
+
+
+def test_a_change_of_place_in_the_lists_re_renders_every_language_that_lists_it(tmp_path):
+    """Lists order items of the same dates by their original title: a translated language's
+    page changes when its order does, though nothing of its own words did."""
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    korean = (out / "ko/2024/10/index.html").read_text()
+    assert korean.index("제2회 서울스마트도시상 시상식") < korean.index("WeGO-SHRDC 교육 프로그램")  # both in October
+    source = project.content / "events" / "wego-shrdc-training-2024.md"
+    source.write_text(source.read_text().replace('title: "WeGO-SHRDC', 'title: "2024 WeGO-SHRDC'))
+    changed = set(build(project, options(out)).rendered)
+    assert "ko/2024/10/index.html" in changed
+    assert "ko/events/wego-shrdc-training-2024/index.html" not in changed
+    korean = (out / "ko/2024/10/index.html").read_text()
+    assert korean.index("제2회 서울스마트도시상 시상식") > korean.index("WeGO-SHRDC 교육 프로그램")
+    assert tree(out) == cold(project, tmp_path, "cold")
+
+
+def test_pages_show_nothing_of_an_items_history(tmp_path):
+    """incremental.Keys leaves `modified` and `revisions` out of what pages show (every save
+    changes them): the layouts must not show them, only feeds and data do."""
+    from dataclasses import replace
+    from datetime import datetime, timezone
+    from generator.build import Project, load_project, render_site
+    from generator.model import Site
+
+    project = copy_project(tmp_path / "p")
+    loaded = load_project(project, options(tmp_path / "unused"))
+
+    def pages(site: Site) -> dict[str, bytes]:
+        rendered = render_site(project, replace(loaded, site=site), date(2024, 6, 15), workers=1, brochure=False)
+        return {a.path: a.data for a in rendered.fresh_pages}
+
+    later = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    other = Site(loaded.site.config, tuple(replace(i, modified=later, revisions=i.revisions + 7) for i in loaded.site.items),
+                 loaded.site.pages)
+    assert pages(other) == pages(loaded.site)
 
 
 def test_edits_deletions_renames_and_template_changes_match_a_cold_build(tmp_path):

@@ -65,9 +65,9 @@ class PagePlan:
     template: str
     meta: PageMeta
     context: dict[str, Any] = field(hash=False)
-    shows: frozenset[str] | None = None
-    """Ids of the items whose data the page shows (None: it may show any item).
-    The incremental build re-renders a page only when one of these changed."""
+    shows: frozenset[str] = frozenset()
+    """Ids of the items whose data the page shows: the incremental build re-renders a page
+    only when one of these changed (incremental.py). A layout may read no item it does not name."""
 
 
 @dataclass
@@ -84,6 +84,8 @@ class Memos:
     (incremental.Keys)."""
     items: tuple = (0, {})
     """(render number, item id -> item) of the last render whose pages were keyed (incremental.Keys)."""
+    faces: dict = field(default_factory=dict)
+    """Item id -> what the item's faces are made of, and those taken (incremental.Keys)."""
     alternates: dict = field(default_factory=dict)
     """(item id, kind, languages) -> its page's alternates (hreflang links)."""
     sitemap: dict = field(default_factory=dict)
@@ -224,9 +226,9 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
         _fixed(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
-               _("The page you were looking for is not here."), shows=frozenset()),
+               _("The page you were looking for is not here.")),
         _fixed(r, lang, "search.html", urls.search(lang), _("Search"),
-               _("Search every activity, program and network of the calendar."), shows=frozenset()),
+               _("Search every activity, program and network of the calendar.")),
     ]
     for year in views.years(site):
         plans.append(_year_page(r, lang, year, downloads.get((lang, year))))
@@ -236,10 +238,12 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
         plans += _paged(r, lang, "section.html", urls.section(lang, section), section_titles[section],
                         _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
                         site.of_kind(kind), _ids, section=section)
-    plans.append(_fixed(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
-                        _("WeGO's activities by area.")))
-    plans.append(_fixed(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
-                        _("WeGO's activities by region of the world.")))
+    plans.append(_index(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
+                        _("WeGO's activities by area."),
+                        {cat.key: views.in_category(site, cat.key) for cat in site.config.categories}))
+    plans.append(_index(r, lang, "regions.html", urls.section(lang, "regions"), _("Regions"),
+                        _("WeGO's activities by region of the world."),
+                        {reg.key: views.in_region(site, reg.key) for reg in site.config.regions}))
     for cat in site.config.categories:
         name = _(cat.name)
         items = views.in_category(site, cat.key)
@@ -263,10 +267,17 @@ def _year_page(r: Renderer, lang: str, year: int, brochure) -> PagePlan:
         shows=_listed(items), year=year, brochure=brochure))
 
 
-def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
-           shows: frozenset[str] | None = None) -> PagePlan:
-    """A page whose plan holds nothing from the content (its template may still show all of it)."""
-    return _kept(r, path, (), lambda: _plan(r, lang, template, path, title, description, shows=shows))
+def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str) -> PagePlan:
+    """A page that shows nothing of the content."""
+    return _kept(r, path, (), lambda: _plan(r, lang, template, path, title, description))
+
+
+def _index(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
+           lists: dict[str, tuple[Item, ...]]) -> PagePlan:
+    """A page of links to lists, each with how many items it holds: it shows no item itself."""
+    counts = tuple((key, len(items)) for key, items in lists.items())
+    return _kept(r, path, counts, lambda: _plan(r, lang, template, path, title, description,
+                                               counts=dict(counts)))
 
 
 def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
@@ -288,8 +299,9 @@ def _month_pages(r: Renderer, lang: str) -> list[PagePlan]:
 def _format_pages(r: Renderer, lang: str) -> list[PagePlan]:
     """One page per way of taking part (the no-JavaScript format filter), and their index."""
     site, _ = r.site, r.formatters[lang]._
-    plans = [_fixed(r, lang, "formats.html", r.urls.section(lang, "formats"), _("Formats"),
-                    _("WeGO's activities in person, online and hybrid."))]
+    plans = [_index(r, lang, "formats.html", r.urls.section(lang, "formats"), _("Formats"),
+                    _("WeGO's activities in person, online and hybrid."),
+                    {key: views.in_format(site, key) for key in FORMAT_NAMES})]
     for key, label in FORMAT_NAMES.items():
         name, items = _(label), views.in_format(site, key)
         plans += _paged(r, lang, "format.html", r.urls.format(lang, key), name,
@@ -404,7 +416,7 @@ def _listed(items) -> frozenset[str]:
 
 
 def _plan(r: Renderer, lang: str, template: str, path: str, title: str, description: str,
-          shows: frozenset[str] | None = None, **context) -> PagePlan:
+          shows: frozenset[str] = frozenset(), **context) -> PagePlan:
     """A page that exists in every language at the same place under each prefix."""
     local = path[len(r.urls.home(lang)):]
     meta = PageMeta(path, title, description,
@@ -414,7 +426,7 @@ def _plan(r: Renderer, lang: str, template: str, path: str, title: str, descript
 
 
 def _page(r: Renderer, lang: str, template: str, path: str, page: Page, page_id: str,
-          shows: frozenset[str] | None = frozenset()) -> PagePlan:
+          shows: frozenset[str] = frozenset()) -> PagePlan:
     def make() -> PagePlan:
         text = page.text(lang)
         meta = PageMeta(path, text.title, text.summary,
