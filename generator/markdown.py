@@ -8,6 +8,7 @@ language being rendered; headings get ids so they can be linked to.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -68,8 +69,10 @@ def render_markdown(source: str, resolve: Callable[[str], str | None] | None = N
     return _md.render(source, {"resolve": resolve})
 
 
+@functools.lru_cache(maxsize=16)
 def markdown_to_text(source: str) -> str:
-    """Readable plain text (for feeds and search): paragraphs apart, list items on their own lines."""
+    """Readable plain text (for feeds and search): paragraphs apart, list items on their own lines.
+    The last few are remembered: the languages an item has no translation in repeat its original's."""
     blocks: list[tuple[str, bool]] = []  # (text, is a list item)
     numbers: list[int | None] = []  # per open list: next number, or None for bullets
     for token in parse_markdown(source):

@@ -75,7 +75,8 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None
 def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], memo: dict, workers: int | None) -> None:
     """Every VEVENT not in the memo, made on every core: folding lines is the feeds' largest cost.
     Asking the memo for the others keeps them for the next build."""
-    missing = [(lang, item) for lang, made in events.items() for item in items if made.of(item).key not in memo]
+    # An item's languages side by side: those without a translation share its original's text.
+    missing = [(lang, item) for item in items for lang, made in events.items() if made.of(item).key not in memo]
     texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
     for (lang, item), text in zip(missing, texts):
         memo[events[lang].of(item).key] = text
