@@ -42,8 +42,6 @@ class Keys:
         self._since: dict[str, frozenset[str]] | None = None
         self._generation = 0
         self._tuples: dict[tuple[int, str], tuple] = {}
-        self._faces: dict[str, dict[str, str]] = {lang: {} for lang in renderer.envs}
-        """Language -> item id -> face, for this render's items."""
 
     def key(self, plan: PagePlan) -> str:
         """The page's key. A plan the renderer kept from the previous render (Memos.plans) keeps
@@ -71,6 +69,9 @@ class Keys:
                      for i in before.keys() | now.keys() if before.get(i) is not now.get(i)]
             self._since = {code: frozenset((old or new).item.id for old, new in moved if _differ(old, new, code))
                            for code in self.renderer.envs}
+            for faces in memos.face_in.values():
+                for old, new in moved:
+                    faces.pop((old or new).item.id, None)
             self._generation = generation + 1
             memos.items = (self._generation, now)
         return self._since[lang]
@@ -78,11 +79,17 @@ class Keys:
     def face(self, item: Item, lang: str) -> str:
         """Hash of what a page in `lang` can show of an item of this render's site (see the
         module's docstring)."""
-        faces = self._faces[lang]
+        faces = self._face_in(lang)
         found = faces.get(item.id)
         if found is None:
             found = faces[item.id] = _face(self._faces_of(item), lang)
         return found
+
+    def _face_in(self, lang: str) -> dict[str, str]:
+        """Item id -> face in `lang`, of the items that did not change since the previous render
+        (`_changed` drops the others) and those this render took since."""
+        self._changed(lang)
+        return self.renderer.memos.face_in.setdefault(lang, {})
 
     def _faces_of(self, item: Item, keep: bool = True) -> _Faces:
         """What the faces of an item are made of, remembered (if `keep`) by the item's identity,
@@ -104,7 +111,7 @@ class Keys:
         by_id, position, lang = self.renderer.site.by_id, self._position, plan.lang
         absent = sorted(i for i in plan.shows if i not in position)  # a draft's, say: nothing to show
         shown = sorted(plan.shows.difference(absent) if absent else plan.shows, key=position.__getitem__)
-        faces = self._faces[lang]
+        faces = self._face_in(lang)
         return _hash([*absent, *(faces.get(i) or self.face(by_id[i], lang) for i in shown)])
 
     def _describe(self, context: dict, lang: str) -> str:
@@ -118,7 +125,7 @@ class Keys:
         if isinstance(value, Page):
             return ("page", repr(value))
         if isinstance(value, Text):
-            # Its words are in the digest of the item (or the page, in the globals) it belongs to,
+            # Its words are in the face of the item (or the page, in the globals) it belongs to,
             # which the context always holds too: naming it is enough, and much faster.
             return ("text", value.source, value.lang)
         if isinstance(value, tuple):

@@ -86,6 +86,8 @@ class Memos:
     """(render number, item id -> item) of the last render whose pages were keyed (incremental.Keys)."""
     faces: dict = field(default_factory=dict)
     """Item id -> what the item's faces are made of, and those taken (incremental.Keys)."""
+    face_in: dict = field(default_factory=dict)
+    """Language -> item id -> the item's face there, for the items of the last render (incremental.Keys)."""
     alternates: dict = field(default_factory=dict)
     """(item id, kind, languages) -> its page's alternates (hreflang links)."""
     sitemap: dict = field(default_factory=dict)
