@@ -139,12 +139,28 @@ class SiteConfig:
 
 
 def load_config(path: Path, display: str = "site.toml") -> SiteConfig:
-    """Read and check site.toml; raise BuildFailed listing every problem."""
+    """Read and check site.toml; raise BuildFailed listing every problem. A preview asks on
+    every rebuild: the same text gives the same (immutable) object, checked once."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuildFailed([SiteError(display, None, None, "file not found")])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise BuildFailed([SiteError(display, None, None, f"not valid TOML: {exc}")])
+    found = _LOADED.get((str(path.absolute()), display))
+    if found is None or found[0] != text:
+        found = _LOADED[(str(path.absolute()), display)] = (text, _checked_config(text, display))
+    return found[1]
+
+
+_LOADED: dict[tuple[str, str], tuple[str, SiteConfig]] = {}
+"""(path, name shown in errors) -> (the text last read, its config)."""
+
+
+def _checked_config(text: str, display: str) -> SiteConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise BuildFailed([SiteError(display, None, None, f"not valid TOML: {exc}")])
     errors: list[SiteError] = []
     config = _convert(SiteConfig, data, "", display, errors)

@@ -12,7 +12,7 @@ import gettext
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -43,10 +43,20 @@ class Catalog(gettext.GNUTranslations):
             self.missing.add(singular)
         return super().ngettext(singular, plural, n)
 
+    @cached_property
+    def messages(self) -> str:
+        """Every message, as one stable text: what the keys of translated outputs hash."""
+        return repr(sorted(self._catalog.items(), key=repr))
+
+
+def catalog_messages(catalog: gettext.NullTranslations) -> str:
+    """A catalog's messages as one stable text; none for the default language's."""
+    return catalog.messages if isinstance(catalog, Catalog) else ""
+
 
 def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.NullTranslations:
     """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none.
-    A preview asks on every rebuild: an unchanged file (same size and time) is not read again."""
+    A preview asks on every rebuild: an unchanged file (same size and time) gives the same catalog."""
     po_path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
     if lang == default_lang and not po_path.exists():
         return gettext.NullTranslations()
@@ -57,11 +67,12 @@ def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.Nul
             catalog = read_po(handle, locale=lang)
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
-        _CATALOGS[stamp[0]] = (stamp, buffer.getvalue())
-    return Catalog(io.BytesIO(_CATALOGS[stamp[0]][1]))
+        buffer.seek(0)
+        _CATALOGS[stamp[0]] = (stamp, Catalog(buffer))
+    return _CATALOGS[stamp[0]][1]
 
 
-_CATALOGS: dict[str, tuple[tuple, bytes]] = {}
+_CATALOGS: dict[str, tuple[tuple, Catalog]] = {}
 """Path -> (its stamp, the compiled catalog)."""
 
 

@@ -27,6 +27,7 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, views
+from .i18n import catalog_messages
 from .model import Item, Page, Text
 from .outputs.html import PagePlan, Renderer
 
@@ -37,7 +38,8 @@ class Keys:
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self._templates: dict[tuple[str, str], str] = {}
-        self._globals = {lang: self._globals_hash(lang) for lang in renderer.envs}
+        shared = self._shared_hash()
+        self._globals = {lang: self._globals_hash(lang, shared) for lang in renderer.envs}
         self._position = {i.id: n for n, i in enumerate(renderer.site.items)}
         self._since: dict[str, frozenset[str]] | None = None
         self._generation = 0
@@ -158,13 +160,17 @@ class Keys:
             self._templates[(lang, name)] = _hash([source] + [self.template(lang, n) for n in referenced])
         return self._templates[(lang, name)]
 
-    def _globals_hash(self, lang: str) -> str:
-        """What every page of a language depends on: settings, catalog, date, assets, the years in the menu."""
+    def _globals_hash(self, lang: str, shared: str) -> str:
+        """What every page of a language depends on: its catalog, and what all languages share."""
+        return _hash([lang, catalog_messages(self.renderer.catalogs[lang]), shared])
+
+    def _shared_hash(self) -> str:
+        """What every page of every language depends on: settings, date, assets, the years in the
+        menu, the plain pages (home, about, contact)."""
         r = self.renderer
-        messages = sorted(getattr(r.catalogs[lang], "_catalog", {}).items(), key=repr)
         pages = sorted((k, repr(p)) for k, p in r.site.pages.items())
-        return _hash([__version__, lang, repr(r.site.config), repr(messages), r.today.isoformat(),
-                      repr(sorted(r.asset_names.items())), repr(views.years(r.site)), repr(pages)])
+        return _hash([__version__, repr(r.site.config), r.today.isoformat(), repr(sorted(r.asset_names.items())),
+                      repr(views.years(r.site)), repr(pages)])
 
 
 _FACTS = tuple(f.name for f in fields(Item) if f.name not in ("texts", "digest", "modified", "revisions"))

@@ -19,7 +19,7 @@ from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vU
 from .. import __version__, views
 from ..cache import make_key
 from ..calendar_entries import Entry, calendar_entry, entry_zone, in_calendars
-from ..i18n import Formatter
+from ..i18n import Formatter, catalog_messages
 from ..model import Item, Site
 from ..parallel import render_all
 from ..urls import Urls, output_file
@@ -124,8 +124,7 @@ class _Events:
     def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict, kept: dict | None):
         self.site, self.lang, self.fmt, self.urls, self.memo = site, lang, fmt, urls, memo
         # Everything an entry depends on besides the item: settings, catalog, generator.
-        messages = sorted(getattr(fmt.translations, "_catalog", {}).items(), key=repr)
-        self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), repr(messages))
+        self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
         self.kept = {} if kept is None else kept
 
     def of(self, item: Item) -> _Facts:
