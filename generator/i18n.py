@@ -1,9 +1,8 @@
 """Languages: gettext catalogs and CLDR formatting of dates, names and numbers.
 
 Pure apart from reading the catalogs in locales/. Every date, number and
-plural goes through Babel; nothing here formats by hand. `Catalog` remembers
-which interface strings were missing so that the translation report can list
-them (the English text is shown meanwhile).
+plural goes through Babel; nothing here formats by hand. A string a catalog
+lacks shows in English (translations.py reports which).
 """
 
 from __future__ import annotations
@@ -27,21 +26,7 @@ from .when import Precision, When
 
 
 class Catalog(gettext.GNUTranslations):
-    """A language's compiled catalog that records the strings it lacked."""
-
-    def __init__(self, fp=None):
-        self.missing: set[str] = set()
-        super().__init__(fp)
-
-    def gettext(self, message: str) -> str:
-        if message not in self._catalog:
-            self.missing.add(message)
-        return super().gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if (singular, 0) not in self._catalog:
-            self.missing.add(singular)
-        return super().ngettext(singular, plural, n)
+    """A language's compiled catalog."""
 
     @cached_property
     def messages(self) -> str:
