@@ -16,14 +16,14 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def options(out: Path, **kw) -> Options:
+def options(out: Path, today: date = date(2024, 6, 15), **kw) -> Options:
     # Brochures have their own cache and tests; Pagefind's index is not byte-stable (see README).
-    return Options(out=out, today=date(2024, 6, 15), search=False, brochure=False, **kw)
+    return Options(out=out, today=today, search=False, brochure=False, **kw)
 
 
-def cold(project, tmp_path: Path, name: str) -> dict[str, bytes]:
+def cold(project, tmp_path: Path, name: str, today: date = date(2024, 6, 15)) -> dict[str, bytes]:
     out = tmp_path / name
-    build(project, options(out, workers=1, fresh=True))
+    build(project, options(out, today, workers=1, fresh=True))
     return tree(out)
 
 
@@ -88,6 +88,26 @@ def test_a_change_of_place_in_the_lists_re_renders_every_language_that_lists_it(
     korean = (out / "ko/2024/10/index.html").read_text()
     assert korean.index("제2회 서울스마트도시상 시상식") > korean.index("WeGO-SHRDC 교육 프로그램")
     assert tree(out) == cold(project, tmp_path, "cold")
+
+
+def test_a_preview_reorders_a_translated_languages_list_that_it_kept(tmp_path):
+    """The home page's plan is kept while the set of items it shows is the same; an edit that
+    only reorders two of them must still reach it in a language whose words did not change."""
+    project = copy_project(tmp_path / "p")
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", *command], cwd=project.root, check=True)
+    today = date(2024, 9, 22)  # both October events are among the next six activities
+    preview = Preview(project, tmp_path / "preview", today, drafts=False)
+    assert not preview.rebuild().errors
+    prize, training = "제2회 서울스마트도시상 시상식", "WeGO-SHRDC 교육 프로그램"
+    korean = (tmp_path / "preview/ko/index.html").read_text()
+    assert korean.index(prize) < korean.index(training)
+    source = project.content / "events" / "wego-shrdc-training-2024.md"
+    source.write_text(source.read_text().replace('title: "WeGO-SHRDC', 'title: "2024 WeGO-SHRDC'))
+    assert not preview.rebuild({source}).errors
+    korean = (tmp_path / "preview/ko/index.html").read_text()
+    assert korean.index(prize) > korean.index(training)
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold", today)
 
 
 def test_pages_show_nothing_of_an_items_history(tmp_path):
