@@ -194,8 +194,10 @@ def _face(faces: _Faces, lang: str) -> str:
     text = faces.item.text(lang)  # the original's where `lang` has no translation: they share the face
     face = faces.by_text.get(text.lang)
     if face is None:
-        # A translation without place or details shows the original's (validate._texts).
-        words = f"{text.source}|{text.digest}|{text.location}|{_plain(text.details)}"
+        # A translation without place or details shows the original's (validate._texts). A text
+        # made in memory rather than read from a file has no digest: its words stand for it.
+        digest = text.digest or repr(_plain(text))
+        words = f"{text.source}|{digest}|{text.location}|{_plain(text.details)}"
         face = faces.by_text[text.lang] = faces.facts + _sha1(words)
     return face
 
