@@ -39,6 +39,8 @@ from .write import update_artifacts
 POLL_SECONDS = 0.025
 SETTLE_SECONDS = 0.03
 """A save is acted on once no file changed for this long (editors save in bursts)."""
+FROZEN_GROWTH = 0.1
+"""How much the objects frozen after rebuilds may grow before a full collection (Preview._freeze)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Preview:
         self.keys: dict[str, str] = {}
         self.paths: set[str] | None = None
         self.errors: tuple[SiteError, ...] = ()
+        self._collected_at = 0
+        """Objects frozen right after the last full collection (`_freeze`)."""
 
     def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None) -> Outcome:
         """Re-render what changed since the last good build; keep the old site on errors.
@@ -95,10 +99,22 @@ class Preview:
             self.keys = {}
             return self._failed(failed, started)
         self.keys, self.errors = rendered.keys, ()
-        # What survives a rebuild (model, memos) lives until the next edits it: moved out of the
-        # collector's sight, so that later collections do not walk a large site's every object.
+        outcome = Outcome(tuple(written), (), time.perf_counter() - started, pages_seconds)
+        self._freeze()
+        return outcome
+
+    def _freeze(self) -> None:
+        """What survives a rebuild (model, memos) lives until the next edits it: moved out of the
+        collector's sight, so that later collections do not walk a large site's every object.
+        A frozen object is never collected, though, even once it is garbage in a cycle (each
+        rebuild's Jinja2 environments are): when the frozen set has grown by FROZEN_GROWTH since
+        the last full collection, it is collected once more, after the rebuild, not during one."""
         gc.freeze()
-        return Outcome(tuple(written), (), time.perf_counter() - started, pages_seconds)
+        if gc.get_freeze_count() > self._collected_at * (1 + FROZEN_GROWTH):
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self._collected_at = gc.get_freeze_count()
 
     def _failed(self, failed: BuildFailed, started: float) -> Outcome:
         self.errors = failed.errors

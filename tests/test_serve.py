@@ -144,6 +144,36 @@ def test_one_edit_re_renders_only_what_shows_the_item(tmp_path):
     assert not untouched & written
 
 
+def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatch):
+    """Rebuilds freeze what survives them (gc.freeze); the cycles a rebuild leaves behind (its
+    Jinja2 environments) must still be collected once the frozen set has grown enough."""
+    import gc
+    import weakref
+    import jinja2
+    from generator import serve
+
+    made = []
+    real_init = jinja2.Environment.__init__
+
+    def tracked_init(env, *args, **kwargs):
+        real_init(env, *args, **kwargs)
+        made.append(weakref.ref(env))
+
+    monkeypatch.setattr(jinja2.Environment, "__init__", tracked_init)
+    monkeypatch.setattr(serve, "FROZEN_GROWTH", 0.0)  # collect after every rebuild that froze more
+    project = fixture_project(tmp_path / "site", "basic")
+    preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    source = project.content / "events" / "forum.md"
+    text = source.read_text()
+    for n in range(6):
+        source.write_text(text.replace("Cancelled forum", f"Cancelled forum {n}"))
+        assert not preview.rebuild({source}).errors
+    alive = sum(1 for ref in made if ref() is not None)
+    assert len(made) >= 7 * 2 and alive <= len(made) // 3, (alive, len(made))
+    gc.unfreeze()
+
+
 def test_a_settings_change_reaches_every_check_and_page(tmp_path):
     project = fixture_project(tmp_path / "site", "basic")
     preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
