@@ -36,8 +36,7 @@ class _Checked:
     front: FrontMatter
     values: dict[str, Any]
     text: Text
-    digest: str
-    """Hash of the file's text: what incremental rebuilds compare."""
+    """Its words; `text.digest` hashes the whole file: what incremental rebuilds compare."""
     links: tuple[tuple[Path, int], ...]
     """Content files the body links to, with the body line of each link."""
 
@@ -48,10 +47,12 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     """Check every file and assemble the Site; None when there were errors.
 
     `memo` (owned by the caller, e.g. the preview server) remembers each file's
-    checked result by its text, so a rebuild only parses the files that changed.
+    checked result by its text, so a rebuild only parses the files that changed,
+    and each item by its files; it keeps only what this call used.
     """
     history = history or {}
     memo = {} if memo is None else memo
+    used: dict = {}
     settings = hash(repr(config))  # a file's check depends on site.toml (categories, places...)
     errors: list[SiteError] = []
     checked = []
@@ -59,7 +60,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
         key = (settings, source.display, source.kind, source.lang, source.text)
         if key not in memo:
             memo[key] = _parse_and_check(source, config)
-        result, found = memo[key]
+        result, found = used[key] = memo[key]
         errors.extend(found)
         if result is not None:
             checked.append(result)
@@ -86,7 +87,11 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             texts = _texts(original, translations[id(original)], config)
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
         else:
-            items.append(_assembled(original, translations[id(original)], config, history, memo))
+            items.append(_assembled(original, translations[id(original)], config, history, memo, used))
+    # Every earlier version of an edited file, and every file after a change of settings, would
+    # otherwise stay for the life of a preview.
+    memo.clear()
+    memo.update(used)
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
@@ -141,7 +146,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         translated_from=values.get("translated_from"),
         digest=digest,
     )
-    return _Checked(source, front, values, text, digest, tuple(content_links(front.body, source.path))), []
+    return _Checked(source, front, values, text, tuple(content_links(front.body, source.path))), []
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
@@ -208,7 +213,7 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
 
 
 def _assembled(original: _Checked, translations: list[_Checked], config: SiteConfig,
-               history: Mapping[Path, Revision], memo: dict) -> Item:
+               history: Mapping[Path, Revision], memo: dict, used: dict) -> Item:
     """The item made of these checked files and their history. Remembered in `memo` by the files'
     identity (the memo of checked files keeps an unchanged file's result): a preview then rebuilds
     only the items whose files changed, and the others stay the same objects between rebuilds."""
@@ -218,13 +223,14 @@ def _assembled(original: _Checked, translations: list[_Checked], config: SiteCon
     found = memo.get(key)
     if found is None or any(a is not b for a, b in zip(found[0], files)):
         found = memo[key] = (files, _item(original, _texts(original, translations, config), revisions,
-                                                     _digest(files, revisions)))
+                                          _digest(files, revisions)))
+    used[key] = found
     return found[1]
 
 
 def _digest(files: list[_Checked], revisions: tuple[Revision, ...]) -> str:
     """Changes whenever anything the item is made from changes."""
-    parts = sorted(c.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
+    parts = sorted(c.text.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
