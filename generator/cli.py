@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="file to write (default: wego-calendar-YEAR-LANG.pdf in the current folder)")
     cmd.add_argument("--format", choices=("pdf", "html"), default="pdf",
                      help="pdf (default) or the print-ready HTML it is made from")
+    cmd.add_argument("--press", action="store_true",
+                     help="for a print shop: 3 mm of bleed around every A4 page, which the covers' "
+                          "colour runs into (default name: wego-calendar-YEAR-LANG-press.pdf)")
     cmd.set_defaults(run=_run_brochure)
 
     cmd = commands.add_parser("check", help="check everything the build checks, and links, translations and dates")
@@ -176,16 +179,18 @@ def _run_brochure(args) -> int:
     loaded = load_project(project, Options(out=project.root / "public", today=date.today()))
     lang = args.lang or loaded.config.site.default_language
     name = Path(brochure_url(loaded.site, args.year, lang)).with_suffix("." + args.format).name
+    if args.press:
+        name = name.replace(".", "-press.", 1)
     out = (args.out or Path(name)).absolute()
     design = read_design(project.layouts, project.assets)
     with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
         if args.format == "html":
-            html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design)
+            html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design, args.press)
             handle.write(standalone(html, design).encode("utf-8"))
             facts = ""
         else:
             made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design,
-                                   Cache(project.root / ".cache" / "brochure"))
+                                   Cache(project.root / ".cache" / "brochure"), args.press)
             handle.write(made.artifact.data)
             facts = f"{made.download.pages} pages, "
     size = out.stat().st_size

@@ -8,10 +8,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import BUILD_DAY, ROOT
@@ -235,6 +237,27 @@ def test_html_format_writes_the_print_ready_html(real_model, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert f'<html lang="{lang}" dir="{real_model.config.language(lang).direction}">' in html
     assert "@font-face" in html and "data:font/" in html  # self-contained: fonts inside
+
+
+def test_press_version_has_bleed_the_covers_run_into(real_model, texts, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["--root", str(ROOT), "brochure", "--year", "2024", "--lang", "en", "--press"]) == 0
+    pdf = tmp_path / f"wego-calendar-{YEAR}-en-press.pdf"
+    reader = PdfReader(pdf)
+    bleed = 3 / 25.4 * 72  # 3 mm in points
+    for page in reader.pages:
+        trim, media = page.trimbox, page.mediabox
+        assert (round(float(trim.width)), round(float(trim.height))) == (595, 842)  # the A4 page is cut out
+        assert float(media.width) == pytest.approx(float(trim.width) + 2 * bleed, abs=0.05)
+        assert float(media.left) == pytest.approx(float(trim.left) - bleed, abs=0.05)
+    assert [_flat(page.extract_text()) for page in reader.pages] == [_flat(page) for page in texts["en"]]
+    # At 72 dpi a pixel is a point: 4 px from the edges is inside the bleed, outside the page.
+    subprocess.run(["pdftoppm", "-r", "72", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "p")], check=True)
+    for name, colour in (("p-01.png", (11, 42, 79)), ("p-02.png", (255, 255, 255))):  # cover; contents
+        image = Image.open(tmp_path / name).convert("RGB")
+        width, height = image.size
+        corners = [(4, 4), (width - 5, 4), (4, height - 5), (width - 5, height - 5)]
+        assert [image.getpixel(xy) for xy in corners] == [colour] * 4, name
 
 
 def test_the_cache_keeps_the_most_recently_used_entries(tmp_path):

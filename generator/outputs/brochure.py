@@ -40,6 +40,11 @@ TEMPLATE = "brochure/brochure.html"
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 
+PRESS_BLEED = "3mm"
+"""What print shops ask for around each page of a PDF to be trimmed (`sitegen brochure --press`).
+The covers' colour runs into it, so no white edge shows after the cut; WeasyPrint sets each
+page's TrimBox to the A4 page. The text stays 18 mm or more inside the trim (print.css)."""
+
 COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian", "deva": "devanagari",
                   "beng": "bengali", "thai": "thai", "khmr": "khmer", "mymr": "myanmar", "tamldec": "tamil"}
 """CLDR numbering system -> CSS counter style, so page numbers use the digits Babel uses."""
@@ -200,11 +205,12 @@ def standalone(html: str, design: Design) -> str:
     return html
 
 
-def render_html(site: Site, contents: Contents, lang: str, catalog, design: Design) -> str:
-    """The print-ready HTML; its fonts and logo are named by `SCHEME` (see `standalone`)."""
+def render_html(site: Site, contents: Contents, lang: str, catalog, design: Design, press: bool = False) -> str:
+    """The print-ready HTML; its fonts and logo are named by `SCHEME` (see `standalone`).
+    For the `press`, its pages have PRESS_BLEED around them."""
     env = _environment(site, lang, catalog, design, contents.shown())
     try:
-        html = env.get_template(TEMPLATE).render(contents=contents)
+        html = env.get_template(TEMPLATE).render(contents=contents, bleed=PRESS_BLEED if press else None)
     except Exception as exc:  # a layout's mistake, reported like a content error
         raise BuildFailed([layout_error(exc, design.layouts)]) from exc
     head, body = html.split("<body", 1)
@@ -334,10 +340,12 @@ def render_pdf(html: str, design: Design) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
-def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: Design) -> str:
-    """The print-ready HTML of one language's brochure of `year` (`sitegen brochure --format html`)."""
+def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
+                  press: bool = False) -> str:
+    """The print-ready HTML of one language's brochure of `year` (`sitegen brochure --format html`);
+    with bleed for a print shop if `press` (the site publishes the A4 one)."""
     contents = plan_contents(site, year, lang)
-    return render_html(site, contents, lang, catalogs[lang], design)
+    return render_html(site, contents, lang, catalogs[lang], design, press)
 
 
 def cache_key(html: str, design: Design) -> str:
@@ -347,9 +355,10 @@ def cache_key(html: str, design: Design) -> str:
 
 
 def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
-                    cache: Cache) -> Brochure:
-    """One language's brochure of `year`, from the cache when its HTML has not changed."""
-    html = brochure_html(site, year, lang, catalogs, design)
+                    cache: Cache, press: bool = False) -> Brochure:
+    """One language's brochure of `year` (with bleed if `press`), from the cache when its HTML
+    has not changed."""
+    html = brochure_html(site, year, lang, catalogs, design, press)
     key = cache_key(html, design)
     entry = cache.get(key)
     if entry is None or not isinstance(entry.meta.get("pages"), int):
