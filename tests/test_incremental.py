@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing.pool
 import subprocess
+import sys
 
 from datetime import date
 from pathlib import Path
 
-from conftest import copy_project
-from generator.build import Options, build
+from conftest import ROOT, copy_project
+from generator.build import Options, Project, build
 from generator.serve import Preview
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import write_corpus  # noqa: E402
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -31,6 +36,33 @@ def test_parallel_build_equals_single_process_build(tmp_path):
     project = copy_project(tmp_path / "p")
     build(project, options(tmp_path / "parallel", workers=2, fresh=True))
     assert tree(tmp_path / "parallel") == cold(project, tmp_path, "single")
+
+
+def test_a_synthetic_corpus_forks_workers_and_matches_a_single_process_build_after_edits(tmp_path, monkeypatch):
+    # 200 events in 4 languages: enough tasks for both stages that render on every core
+    # (pages, VEVENTs) to fork their workers; the real content is too small for that.
+    root = tmp_path / "corpus"
+    write_corpus(root, 200, ["en", "ko", "es", "ar"], seed=1)
+    project = Project(root)
+    forks = []
+    real_imap = multiprocessing.pool.Pool.imap
+    monkeypatch.setattr(multiprocessing.pool.Pool, "imap",
+                        lambda pool, *args, **kw: forks.append(pool) or real_imap(pool, *args, **kw))
+    out = tmp_path / "parallel"
+    build(project, options(out, workers=2, fresh=True))
+    assert len(forks) == 2  # pages, VEVENTs
+    assert tree(out) == cold(project, tmp_path, "single")
+    events = root / "content" / "events"
+    edited = events / "event-00007.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace('title: "', 'title: "Edited ', 1), encoding="utf-8")
+    for gone in events.glob("event-00011*.md"):
+        gone.unlink()
+    for lang in ("", ".ko", ".es", ".ar"):
+        if (events / f"event-00012{lang}.md").exists():
+            (events / f"event-00012{lang}.md").rename(events / f"event-renamed{lang}.md")
+    build(project, options(out, workers=2))
+    assert tree(out) == cold(project, tmp_path, "single-after")
+    assert "Edited " in (out / "en/events/event-00007/index.html").read_text(encoding="utf-8")
 
 
 def test_unchanged_build_reuses_every_page_and_changes_nothing(tmp_path):
