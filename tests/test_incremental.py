@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing.pool
+import re
 import subprocess
 import sys
 
@@ -63,6 +64,31 @@ def test_a_synthetic_corpus_forks_workers_and_matches_a_single_process_build_aft
     build(project, options(out, workers=2))
     assert tree(out) == cold(project, tmp_path, "single-after")
     assert "Edited " in (out / "en/events/event-00007/index.html").read_text(encoding="utf-8")
+
+
+def test_a_preview_of_a_synthetic_corpus_matches_a_cold_build_after_edits(tmp_path):
+    root = tmp_path / "corpus"
+    write_corpus(root, 200, ["en", "ko", "es", "ar"], seed=1)
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", *command], cwd=root, check=True)
+    project = Project(root)
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    events = root / "content" / "events"
+    edited, moved = events / "event-00007.ko.md", events / "event-00030.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace('title: "', 'title: "고친 ', 1), encoding="utf-8")
+    moved.write_text(re.sub(r'(?m)^when: .*$', 'when: "2021-03"', moved.read_text(encoding="utf-8")),
+                     encoding="utf-8")  # to another year and month: lists, months and years change
+    gone = set(events.glob("event-00011*.md"))
+    for path in gone:
+        path.unlink()
+    assert not preview.rebuild({edited, moved, *gone}).errors
+    assert "고친 " in (tmp_path / "preview/ko/events/event-00007/index.html").read_text(encoding="utf-8")
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-1")
+    # Again: the first rebuild after start made the fragments it kept (the start forked workers).
+    edited.write_text(edited.read_text(encoding="utf-8").replace("고친 ", "다시 고친 ", 1), encoding="utf-8")
+    assert not preview.rebuild({edited}).errors
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-2")
 
 
 def test_unchanged_build_reuses_every_page_and_changes_nothing(tmp_path):
