@@ -178,10 +178,8 @@ def _run_brochure(args) -> int:
     project = Project(args.root.resolve())
     loaded = load_project(project, Options(out=project.root / "public", today=date.today()))
     lang = args.lang or loaded.config.site.default_language
-    name = Path(brochure_url(loaded.site, args.year, lang)).with_suffix("." + args.format).name
-    if args.press:
-        name = name.replace(".", "-press.", 1)
-    out = (args.out or Path(name)).absolute()
+    name = Path(brochure_url(loaded.site, args.year, lang)).stem + ("-press" if args.press else "")
+    out = (args.out or Path(f"{name}.{args.format}")).absolute()
     design = read_design(project.layouts, project.assets)
     with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
         if args.format == "html":
