@@ -18,6 +18,8 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LANGS = ["en", "ko", "es", "ar"]
+"""The project's languages, in site.toml's order: the benchmarks' default."""
 
 # Share of each `when` form among events: mostly exact days, as in the real calendar.
 PRECISIONS = [("days", 45), ("day", 20), ("month", 15), ("months", 5), ("quarter", 10), ("year", 5)]
@@ -33,12 +35,17 @@ WORDS = {"en": LATIN, "es": LATIN, "ko": HANGUL, "ar": ARABIC}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--langs", default="en,ko,es,ar")
+    parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     write_corpus(args.out, args.events, args.langs.split(","), args.seed)
     print(f"wrote {args.events} events in {len(args.langs.split(','))} languages to {args.out}")
+
+
+def corpus_dir(events: int, langs: list[str]) -> Path:
+    """Where the benchmarks keep the corpus of that size (bench/.corpus/, ignored by git)."""
+    return ROOT / "bench" / ".corpus" / f"{events}-{len(langs)}"
 
 
 def write_corpus(out: Path, events: int, langs: list[str], seed: int) -> None:

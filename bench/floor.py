@@ -27,12 +27,12 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import LANGS, corpus_dir, write_corpus  # noqa: E402
 
-LANGS = ["en", "ko", "es", "ar"]
 TEMPLATE = jinja2.Environment(autoescape=True).from_string(
     "<!doctype html><html lang={{ lang }}><title>{{ meta.title }}</title>"
     "<h1>{{ meta.title }}</h1><p>{{ meta.summary }}</p>{{ body | safe }}</html>")
+# The options of the project's parser (generator/markdown.py), without its render rules.
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough"])
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,8 +42,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--workers", default="1,2")
     args = parser.parse_args()
-    corpus = ROOT / "bench" / ".corpus" / f"{args.events}-4"
-    if not (corpus / "site.toml").exists():
+    corpus = corpus_dir(args.events, LANGS)
+    if not (corpus / "site.toml").exists():  # made by bench/run.py, or now
         write_corpus(corpus, args.events, LANGS, seed=1)
     pages = [(lang, source) for source in sorted((corpus / "content" / "events").glob("*.md"))
              if source.name.count(".") == 1 for lang in LANGS]
