@@ -6,16 +6,17 @@ import multiprocessing.pool
 import re
 import subprocess
 import sys
-
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from conftest import ROOT, copy_project
-from generator.build import Options, Project, build
+from generator.build import Options, Project, build, load_project, render_site
+from generator.model import Site
 from generator.serve import Preview
 
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import LANGS, write_corpus  # noqa: E402
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -25,6 +26,21 @@ def tree(out: Path) -> dict[str, bytes]:
 def options(out: Path, today: date = date(2024, 6, 15), **kw) -> Options:
     # Brochures have their own cache and tests; Pagefind's index is not byte-stable (see README).
     return Options(out=out, today=today, search=False, brochure=False, **kw)
+
+
+def committed(root: Path) -> None:
+    """In git, as editors' content is: a preview then counts its edits as uncommitted revisions,
+    as the cold builds it is compared with do."""
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", *command], cwd=root, check=True)
+
+
+def synthetic(tmp_path: Path) -> Project:
+    """200 events in 4 languages (bench/corpus.py): enough tasks for both stages that render on
+    every core (pages, VEVENTs) to fork their workers; the real content is too small for that."""
+    root = tmp_path / "corpus"
+    write_corpus(root, 200, LANGS, seed=1)
+    return Project(root)
 
 
 def cold(project, tmp_path: Path, name: str, today: date = date(2024, 6, 15)) -> dict[str, bytes]:
@@ -40,11 +56,8 @@ def test_parallel_build_equals_single_process_build(tmp_path):
 
 
 def test_a_synthetic_corpus_forks_workers_and_matches_a_single_process_build_after_edits(tmp_path, monkeypatch):
-    # 200 events in 4 languages: enough tasks for both stages that render on every core
-    # (pages, VEVENTs) to fork their workers; the real content is too small for that.
-    root = tmp_path / "corpus"
-    write_corpus(root, 200, ["en", "ko", "es", "ar"], seed=1)
-    project = Project(root)
+    project = synthetic(tmp_path)
+    root = project.root
     forks = []
     real_imap = multiprocessing.pool.Pool.imap
     monkeypatch.setattr(multiprocessing.pool.Pool, "imap",
@@ -67,11 +80,9 @@ def test_a_synthetic_corpus_forks_workers_and_matches_a_single_process_build_aft
 
 
 def test_a_preview_of_a_synthetic_corpus_matches_a_cold_build_after_edits(tmp_path):
-    root = tmp_path / "corpus"
-    write_corpus(root, 200, ["en", "ko", "es", "ar"], seed=1)
-    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
-        subprocess.run(["git", *command], cwd=root, check=True)
-    project = Project(root)
+    project = synthetic(tmp_path)
+    root = project.root
+    committed(root)
     preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
     assert not preview.rebuild().errors
     events = root / "content" / "events"
@@ -152,8 +163,7 @@ def test_a_preview_reorders_a_translated_languages_list_that_it_kept(tmp_path):
     """The home page's plan is kept while the set of items it shows is the same; an edit that
     only reorders two of them must still reach it in a language whose words did not change."""
     project = copy_project(tmp_path / "p")
-    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
-        subprocess.run(["git", *command], cwd=project.root, check=True)
+    committed(project.root)
     today = date(2024, 9, 22)  # both October events are among the next six activities
     preview = Preview(project, tmp_path / "preview", today, drafts=False)
     assert not preview.rebuild().errors
@@ -171,11 +181,6 @@ def test_a_preview_reorders_a_translated_languages_list_that_it_kept(tmp_path):
 def test_pages_show_nothing_of_an_items_history(tmp_path):
     """incremental.Keys leaves `modified` and `revisions` out of what pages show (every save
     changes them): the layouts must not show them, only feeds and data do."""
-    from dataclasses import replace
-    from datetime import datetime, timezone
-    from generator.build import Project, load_project, render_site
-    from generator.model import Site
-
     project = copy_project(tmp_path / "p")
     loaded = load_project(project, options(tmp_path / "unused"))
 
@@ -239,9 +244,7 @@ def test_nothing_changed_means_nothing_to_do_and_a_damaged_output_is_repaired(tm
 def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path):
     """The preview keeps plans, keys and item fragments between rebuilds: none may go stale."""
     project = copy_project(tmp_path / "p")
-    # In git, as editors' content is: the cold builds count the preview's edits as uncommitted revisions too.
-    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
-        subprocess.run(["git", *command], cwd=project.root, check=True)
+    committed(project.root)
     preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
     assert not preview.rebuild().errors
     events = project.content / "events"
