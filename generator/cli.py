@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--year", type=int, required=True, help="the year of the calendar, e.g. 2024")
     cmd.add_argument("--lang", default=None, help="a language of site.toml (default: the default language)")
     cmd.add_argument("--out", type=Path, default=None,
-                     help="file to write (default: wego-calendar-YEAR-LANG.pdf in the current folder)")
+                     help="file to write (default: wego-calendar-YEAR-LANG.pdf, or .html, in the current folder)")
     cmd.add_argument("--format", choices=("pdf", "html"), default="pdf",
                      help="pdf (default) or the print-ready HTML it is made from")
     cmd.add_argument("--press", action="store_true",
