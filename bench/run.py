@@ -112,7 +112,7 @@ def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[
     file written); and the same seen from the editor, from the write of the file through the
     watcher to the browser's reload (every page written) and to the last feed written."""
     from generator.build import Project
-    from generator.serve import Preview, Watcher
+    from generator.serve.preview import Preview, Watcher
     project = Project(root)
     preview = Preview(project, root / ".cache" / "bench-preview", date.fromisoformat(NOW), drafts=False)
     preview.rebuild()

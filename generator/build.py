@@ -19,30 +19,30 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import __version__
-from .cache import Cache
-from .config import SiteConfig, load_config, with_base_url
-from .errors import BuildFailed, SiteError, fail_if, layout_error
-from .history import edited, git_head, read_history
-from .i18n import load_catalog
-from .incremental import Keys
-from .manifest import Manifest, inputs_stamp, render_pages
-from .memo import Memo, load_memo, save_memo
-from .model import Site
-from .outputs import Artifact
-from .outputs.assets import render_assets
-from .outputs.atom import render_atom
-from .outputs.brochure import render_brochures
-from .outputs.data import render_data
-from .outputs.headers import render_headers
-from .outputs.html import Renderer, plan_pages
-from .outputs.ics import render_feeds
-from .outputs.sitemap import render_sitemap
-from .search import index_site
-from .sources import SourceCache, read_sources
-from .translations import missing_strings
-from .validate import build_site
-from .write import write_artifacts
+from generator import __version__
+from generator.incremental.cache import Cache
+from generator.config import SiteConfig, load_config, with_base_url
+from generator.errors import BuildFailed, SiteError, fail_if, layout_error
+from generator.content.history import edited, git_head, read_history
+from generator.i18n.catalogs import load_catalog
+from generator.incremental.keys import Keys
+from generator.incremental.manifest import Manifest, inputs_stamp, render_pages
+from generator.incremental.memo import Memo, load_memo, save_memo
+from generator.content.model import Site
+from generator.outputs import Artifact
+from generator.outputs.assets import render_assets
+from generator.outputs.atom import render_atom
+from generator.outputs.brochure import render_brochures
+from generator.outputs.data import render_data
+from generator.outputs.headers import render_headers
+from generator.outputs.html import Renderer, plan_pages
+from generator.outputs.calendar.ics import render_feeds
+from generator.outputs.sitemap import render_sitemap
+from generator.outputs.search import index_site
+from generator.content.sources import SourceCache, read_sources
+from generator.i18n.translations import missing_strings
+from generator.content.validate import build_site
+from generator.publish.write import write_artifacts
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,18 +16,18 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .build import Options, Project, build, load_project, render_site
-from .check import Inputs, check_site, format_json, format_text
-from .config import load_config
-from .cache import Cache
-from .outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
-from .errors import BuildFailed, SiteError, display_path
-from .reproducible import SETTINGS, BuildError, verify_reproducible
-from .scaffold import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
+from generator import __version__
+from generator.build import Options, Project, build, load_project, render_site
+from generator.editing.check import Inputs, check_site, format_json, format_text
+from generator.config import load_config
+from generator.incremental.cache import Cache
+from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
+from generator.errors import BuildFailed, SiteError, display_path
+from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
+from generator.editing.new import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
                        new_translation)
-from .sources import KINDS, read_sources
-from .translations import fingerprint, stamp, translation_report
+from generator.content.sources import KINDS, read_sources
+from generator.i18n.translations import fingerprint, stamp, translation_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +217,7 @@ def _replacing(path: Path):
 
 
 def _run_serve(args) -> int:
-    from .serve import serve
+    from generator.serve.preview import serve
     project = Project(args.root.resolve())
     out = (args.out or project.root / ".cache" / "preview").absolute()
     serve(project, out, args.now or date.today(), host=args.host, port=args.port, drafts=args.drafts,

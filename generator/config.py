@@ -13,7 +13,7 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import BuildFailed, SiteError
+from generator.errors import BuildFailed, SiteError
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -17,11 +17,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from conftest import BUILD_DAY, ROOT
-from generator import views
+from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
-from generator.cache import Cache, Entry
+from generator.incremental.cache import Cache, Entry
 from generator.cli import main
-from generator.i18n import Formatter
+from generator.i18n.formatting import Formatter
 from generator.outputs.brochure import brochure_html, cache_key, plan_contents, read_design, render_brochure
 
 YEAR = 2024

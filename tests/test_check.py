@@ -16,7 +16,7 @@ import shutil
 
 import pytest
 
-from generator.check import format_finding
+from generator.editing.check import format_finding
 from generator.cli import main
 from generator.errors import SiteError
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_DAY, ROOT, fixture_project
-from generator import write
-from generator.reproducible import compare_trees
+from generator.publish import write
+from generator.publish.reproducible import compare_trees
 
 KILLED_BUILD = ROOT / "tests" / "killed_build.py"
 BUILD = ["build", "--now", BUILD_DAY.isoformat(), "--no-brochure"]

@@ -23,14 +23,14 @@ from conftest import BUILD_DAY, ROOT, SITES, fixture_project
 from generator.build import Options, build
 from generator.config import load_config
 from generator.errors import BuildFailed, SiteError
-from generator.fields import FIELDS
-from generator.i18n import load_catalog
+from generator.content.fields import FIELDS
+from generator.i18n.catalogs import load_catalog
 from generator.outputs.assets import render_assets
 from generator.outputs.html import Renderer, plan_pages
-from generator.outputs.ics import render_feeds
-from generator.sources import KINDS, SourceFile, read_sources
-from generator.validate import build_site
-from generator.when import MAX_YEARS, WhenError, parse_when
+from generator.outputs.calendar.ics import render_feeds
+from generator.content.sources import KINDS, SourceFile, read_sources
+from generator.content.validate import build_site
+from generator.content.when import MAX_YEARS, WhenError, parse_when
 from test_security import markup_problems
 
 settings.register_profile("ci", max_examples=60, deadline=None,

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import ROOT, copy_project
 from generator.build import Options, build, load_project
-from generator.i18n import Formatter, load_catalog
-from generator.translations import fingerprint, translation_report
-from generator.when import parse_when
+from generator.i18n.catalogs import load_catalog
+from generator.i18n.formatting import Formatter
+from generator.i18n.translations import fingerprint, translation_report
+from generator.content.when import parse_when
 from htmltext import normalise
 
 WHEN_FORMS = ["2024-09-19", "2024-09-19/2024-09-21", "2024-10", "2024-04/2024-11", "2024-Q3", "2024"]

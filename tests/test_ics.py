@@ -24,13 +24,13 @@ from icalendar import Calendar
 from checkers import parse_ics_with_icaljs
 from conftest import BUILD_DAY, SITES, copy_project
 from htmltext import parse
-from generator import views
+from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
-from generator.calendar_entries import in_calendars
-from generator.i18n import Formatter
-from generator.model import Site
-from generator.outputs.ics import PRODID, render_feeds
-from generator.urls import Urls
+from generator.outputs.calendar.entries import in_calendars
+from generator.i18n.formatting import Formatter
+from generator.content.model import Site
+from generator.outputs.calendar.ics import PRODID, render_feeds
+from generator.outputs.urls import Urls
 
 REAL_BASE = "https://calendar.we-gov.org/"
 FIXTURE_BASE = "https://example.org/calendar/"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 from generator.build import Options, Project, build, load_project, render_site
-from generator.model import Site
-from generator.serve import Preview
+from generator.content.model import Site
+from generator.serve.preview import Preview
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import LANGS, write_corpus  # noqa: E402
@@ -270,8 +270,8 @@ def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path)
 
 def test_the_feeds_memo_is_kept_and_a_damaged_one_is_ignored(tmp_path):
     from generator.build import load_project
-    from generator.calendar_entries import in_calendars
-    from generator.memo import load_memo
+    from generator.outputs.calendar.entries import in_calendars
+    from generator.incremental.memo import load_memo
     project = copy_project(tmp_path / "p")
     out = tmp_path / "out"
     build(project, options(out))
@@ -316,7 +316,7 @@ def test_a_preview_that_breaks_while_writing_recovers_to_a_cold_build(tmp_path):
 
 def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     """The watcher names the saved files; the tree is walked again only when one is new or gone."""
-    from generator.sources import SourceCache, read_sources
+    from generator.content.sources import SourceCache, read_sources
     project = copy_project(tmp_path / "p")
     events, langs, cache = project.content / "events", ("en", "ko", "es", "ar"), SourceCache()
 

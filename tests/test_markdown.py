@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from generator.markdown import content_link_path, markdown_to_text, render_markdown, slugify
+from generator.content.markdown import content_link_path, markdown_to_text, render_markdown, slugify
 
 
 def test_raw_html_is_text():

@@ -10,8 +10,8 @@ import pytest
 from generator.build import Options, load_project
 from generator.cli import main
 from generator.errors import BuildFailed
-from generator.scaffold import slugify
-from generator.translations import translation_report
+from generator.editing.new import slugify
+from generator.i18n.translations import translation_report
 
 from conftest import BUILD_DAY
 

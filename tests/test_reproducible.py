@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import BUILD_DAY, ROOT, fixture_project
 from generator.cli import main
-from generator.reproducible import SETTINGS, UNSTABLE, compare_trees
+from generator.publish.reproducible import SETTINGS, UNSTABLE, compare_trees
 
 
 def build_in(project, out: Path, settings: dict[str, str]) -> None:

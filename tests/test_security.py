@@ -31,15 +31,15 @@ from conftest import BUILD_DAY, ROOT, SITES, fixture_project
 from generator.build import Options, build, load_project
 from generator.cli import main
 from generator.errors import BuildFailed
-from generator.fields import Invalid, check_id, check_url
-from generator.markdown import render_markdown
+from generator.content.fields import Invalid, check_id, check_url
+from generator.content.markdown import render_markdown
 from generator.outputs import Artifact
 from generator.outputs.atom import render_atom
 from generator.outputs.data import render_data
 from generator.outputs.html import Renderer
-from generator.outputs.ics import render_feeds
-from generator.sources import MAX_FILE_BYTES
-from generator.write import write_artifacts
+from generator.outputs.calendar.ics import render_feeds
+from generator.content.sources import MAX_FILE_BYTES
+from generator.publish.write import write_artifacts
 
 SAFE_SCHEMES = ("", "http", "https", "mailto", "tel", "webcal")
 """What a link or source in a published page may start with ('' is a path on the site)."""

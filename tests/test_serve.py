@@ -16,7 +16,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import ROOT, fixture_project
-from generator.serve import Preview
+from generator.serve.preview import Preview
 
 
 def free_port() -> int:
@@ -150,7 +150,7 @@ def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatc
     import gc
     import weakref
     import jinja2
-    from generator import serve
+    from generator.serve.preview import preview as serve
 
     made = []
     real_init = jinja2.Environment.__init__
@@ -210,7 +210,7 @@ def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, monkeypatch, 
 
     import watchfiles
 
-    from generator.serve import Watcher
+    from generator.serve.preview import Watcher
     if not notified:
         monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no inotify")))
     content, settings = tmp_path / "content", tmp_path / "site.toml"

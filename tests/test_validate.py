@@ -133,7 +133,7 @@ def test_a_broken_layout_is_reported_with_its_file_and_line(basic, capsys, tmp_p
     layout.write_text("\n".join(lines) + "\n")
     code, err = run_build(basic, capsys, "--no-search", "--no-brochure", "--out", str(out))
     assert code == 1
-    assert "layouts/item.html:6: UndefinedError: 'generator.model.Text object' has no attribute 'no_such_field'" in err
+    assert "layouts/item.html:6: UndefinedError: 'generator.content.model.Text object' has no attribute 'no_such_field'" in err
     # Pages are written as they are rendered, into a folder that replaces the site only at the end.
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 

@@ -13,8 +13,8 @@ from checkers import browser, run_axe, serve, validate_html
 from conftest import BUILD_DAY
 from generator.build import Options, build
 from generator.cli import main
-from generator.when import Precision
-from generator.worldmap import place_anchor
+from generator.content.when import Precision
+from generator.views.worldmap import place_anchor
 
 LANGS = ("en", "ko", "es", "ar")
 YEAR = 2024

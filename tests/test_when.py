@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from generator.when import Precision, WhenError, parse_when
+from generator.content.when import Precision, WhenError, parse_when
 
 
 @pytest.mark.parametrize("text, precision, start, end", [

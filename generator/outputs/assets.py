@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..worldmap import land_svg
-from . import Artifact
+from generator.config import SiteConfig
+from generator.views.worldmap import land_svg
+from generator.outputs import Artifact
 
 FINGERPRINTED = (".css", ".js", ".svg")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from ..i18n import Formatter
-from ..model import Item, Site
-from ..urls import Urls, output_file
-from . import Artifact
+from generator.i18n.formatting import Formatter
+from generator.content.model import Item, Site
+from generator.outputs.urls import Urls, output_file
+from generator.outputs import Artifact
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TAG_YEAR = "2024"

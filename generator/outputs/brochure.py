@@ -24,16 +24,18 @@ from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup
 
-from .. import __version__, views
-from ..cache import Cache, Entry, make_key
-from ..config import Category
-from ..errors import BuildFailed, SiteError, layout_error
-from ..i18n import Formatter
-from ..markdown import content_link_path, render_markdown
-from ..model import Item, Site, Text
-from ..urls import Urls, output_file
-from ..when import Precision
-from . import Artifact
+from generator import __version__
+
+from generator.views import queries as views
+from generator.incremental.cache import Cache, Entry, make_key
+from generator.config import Category
+from generator.errors import BuildFailed, SiteError, layout_error
+from generator.i18n.formatting import Formatter
+from generator.content.markdown import content_link_path, render_markdown
+from generator.content.model import Item, Site, Text
+from generator.outputs.urls import Urls, output_file
+from generator.content.when import Precision
+from generator.outputs import Artifact
 
 TEMPLATE = "brochure/brochure.html"
 """Under layouts/; it includes the other templates of layouts/brochure/."""

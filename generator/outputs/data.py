@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..i18n import Formatter
-from ..model import Item, Site
-from ..urls import Urls, output_file
-from ..when import When
-from . import Artifact
-from .jsonld import iso_bounds
+from generator.i18n.formatting import Formatter
+from generator.content.model import Item, Site
+from generator.outputs.urls import Urls, output_file
+from generator.content.when import When
+from generator.outputs import Artifact
+from generator.outputs.jsonld import iso_bounds
 
 SCHEMA_VERSION = 1
 """Raise with any change that could break a reader (a field renamed, removed or

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from . import Artifact
+from generator.outputs import Artifact
 
 POLICY: tuple[tuple[str, str], ...] = (
     ("default-src", "'none'"),

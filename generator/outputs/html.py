@@ -17,16 +17,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import views
-from ..monthgrid import neighbours
-from ..i18n import Formatter
-from ..markdown import content_link_path, render_markdown
-from ..model import Item, Page, Site, Text
-from ..urls import Urls, output_file
-from ..worldmap import world_map
-from . import Artifact
-from .headers import content_security_policy
-from .jsonld import event_json_ld
+from generator.views import queries as views
+from generator.views.monthgrid import neighbours
+from generator.i18n.formatting import Formatter
+from generator.content.markdown import content_link_path, render_markdown
+from generator.content.model import Item, Page, Site, Text
+from generator.outputs.urls import Urls, output_file
+from generator.views.worldmap import world_map
+from generator.outputs import Artifact
+from generator.outputs.headers import content_security_policy
+from generator.outputs.jsonld import event_json_ld
 
 SECTIONS = ("events", "programs", "networks")
 

@@ -7,9 +7,9 @@ that WeGO has not announced.
 
 from __future__ import annotations
 
-from ..model import Item, Text
-from ..urls import Urls
-from ..when import Precision, When
+from generator.content.model import Item, Text
+from generator.outputs.urls import Urls
+from generator.content.when import Precision, When
 
 _MODES = {
     "in-person": "https://schema.org/OfflineEventAttendanceMode",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from . import Artifact
+from generator.outputs import Artifact
 
 
 def render_sitemap(pages: Iterable, absolute, base_url: str, memo: dict | None = None) -> list[Artifact]:

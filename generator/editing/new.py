@@ -16,13 +16,13 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-from .config import SiteConfig
-from .errors import SiteError
-from .fields import FIELDS, Invalid, check_id
-from .frontmatter import parse_front_matter
-from .model import Item, Site
-from .sources import KINDS
-from .translations import fingerprint
+from generator.config import SiteConfig
+from generator.errors import SiteError
+from generator.content.fields import FIELDS, Invalid, check_id
+from generator.content.frontmatter import parse_front_matter
+from generator.content.model import Item, Site
+from generator.content.sources import KINDS
+from generator.i18n.translations import fingerprint
 
 SECTIONS = {kind: folder for folder, kind in KINDS.items()}
 """Kind -> folder under content/: 'event' -> 'events'."""

@@ -1,64 +1,22 @@
-"""Languages: gettext catalogs and CLDR formatting of dates, names and numbers.
+"""CLDR formatting of dates, names and numbers in one language, through Babel.
 
-Pure apart from reading the catalogs in locales/. Every date, number and
-plural goes through Babel; nothing here formats by hand. A string a catalog
-lacks shows in English (translations.py reports which).
+Pure. Every date, number and plural goes through Babel; nothing here formats by hand.
 """
 
 from __future__ import annotations
 
 import gettext
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date, format_interval, match_skeleton, parse_pattern, format_time, get_timezone, get_timezone_location
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from .when import Precision, When
-
-
-class Catalog(gettext.GNUTranslations):
-    """A language's compiled catalog."""
-
-    @cached_property
-    def messages(self) -> str:
-        """Every message, as one stable text: what the keys of translated outputs hash."""
-        return repr(sorted(self._catalog.items(), key=repr))
-
-
-def catalog_messages(catalog: gettext.NullTranslations) -> str:
-    """A catalog's messages as one stable text; none for the default language's."""
-    return catalog.messages if isinstance(catalog, Catalog) else ""
-
-
-def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.NullTranslations:
-    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none.
-    A preview asks on every rebuild: an unchanged file (same size and time) gives the same catalog."""
-    po_path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
-    if lang == default_lang and not po_path.exists():
-        return gettext.NullTranslations()
-    stat = po_path.stat()
-    stamp = (str(po_path.absolute()), lang, stat.st_size, stat.st_mtime_ns)
-    if _CATALOGS.get(stamp[0], (None,))[0] != stamp:
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        buffer.seek(0)
-        _CATALOGS[stamp[0]] = (stamp, Catalog(buffer))
-    return _CATALOGS[stamp[0]][1]
-
-
-_CATALOGS: dict[str, tuple[tuple, Catalog]] = {}
-"""Path -> (its stamp, the compiled catalog)."""
+from generator.content.when import Precision, When
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,16 +130,3 @@ def _interval(start: date, end: date, skeleton: str, locale: str) -> str:
 @lru_cache(maxsize=16)
 def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
-
-
-def extract_site_toml(fileobj, keywords, comment_tags, options):
-    """Babel extractor: the names in site.toml that the layouts translate."""
-    import tomllib
-    data = tomllib.loads(fileobj.read().decode("utf-8"))
-    site = data.get("site", {})
-    for key in ("title", "tagline", "organisation"):
-        if key in site:
-            yield 0, "_", site[key], [f"site.{key}"]
-    for table in ("categories", "regions"):
-        for entry in data.get(table, []):
-            yield 0, "_", entry["name"], [f"{table}: {entry['key']}"]

@@ -16,14 +16,17 @@ from typing import Iterator
 
 from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vUri
 
-from .. import __version__, views
-from ..cache import make_key
-from ..calendar_entries import Entry, calendar_entry, entry_zone, in_calendars
-from ..i18n import Formatter, catalog_messages
-from ..model import Item, Site
-from ..parallel import render_all
-from ..urls import Urls, output_file
-from . import Outputs, reuse_or_make
+from generator import __version__
+
+from generator.views import queries as views
+from generator.incremental.cache import make_key
+from generator.outputs.calendar.entries import Entry, calendar_entry, entry_zone, in_calendars
+from generator.i18n.catalogs import catalog_messages
+from generator.i18n.formatting import Formatter
+from generator.content.model import Item, Site
+from generator.parallel import render_all
+from generator.outputs.urls import Urls, output_file
+from generator.outputs import Outputs, reuse_or_make
 
 PRODID = "-//WeGO//sitegen calendar feeds//EN"
 """Names the generator, not its version: a new release must not change every feed."""

@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SiteError, display_path
+from generator.errors import SiteError, display_path
 
 KINDS = {"events": "event", "programs": "program", "networks": "network"}
 """Folder under content/ -> kind of item. Files directly in content/ are pages."""

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 
-from .config import SiteConfig
-from .model import FORMATS, LINK_KINDS, STATUSES, Detail, Link
-from .when import GRAMMAR, WhenError, parse_when
+from generator.config import SiteConfig
+from generator.content.model import FORMATS, LINK_KINDS, STATUSES, Detail, Link
+from generator.content.when import GRAMMAR, WhenError, parse_when
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))})

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import SiteConfig
-from .model import Item
-from .world_outline import LAND, WATER
+from generator.config import SiteConfig
+from generator.content.model import Item
+from generator.views.world_outline import LAND, WATER
 
 NORTH, SOUTH = 84.0, -58.0
 """Latitudes shown: Antarctica and the high Arctic hold no city of ours."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from .calendar_entries import AppLinks, app_links, calendar_entry, in_calendars
-from .config import SiteConfig
-from .i18n import Formatter
-from .model import Item
+from generator.outputs.calendar.entries import AppLinks, app_links, calendar_entry, in_calendars
+from generator.config import SiteConfig
+from generator.i18n.formatting import Formatter
+from generator.content.model import Item
 
 
 class Urls:

@@ -12,8 +12,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Item
-from .when import Precision
+from generator.content.model import Item
+from generator.content.when import Precision
 
 BAND = (Precision.MONTH, Precision.MONTHS, Precision.QUARTER)
 """Precisions that name a month but not a day."""

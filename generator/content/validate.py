@@ -15,14 +15,14 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from .config import SiteConfig
-from .errors import SiteError
-from .fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
-from .frontmatter import FrontMatter, parse_front_matter
-from .history import Revision
-from .markdown import content_links
-from .model import Item, Page, Site, Text
-from .sources import SourceFile
+from generator.config import SiteConfig
+from generator.errors import SiteError
+from generator.content.fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
+from generator.content.frontmatter import FrontMatter, parse_front_matter
+from generator.content.history import Revision
+from generator.content.markdown import content_links
+from generator.content.model import Item, Page, Site, Text
+from generator.content.sources import SourceFile
 
 PAGE_IDS = ("home", "about", "contact")
 """Plain pages the layouts link to; each must exist."""

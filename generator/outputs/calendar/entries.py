@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from .config import Feeds, SiteConfig
-from .i18n import Formatter
-from .markdown import markdown_to_text
-from .model import Item
-from .when import Precision
+from generator.config import Feeds, SiteConfig
+from generator.i18n.formatting import Formatter
+from generator.content.markdown import markdown_to_text
+from generator.content.model import Item
+from generator.content.when import Precision
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 OUTLOOK_COM = "https://outlook.live.com/calendar/0/deeplink/compose"

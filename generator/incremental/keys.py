@@ -26,10 +26,12 @@ from typing import Iterable
 import jinja2
 import jinja2.meta
 
-from . import __version__, views
-from .i18n import catalog_messages
-from .model import Item, Page, Text
-from .outputs.html import PagePlan, Renderer
+from generator import __version__
+
+from generator.views import queries as views
+from generator.i18n.catalogs import catalog_messages
+from generator.content.model import Item, Page, Text
+from generator.outputs.html import PagePlan, Renderer
 
 
 class Keys:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 
-from .model import Item, Site
-from .monthgrid import MonthGrid, month_grid
-from .when import Precision
+from generator.content.model import Item, Site
+from generator.views.monthgrid import MonthGrid, month_grid
+from generator.content.when import Precision
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from .model import Site, Text
+from generator.content.model import Site, Text
 
 
 def fingerprint(text: Text) -> str:

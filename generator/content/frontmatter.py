@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import SiteError
+from generator.errors import SiteError
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

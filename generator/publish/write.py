@@ -16,8 +16,8 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import BuildFailed, SiteError
-from .outputs import Artifact
+from generator.errors import BuildFailed, SiteError
+from generator.outputs import Artifact
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .errors import BuildFailed, SiteError
+from generator.errors import BuildFailed, SiteError
 
 BUNDLE = "pagefind"
 """The folder Pagefind writes into, below the site root (see Urls.search_bundle)."""

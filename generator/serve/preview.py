@@ -31,10 +31,10 @@ from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .build import Caches, Options, Project, load_project, render_site
-from .errors import BuildFailed, SiteError
-from .manifest import Manifest
-from .write import update_artifacts
+from generator.build import Caches, Options, Project, load_project, render_site
+from generator.errors import BuildFailed, SiteError
+from generator.incremental.manifest import Manifest
+from generator.publish.write import update_artifacts
 
 POLL_SECONDS = 0.025
 SETTLE_SECONDS = 0.03

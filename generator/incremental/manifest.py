@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .incremental import Keys
-from .outputs import Outputs, reuse_or_make
-from .outputs.html import PagePlan, Renderer
-from .parallel import render_each
-from .urls import output_file
+from generator.incremental.keys import Keys
+from generator.outputs import Outputs, reuse_or_make
+from generator.outputs.html import PagePlan, Renderer
+from generator.parallel import render_each
+from generator.outputs.urls import output_file
 
 VERSION = 3
 

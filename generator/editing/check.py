@@ -20,17 +20,17 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from babel import Locale
 
-from .build import Loaded
-from .errors import SiteError
-from .frontmatter import parse_front_matter
-from .markdown import content_link_path, parse_markdown
-from .model import Item, Page, Site, Text
-from .outputs import Artifact
-from .outputs.html import Renderer, plan_pages
-from .scaffold import PLACEHOLDERS, SUMMARY_PLACEHOLDER
-from .search import BUNDLE
-from .translations import LanguageReport
-from .urls import output_file
+from generator.build import Loaded
+from generator.errors import SiteError
+from generator.content.frontmatter import parse_front_matter
+from generator.content.markdown import content_link_path, parse_markdown
+from generator.content.model import Item, Page, Site, Text
+from generator.outputs import Artifact
+from generator.outputs.html import Renderer, plan_pages
+from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
+from generator.outputs.search import BUNDLE
+from generator.i18n.translations import LanguageReport
+from generator.outputs.urls import output_file
 
 WRITTEN_LATER = (BUNDLE + "/",)
 """Output folders made after rendering, from the written site (the search index): not checked."""

@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Mapping
 
-from .config import SiteConfig
-from .when import When
+from generator.config import SiteConfig
+from generator.content.when import When
 
 ITEM_KINDS = ("event", "program", "network")
 FORMATS = ("in-person", "online", "hybrid")

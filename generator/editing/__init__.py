@@ -1,0 +1,1 @@
+"""Editors' tools: `sitegen check` and `sitegen new`."""

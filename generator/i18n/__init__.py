@@ -1,0 +1,1 @@
+"""Languages: gettext catalogs, CLDR formatting, and translation tracking."""

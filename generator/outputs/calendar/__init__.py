@@ -1,0 +1,1 @@
+"""Calendar outputs: an item as calendar apps show it (entries) and the iCalendar feeds."""

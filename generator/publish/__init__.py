@@ -1,0 +1,1 @@
+"""Publishing: the only writer of the output folder, and the reproducibility check."""

@@ -1,0 +1,1 @@
+"""`sitegen serve`: the live preview."""
