@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import build, write  # noqa: E402
+from generator import build  # noqa: E402
+from generator.publish import write  # noqa: E402
 from generator.cli import main  # noqa: E402
 
 
