@@ -21,43 +21,65 @@ YEAR = 2024
 
 
 class _Month(HTMLParser):
-    """The links of a month page: per day of the grid (by its <time datetime>), and in the band."""
+    """The links of a month page as a reader of the table finds them: per day of the grid (the
+    day's <time datetime> in a week's first row gives each column its date; a bar in a lane
+    row below covers the columns of its colspan), in the grid as a whole, and in the band."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.days: dict[str, set[str]] = {}
         self.band: set[str] = set()
         self.today: list[str] = []
+        self.grid_links: list[str] = []
+        """Every link of the grid, in order: its tab stops."""
+        self.weeks: list[list[str | None]] = []
+        """The dates of each week row's columns (None outside the month)."""
+        self._row: str | None = None
+        self._column = 0
+        self._covers: list[str | None] = []
         self._day: str | None = None
         self._current = False
         self._in_band = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "td":
-            self._day, self._current = None, attrs.get("aria-current") == "date"
-        elif tag == "time" and "datetime" in attrs and "visually-hidden" in (attrs.get("class") or ""):
-            self._day = attrs["datetime"]
-            self.days[self._day] = set()
+        if tag == "tbody" and attrs.get("class") == "week":
+            self.weeks.append([])
+        elif tag == "tr":
+            self._row, self._column = attrs.get("class"), 0
+        elif tag == "td" and self._row == "week-days":
+            self._current = attrs.get("aria-current") == "date"
+            self.weeks[-1].append(None)
+        elif tag == "td" and self._row == "week-lane":
+            span = int(attrs.get("colspan", 1))
+            self._covers = [d for d in self.weeks[-1][self._column:self._column + span] if d]
+            self._column += span
+        elif tag == "time" and self._row == "week-days" and "visually-hidden" in (attrs.get("class") or ""):
+            self.weeks[-1][-1] = attrs["datetime"]
+            self.days[attrs["datetime"]] = set()
             if self._current:
-                self.today.append(self._day)
+                self.today.append(attrs["datetime"])
         elif tag == "section" and attrs.get("class") == "band":
             self._in_band = True
         elif tag == "a" and self._in_band:
             self.band.add(attrs["href"])
-        elif tag == "a" and self._day:
-            self.days[self._day].add(attrs["href"])
+        elif tag == "a" and self._row == "week-lane":
+            self.grid_links.append(attrs["href"])
+            for day in self._covers:
+                self.days[day].add(attrs["href"])
 
     def handle_endtag(self, tag):
         if tag == "td":
-            self._day = None
+            self._covers = []
+        elif tag == "tbody":
+            self._row = None
         elif tag == "section":
             self._in_band = False
 
 
-def month_page(site: Path, month: int, lang: str = "en") -> _Month:
+def month_page(site: Path, month: int, lang: str = "en", year: int = YEAR) -> _Month:
     parser = _Month()
-    parser.feed((site / lang / str(YEAR) / f"{month:02d}" / "index.html").read_text())
+    parser.feed((site / lang / str(year) / f"{month:02d}" / "index.html").read_text())
     return parser
 
 
@@ -70,6 +92,41 @@ def test_the_november_grid_places_cop29_on_november_11_to_22_and_nowhere_else(re
     days = {day for month in range(1, 13) for day, links in month_page(real_site, month).days.items()
             if cop29 in links}
     assert days == {date(2024, 11, d).isoformat() for d in range(11, 23)}
+
+
+@pytest.mark.parametrize("lang, rows", [("en", 2), ("ko", 2), ("es", 2), ("ar", 2)])
+def test_a_multi_day_event_is_one_link_per_week_row_it_touches(real_site, lang, rows):
+    """COP29 (November 11-22) was twelve tab stops, one per day; now one per week row, whatever
+    day the language's week starts on (Sunday, Monday or Saturday)."""
+    page = month_page(real_site, 11, lang)
+    cop29 = f"/{lang}/events/cop29/"
+    touched = [week for week in page.weeks if set(week) & {date(2024, 11, d).isoformat() for d in range(11, 23)}]
+    assert len(touched) == rows
+    assert page.grid_links.count(cop29) == rows
+    assert len(page.grid_links) == len(set(page.grid_links)) + rows - 1  # no other item repeats
+
+
+def test_bars_in_a_busy_week_take_lanes_and_each_covers_its_own_days(basic):
+    """Three items over overlapping days of one week: each one cell over its days, stacked in
+    lanes, and a bar continuing from one month into the next is cut at the month's end."""
+    events = basic.content / "events"
+    for name, when in (("long", "2024-07-08/2024-07-12"), ("short", "2024-07-09"), ("later", "2024-07-11/2024-07-13"),
+                       ("across", "2024-07-30/2024-08-02")):
+        (events / f"{name}.md").write_text(f"---\ntitle: {name.title()}\nsummary: A test.\nwhen: {when}\n"
+                                           "category: governance\nregions: [global]\n---\nText.\n")
+    out = basic.root / "public"
+    build(basic, Options(out=out, today=BUILD_DAY, brochure=False, search=False))
+    july = month_page(out, 7)
+    on = {day: {href.split("/")[-2] for href in links} for day, links in july.days.items() if links}
+    assert on == {"2024-07-08": {"long"}, "2024-07-09": {"long", "short"}, "2024-07-10": {"long"},
+                  "2024-07-11": {"long", "later"}, "2024-07-12": {"long", "later"}, "2024-07-13": {"later"},
+                  "2024-07-30": {"across"}, "2024-07-31": {"across"}}
+    assert sorted(july.grid_links) == sorted(f"/calendar/en/events/{n}/" for n in ("long", "short", "later", "across"))
+    html = (out / "en/2024/07/index.html").read_text()
+    assert re.search(r'<td class="bar [^"]*ends-after" colspan="2">\s*<a href="/calendar/en/events/across/"', html)
+    assert re.search(r'<td class="bar [^"]*starts-before[^"]*" colspan="2">\s*<a href="/calendar/en/events/across/"',
+                     (out / "en/2024/08/index.html").read_text())
+    assert validate_html([out / "en/2024/07/index.html", out / "ar/2024/07/index.html"]) == []
 
 
 @pytest.mark.parametrize("month", range(1, 13))
