@@ -63,9 +63,9 @@ def hostile(tmp_path_factory):
     return project, out
 
 
-def hostile_yaml(name: str) -> dict:
+def hostile_yaml(name: str, folder: str = "events") -> dict:
     """A hostile fixture file's front matter as written, to compare with what the site shows."""
-    text = (SITES / "hostile" / "content" / "events" / name).read_text(encoding="utf-8")
+    text = (SITES / "hostile" / "content" / folder / name).read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---\n")[1])
 
 
@@ -152,6 +152,21 @@ def test_json_ld_cannot_be_closed_by_a_title(hostile):
     data = json.loads(blocks[0])
     assert data["name"] == hostile_yaml("hostile.md")["title"]  # "</script><script>alert('title')</script> ..."
     assert data["location"]["name"] == hostile_yaml("hostile.md")["location"]
+
+
+@pytest.mark.parametrize("page, source", [("programs/hostile-series", ("hostile-series.md", "programs")),
+                                          ("networks/hostile-net", ("hostile-net.md", "networks"))])
+def test_program_and_network_json_ld_cannot_be_closed_by_their_words(hostile, page, source):
+    _, out = hostile
+    for lang in ("en", "ko"):
+        parsed = Elements((out / lang / page / "index.html").read_text(encoding="utf-8"))
+        blocks = [text for attrs, text in parsed.scripts if attrs.get("type") == "application/ld+json"]
+        assert len(blocks) == 1 and "<" not in blocks[0]
+        data = json.loads(blocks[0])
+        assert (data["name"], data["description"]) == (hostile_yaml(*source)["title"], hostile_yaml(*source)["summary"])
+    series = json.loads([t for a, t in Elements((out / "en/programs/hostile-series/index.html").read_text(
+        encoding="utf-8")).scripts if a.get("type") == "application/ld+json"][0])
+    assert [e["name"] for e in series["subEvent"]] == [hostile_yaml("hostile-member.md")["title"]]
 
 
 @pytest.mark.parametrize("markdown", [

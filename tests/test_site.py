@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -91,6 +93,39 @@ def test_event_pages_carry_schema_org_event(real_site):
     month = json.loads(re.search(r'ld\+json">(.*?)</script>',
                                  (real_site / "en/events/kickoff-2024/index.html").read_text(), re.S).group(1))
     assert (month["startDate"], month["endDate"]) == ("2024-02", "2024-02")
+
+
+def json_ld(page: Path) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(), re.S)
+    assert len(blocks) == 1, page
+    return json.loads(blocks[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "es", "ar"])
+def test_program_pages_carry_an_event_series_of_their_activities(real_site, real_model, lang):
+    site = real_model.site
+    for program in site.of_kind("program"):
+        data = json_ld(real_site / lang / "programs" / program.id / "index.html")
+        assert data["@context"] == "https://schema.org" and data["@type"] == "EventSeries"
+        assert data["name"] == program.text(lang).title
+        assert data["url"] == f"https://calendar.we-gov.org/{lang}/programs/{program.id}/"
+        members = [i for i in site.items if i.program == program.id]
+        assert [e["url"] for e in data.get("subEvent", [])] == [
+            f"https://calendar.we-gov.org/{lang}/{m.section}/{m.id}/" for m in members]
+    series = json_ld(real_site / "en/programs/conferences-expos-webinars/index.html")
+    cop29 = next(e for e in series["subEvent"] if e["name"] == "COP29")
+    assert (cop29["@type"], cop29["startDate"], cop29["endDate"]) == ("Event", "2024-11-11", "2024-11-22")
+
+
+def test_network_pages_carry_an_organization_serving_its_regions(real_site, real_model):
+    for network in real_model.site.of_kind("network"):
+        data = json_ld(real_site / "es" / "networks" / network.id / "index.html")
+        assert data["@type"] == "Organization" and data["name"] == network.text("es").title
+        assert data["parentOrganization"]["name"] == "World Smart Sustainable Cities Organization"
+        assert data["areaServed"]  # named in the page's language (next test)
+    ascn = json_ld(real_site / "es/networks/ascn/index.html")
+    assert ascn["areaServed"] == [{"@type": "Place", "name": "Sudeste Asiático"}]
+    assert [e["url"] for e in ascn["event"]] == ["https://calendar.we-gov.org/es/events/ascn-annual-meeting-2024/"]
 
 
 def test_every_page_has_title_description_canonical_and_open_graph(real_site):

@@ -26,7 +26,7 @@ from generator.outputs.urls import Urls, output_file
 from generator.views.worldmap import world_map
 from generator.outputs import Artifact
 from generator.outputs.headers import content_security_policy
-from generator.outputs.jsonld import event_json_ld
+from generator.outputs.jsonld import item_json_ld
 
 SECTIONS = ("events", "programs", "networks")
 
@@ -133,7 +133,6 @@ class Renderer:
             body=lambda text: self.body(text, lang),
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
-            json_ld=lambda item: self.json_ld(item, lang),
             fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
             format_keys=tuple(FORMAT_NAMES),
@@ -188,8 +187,10 @@ class Renderer:
         direction = self.site.config.language(text.lang).direction
         return Markup(f' lang="{text.lang}" dir="{direction}"')
 
-    def json_ld(self, item: Item, lang: str) -> Markup:
-        data = event_json_ld(item, item.text(lang), self.urls, lang)
+    def json_ld(self, item: Item, lang: str, members: tuple[Item, ...]) -> Markup:
+        """The item's schema.org data (jsonld.py), ready to sit in a <script> element."""
+        names = tuple(self.formatters[lang]._(self.site.config.region(key).name) for key in item.regions)
+        data = item_json_ld(item, members, self.urls, lang, names)
         # '<' escaped as \u003c: no field can close the <script> element it sits in.
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
@@ -383,7 +384,8 @@ def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
     def make() -> PagePlan:
         text = item.text(lang)
         shows = frozenset({item.id, item.program} - {None}) | {i.id for i in members}
-        return PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text}, shows)
+        context = {"item": item, "text": text, "json_ld": r.json_ld(item, lang, members)}
+        return PagePlan(lang, "item.html", _item_meta(r, lang, item, text), context, shows)
 
     return _kept(r, (lang, item.id), (item, members), make)
 

@@ -1,4 +1,6 @@
-"""schema.org Event data for event pages, at the precision the content knows.
+"""schema.org data for item pages, at the precision the content knows: an event is an
+Event, a program an EventSeries of its activities, a regional network an Organization
+serving its regions.
 
 Pure: returns a dict; html.py embeds it safely. Dates use ISO 8601 reduced
 precision ('2024-10' for a month), so search engines are never told a day
@@ -24,6 +26,17 @@ _STATUSES = {
 }
 
 
+def item_json_ld(item: Item, members: tuple[Item, ...], urls: Urls, lang: str, regions: tuple[str, ...]) -> dict:
+    """The data of an item's page in `lang`; `members`: a program's or network's activities,
+    `regions`: the names of the item's regions in `lang`."""
+    text = item.text(lang)
+    if item.kind == "program":
+        return program_json_ld(item, text, members, urls, lang)
+    if item.kind == "network":
+        return network_json_ld(item, text, members, urls, lang, regions)
+    return event_json_ld(item, text, urls, lang)
+
+
 def event_json_ld(item: Item, text: Text, urls: Urls, lang: str) -> dict:
     page = urls.absolute(urls.item(lang, item))
     config = urls.config
@@ -45,6 +58,44 @@ def event_json_ld(item: Item, text: Text, urls: Urls, lang: str) -> dict:
     places = [p for p in places if p]
     if places:
         data["location"] = places[0] if len(places) == 1 else places
+    return data
+
+
+def program_json_ld(item: Item, text: Text, members: tuple[Item, ...], urls: Urls, lang: str) -> dict:
+    """A program is a series of events: its own dates and place where it has them, and each
+    of its activities as a subEvent."""
+    data = {**event_json_ld(item, text, urls, lang), "@type": "EventSeries"}
+    if members:
+        data["subEvent"] = [_reference(member, urls, lang) for member in members]
+    return data
+
+
+def network_json_ld(item: Item, text: Text, members: tuple[Item, ...], urls: Urls, lang: str,
+                    regions: tuple[str, ...]) -> dict:
+    """A regional network is an organization of WeGO's, serving its regions; its activities
+    are its events."""
+    config = urls.config
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": text.title,
+        "description": text.summary,
+        "url": urls.absolute(urls.item(lang, item)),
+        "areaServed": [{"@type": "Place", "name": name} for name in regions],
+        "parentOrganization": {"@type": "Organization", "name": config.site.organisation,
+                               "url": config.contact.website},
+    }
+    if members:
+        data["event"] = [_reference(member, urls, lang) for member in members]
+    return data
+
+
+def _reference(item: Item, urls: Urls, lang: str) -> dict:
+    """An activity named from another item's data: what it is, when, and its page for the rest."""
+    data = {"@type": "Event", "name": item.text(lang).title, "url": urls.absolute(urls.item(lang, item)),
+            "eventStatus": _STATUSES[item.status]}
+    if item.when is not None:
+        data["startDate"], data["endDate"] = iso_bounds(item.when)
     return data
 
 
