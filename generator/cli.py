@@ -228,8 +228,7 @@ def _run_serve(args) -> int:
 def _run_translations(args) -> int:
     project = Project(args.root.resolve())
     loaded = load_project(project, Options(out=project.root / "public", today=date.today(), drafts=True))
-    documents = {t.source: doc for doc in list(loaded.site.items) + list(loaded.site.pages.values())
-                 for t in doc.texts[1:]}
+    documents = {t.source: doc for doc in loaded.site.documents() for t in doc.texts[1:]}
     to_stamp = [str(p) for p in args.stamp or []]
     if args.stamp_all:
         to_stamp += [source for source, doc in documents.items()

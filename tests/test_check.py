@@ -4,8 +4,10 @@ The fixture is tests/sites/basic plus: a body link to a missing page, one to a
 missing anchor, one to a draft, an image without alt text, a Korean
 translation for every file but one (one of them stale, one unstamped), a
 catalog that lacks one string, an October event still tentative in November,
-two events with the same title and date, and an event of 2025 filed under a
-program of 2024.
+two events with the same title and date, an event of 2025 filed under a
+program of 2024, a home text naming another year than the one the home page
+shows (2024), and an introduction of 2026, a year with no activity, while 2024
+has none.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import shutil
 
 import pytest
 
-from generator.editing.check import format_finding
+from generator.editing.check import YEAR_IN_TEXT, format_finding
 from generator.cli import main
 from generator.errors import SiteError
 
@@ -35,10 +37,13 @@ content/events/summit.ko.md: warning: does not say which version of content/even
 content/events/workshop.md:2: warning: 'Workshop over three days' on 2024-09-19/2024-09-21 is also the title and date of content/events/workshop-again.md (title; use: a different title, or remove the duplicate)
 content/events/workshop.md:16: error: the image https://example.org/photo.jpg has no alt text (body; use: ![what the image shows](https://example.org/photo.jpg))
 content/events/workshop.md:18: error: links to /calendar/en/agenda/, which is not a page or file of the site (body)
+content/home.ko.md:8: warning: names 2025, but the home page shows 2024 (body; use: words for every year here, and 2024's in content/years/2024.ko.md)
+content/home.md: warning: the home page shows 2024, which has no introduction: it shows home.md's words alone (use: content/years/2024.md; see docs/editing.md, 'A new year')
 content/networks/net.ko.md:4: warning: was translated from an older version of content/networks/net.md (translated_from; use: update the translation, then: sitegen translations --stamp content/networks/net.ko.md)
 content/programs/school.md: warning: has no Korean translation (use: sitegen new translation school --lang ko)
+content/years/2026.md: warning: introduces 2026, which has no dated activity yet: no page shows it (use: an activity in 2026; its year page then shows this text)
 locales/ko/LC_MESSAGES/messages.po: warning: 'Programs' is not translated, so pages show it in English (use: translate it in this catalog)
-4 errors, 8 warnings in 26 files checked
+4 errors, 11 warnings in 28 files checked
 """
 
 
@@ -74,7 +79,7 @@ def test_json_has_the_same_findings_and_counts(checked, capsys):
     report = json.loads(out)
     lines = [format_finding(SiteError(**finding)) for finding in report["findings"]]
     assert lines == EXPECTED.splitlines()[:-1]
-    assert (report["errors"], report["warnings"], report["files"]) == (4, 8, 26)
+    assert (report["errors"], report["warnings"], report["files"]) == (4, 11, 28)
     assert code == 1
 
 
@@ -87,7 +92,7 @@ def test_warnings_alone_exit_0(checked, capsys):
     assert code == 0, out
     findings = out.splitlines()[:-1]
     assert findings and all(": warning: " in line for line in findings), out
-    assert re.fullmatch(r"0 errors, \d+ warnings in 26 files checked", out.splitlines()[-1])
+    assert re.fullmatch(r"0 errors, \d+ warnings in 28 files checked", out.splitlines()[-1])
 
 
 def test_build_errors_are_reported_in_the_same_form(checked, capsys):
@@ -95,7 +100,7 @@ def test_build_errors_are_reported_in_the_same_form(checked, capsys):
     code, out = run_check(checked, capsys)
     assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed "
                    "(status; use: confirmed, tentative, cancelled, postponed)\n"
-                   "1 error, 0 warnings in 26 files checked\n")
+                   "1 error, 0 warnings in 28 files checked\n")
     assert code == 1
 
 
@@ -132,3 +137,25 @@ def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
     _code, out = run_check(checked, capsys)
     assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
             "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
+
+
+@pytest.mark.parametrize("words, years", [
+    ("In 2025, WeGO grows", {"2025"}),
+    ("2025년 WeGO는", {"2025"}),                # Korean: no word boundary after the year
+    ("año 2024 y 1999", {"2024", "1999"}),
+    ("call 82-2-720-2931 or 120250", set()),   # parts of longer numbers are not years
+    ("2100 cities, 1850 members", set()),      # only 19xx and 20xx
+])
+def test_years_are_found_in_any_language(words, years):
+    assert set(YEAR_IN_TEXT.findall(words)) == years
+
+
+def test_home_text_naming_the_shown_year_is_fine_and_an_introduction_is_checked_like_a_body(checked, capsys):
+    edit(checked, "home.ko.md", "2025년 일정도", "2024년 일정도")
+    (checked.content / "years/2024.md").write_text(
+        "---\ntitle: The 2024 calendar\nsummary: The year.\n---\nSee [the agenda](/calendar/en/agenda/).\n")
+    _code, out = run_check(checked, capsys)
+    assert "names 20" not in out and "has no introduction" not in out
+    # Shown on the 2024 page and on the home page, its broken link is reported once, at its line.
+    assert out.count("content/years/2024.md:5: error: links to /calendar/en/agenda/, which is not a page or "
+                     "file of the site (body)") == 1, out

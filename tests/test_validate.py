@@ -153,3 +153,21 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
     assert code == 1
     assert ("locales/ko/LC_MESSAGES/messages.po: is missing: every language of site.toml needs a catalog "
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("next.md", "---\ntitle: Next\nsummary: Soon.\n---\nText.\n",
+     "content/years/next.md: is not named after a year (use: the year it introduces, e.g. content/years/2025.md)"),
+    ("2025.md", "---\ntitle: 2025\nsummary: The year.\ncategory: governance\n---\nText.\n",
+     "content/years/2025.md:4: category: is not a field of a year's introduction (use: title, summary, draft)"),
+    ("2025.md", "---\ntitle: 2025\n---\nText.\n", "content/years/2025.md:1: summary: is required for a year's introduction"),
+    ("2025.fr.md", "---\ntitle: 2025\nsummary: L'année.\n---\nTexte.\n",
+     "content/years/2025.fr.md: 'fr' is not a language of site.toml (use: en, ko)"),
+    ("2025.ko.md", "---\ntitle: 2025\nsummary: 한 해.\n---\n본문.\n",
+     "content/years/2025.ko.md:1: is a translation of a file that does not exist (use: content/years/2025.md)"),
+])
+def test_a_years_introduction_is_checked_like_any_content_file(basic, capsys, name, text, expected):
+    (basic.content / "years").mkdir()
+    (basic.content / "years" / name).write_text(text)
+    code, err = run_build(basic, capsys)
+    assert code == 1 and expected in err, err

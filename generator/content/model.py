@@ -125,7 +125,8 @@ class Item(_Translated):
 
 @dataclass(frozen=True, slots=True)
 class Page(_Translated):
-    """A plain page: home, about, contact."""
+    """A plain page (home, about, contact), or the introduction of a year (id '2025'),
+    which that year's page and the home page show."""
 
     id: str
     source: str
@@ -140,14 +141,22 @@ class Site:
     """Every published event, program and network, in date order."""
     pages: Mapping[str, Page]
     """Plain pages by id ('home', 'about', 'contact')."""
+    intros: Mapping[int, Page] = field(default_factory=dict)
+    """The years' introductions by year (content/years/2025.md); a year may have none."""
     by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     views: dict = field(init=False, repr=False, compare=False)
     """views.py's memo: derived views, each computed once per site (the site never changes)."""
 
     def __post_init__(self):
         object.__setattr__(self, "pages", MappingProxyType(dict(self.pages)))
+        object.__setattr__(self, "intros", MappingProxyType(dict(sorted(self.intros.items()))))
         object.__setattr__(self, "by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(self, "views", {})
+
+    def documents(self) -> tuple[Item | Page, ...]:
+        """Everything with texts to translate and check: the items, the plain pages (by id),
+        the years' introductions (by year)."""
+        return (*self.items, *(self.pages[k] for k in sorted(self.pages)), *self.intros.values())
 
     def of_kind(self, kind: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind == kind)

@@ -1,7 +1,8 @@
 """content/ -> SourceFile values: the only stage that reads the content tree.
 
-Classifies each file by folder (events, programs, networks, plain pages) and
-by name (`id.md` or the translation `id.LANG.md`); refuses what an editor
+Classifies each file by folder (events, programs, networks, the introductions
+of years, plain pages) and by name (`id.md` or the translation `id.LANG.md`,
+`2025.md` in years/); refuses what an editor
 could not mean: other file types, oversized files, links leading outside.
 """
 
@@ -16,6 +17,8 @@ from generator.errors import SiteError, display_path
 
 KINDS = {"events": "event", "programs": "program", "networks": "network"}
 """Folder under content/ -> kind of item. Files directly in content/ are pages."""
+YEARS = "years"
+"""Folder under content/ of the years' introductions (`years/2025.md`): kind 'year'."""
 
 MAX_FILE_BYTES = 512 * 1024
 """No real item comes near this; a larger file is a mistake or an attack."""
@@ -27,7 +30,7 @@ class SourceFile:
     display: str
     """The path as printed in errors: 'content/events/excom-2024.md'."""
     kind: str
-    """'event', 'program', 'network' or 'page'."""
+    """'event', 'program', 'network', 'year' or 'page'."""
     stem: str
     """File name without language and extension: the default id."""
     lang: str | None
@@ -152,7 +155,7 @@ def _kind(path: Path, content_dir: Path) -> str | None:
     if len(parts) == 1:
         return "page"
     if len(parts) == 2:
-        return KINDS.get(parts[0])
+        return "year" if parts[0] == YEARS else KINDS.get(parts[0])
     return None
 
 
@@ -172,6 +175,7 @@ def _misplaced(path: Path, content_dir: Path, languages: tuple[str, ...]) -> str
     if not path.name.endswith(".md"):
         return "is not a Markdown file; content/ holds only .md files (images go in assets/)"
     if _kind(path, content_dir) is None:
-        return f"is not in a content folder (use: content/, {', '.join('content/' + k + '/' for k in KINDS)})"
+        folders = ", ".join(f"content/{k}/" for k in (*KINDS, YEARS))
+        return f"is not in a content folder (use: content/, {folders})"
     lang = path.name[:-3].split(".")[-1]
     return f"{lang!r} is not a language of site.toml (use: {', '.join(languages)})"

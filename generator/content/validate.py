@@ -9,6 +9,7 @@ programs that exist, links between content files.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
@@ -26,6 +27,8 @@ from generator.content.sources import SourceFile
 
 PAGE_IDS = ("home", "about", "contact")
 """Plain pages the layouts link to; each must exist."""
+YEAR_NAME = re.compile(r"(19|20|21)\d\d")
+"""The name of a year's introduction (content/years/2025.md), within the years `when` takes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +82,17 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             else:
                 errors.extend(_contradictions(original, c))
                 translations[id(original)].append(c)
-    items, pages = [], {}
+    items, pages, intros = [], {}, {}
     for original in originals.values():
         if original.values.get("draft") and not drafts:
             continue
-        if original.source.kind == "page":
+        if original.source.kind in ("page", "year"):
             texts = _texts(original, translations[id(original)], config)
-            pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
+            page = Page(original.values["id"], original.source.display, texts)
+            if original.source.kind == "page":
+                pages[page.id] = page
+            else:
+                intros[int(page.id)] = page
         else:
             items.append(_assembled(original, translations[id(original)], config, history, memo, used))
     # Every earlier version of an edited file, and every file after a change of settings, would
@@ -96,7 +103,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
         return None, errors
-    return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
+    return Site(config, tuple(sorted(items, key=Item.sort_key)), pages, intros), errors
 
 
 def _parse_and_check(source: SourceFile, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
@@ -150,7 +157,13 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
-    """Without an `id` line the file name is the id, so it goes into addresses and UIDs too."""
+    """Without an `id` line the file name is the id, so it goes into addresses and UIDs too;
+    a year's introduction is named by its year."""
+    if source.kind == "year":
+        if not YEAR_NAME.fullmatch(source.stem):
+            return [SiteError(source.display, None, None, "is not named after a year",
+                              allowed="the year it introduces, e.g. content/years/2025.md")]
+        return []
     try:
         check_id(source.stem, config)
     except Invalid as exc:
@@ -256,7 +269,7 @@ def _check_ids(originals) -> list[SiteError]:
     first: dict[str, _Checked] = {}
     errors = []
     for c in sorted(originals, key=lambda c: c.source.display):
-        if c.source.kind == "page":
+        if c.source.kind in ("page", "year"):
             continue
         item_id = c.values["id"]
         if item_id in first:
@@ -293,5 +306,6 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
 
 
 def _kind_name(source: SourceFile) -> str:
-    name = {"event": "an event", "program": "a program", "network": "a network", "page": "a page"}[source.kind]
+    name = {"event": "an event", "program": "a program", "network": "a network", "page": "a page",
+            "year": "a year's introduction"}[source.kind]
     return name + (" translation" if source.lang else "")

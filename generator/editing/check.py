@@ -31,6 +31,7 @@ from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
 from generator.outputs.urls import output_file
+from generator.views.queries import current_year, years
 
 WRITTEN_LATER = (BUNDLE + "/",)
 """Output folders made after rendering, from the written site (the search index): not checked."""
@@ -67,6 +68,7 @@ def check_site(inputs: Inputs, today: date) -> list[SiteError]:
         + _same_title_and_date(site, lines)
         + _program_in_other_year(site, lines)
         + _placeholders(site, lines)
+        + _home_years(site, today, lines)
     )
     return sorted(set(findings), key=SiteError.sort_key)
 
@@ -116,17 +118,20 @@ class _Links:
         self.templates = {output_file(p.meta.path, self.urls.prefix): p.template for p in plan_pages(renderer)}
         self.layouts = {path: text for path, text in inputs.texts.items() if path.startswith("layouts/")}
         self.draft_files, self.draft_pages = _drafts(self.site, inputs.drafts, self.urls)
-        self.shown = {output_file(url, self.urls.prefix): (doc, lang)
-                      for lang in self.site.config.language_codes for doc, url in self._document_urls(lang)}
+        self.shown: dict[str, list[tuple[Item | Page, str]]] = defaultdict(list)
+        """Output file -> the documents whose Markdown body it shows, in `lang`."""
+        for lang in self.site.config.language_codes:
+            for doc, url in self._document_urls(lang):
+                self.shown[output_file(url, self.urls.prefix)].append((doc, lang))
         self.judged: dict = {}
-        self.bodies: dict[str, tuple[Text, str]] = {}
+        self.bodies: dict[tuple[str, str], tuple[Text, str]] = {}
 
     def findings(self) -> list[SiteError]:
         found, from_layouts = [], defaultdict(list)
         for page in self.pages.values():
             links = Counter(page.links)
-            if page.file in self.shown:
-                text, html = self._body(page.file)
+            for doc, lang in self.shown.get(page.file, ()):
+                text, html = self._body(doc, lang)
                 in_body = _BODY_LINK.findall(html)
                 links -= Counter(in_body)
                 found += self._check_body(text, page, in_body)
@@ -137,19 +142,26 @@ class _Links:
         return found + [_layout_finding(where, seen) for where, seen in from_layouts.items()]
 
     def _document_urls(self, lang: str) -> Iterator[tuple[Item | Page, str]]:
-        """Where each item and plain page is shown in `lang`: the pages that render a Markdown body."""
+        """Where each item, plain page and year's introduction is shown in `lang`: the pages
+        that render a Markdown body (the home page renders home.md's and its year's)."""
         for item in self.site.items:
             yield item, self.urls.item(lang, item)
         for page_id, page in self.site.pages.items():
             yield page, self.urls.page(lang, page_id)
+        shown = current_year(self.site, self.renderer.today)
+        for year, intro in self.site.intros.items():
+            if year in years(self.site):
+                yield intro, self.urls.year(lang, year)
+            if year == shown:
+                yield intro, self.urls.home(lang)
 
-    def _body(self, file: str) -> tuple[Text, str]:
+    def _body(self, doc: Item | Page, lang: str) -> tuple[Text, str]:
         """The text a page shows and its body as the renderer makes it, links resolved for the page."""
-        if file not in self.bodies:
-            doc, lang = self.shown[file]
+        key = (doc.source, lang)
+        if key not in self.bodies:
             text = doc.text(lang)
-            self.bodies[file] = text, str(self.renderer.body(text, lang))
-        return self.bodies[file]
+            self.bodies[key] = text, str(self.renderer.body(text, lang))
+        return self.bodies[key]
 
     def _check_body(self, text: Text, page: _Page, rendered: list[str]) -> list[SiteError]:
         """Body links as written (`link.href`) beside the same links as rendered (`href`)."""
@@ -194,7 +206,8 @@ class _Links:
         """The anchors an editor can link to on a page: those of its Markdown headings."""
         if file not in self.shown:
             return None
-        return ", ".join("#" + i for i in _ID.findall(self._body(file)[1])) or "that page has no headings"
+        ids = [i for doc, lang in self.shown[file] for i in _ID.findall(self._body(doc, lang)[1])]
+        return ", ".join("#" + i for i in ids) or "that page has no headings"
 
     def _target(self, href: str, page: _Page) -> tuple[str, str] | None:
         """(output file, fragment) of a link into this site; None for links elsewhere."""
@@ -256,6 +269,8 @@ def _drafts(site: Site, drafts: Site, urls) -> tuple[frozenset[str], dict[str, s
         if doc.source in published:
             continue
         files.update(t.source for t in doc.texts)
+        if doc in drafts.intros.values():
+            continue  # a draft introduction has no page of its own: its year's page is there without it
         for lang in drafts.config.language_codes:
             url = urls.item(lang, doc) if isinstance(doc, Item) else urls.page(lang, doc.id)
             pages[output_file(url, urls.prefix)] = doc.source
@@ -295,7 +310,7 @@ class _FieldLines:
 
 
 def _documents(site: Site) -> list[Item | Page]:
-    return list(site.items) + [site.pages[k] for k in sorted(site.pages)]
+    return list(site.documents())
 
 
 def _texts(site: Site) -> Iterator[Text]:
@@ -383,6 +398,45 @@ def _placeholders(site: Site, lines: _FieldLines) -> list[SiteError]:
                 found.append(SiteError(text.source, text.body_line + number, "body",
                                        f"still has the placeholder {line.strip()}", "your own text", "warning"))
     return found
+
+
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+"""A year written in a text: '2024', '2024년', 'año 2024'; not part of a longer number. No
+word boundaries: Korean writes 2024년, where \\b finds none."""
+
+
+def _home_years(site: Site, today: date, lines: _FieldLines) -> list[SiteError]:
+    """The home page shows one year (the build date's, views.current_year) in its heading and
+    lists, and home.md's words whatever the year: a year they name goes stale with the next.
+    Each year's own words belong in its introduction (content/years/YEAR.md)."""
+    shown = current_year(site, today)
+    default = site.config.site.default_language
+    found = []
+    for text in site.pages["home"].texts:
+        intro = f"content/years/{shown}{'' if text.lang == default else '.' + text.lang}.md"
+        for field, line, words in _fields_and_lines(text, lines):
+            for year in sorted(set(YEAR_IN_TEXT.findall(words)) - {str(shown)}):
+                found.append(SiteError(text.source, line, field, f"names {year}, but the home page shows {shown}",
+                                       f"words for every year here, and {shown}'s in {intro}", "warning"))
+    if site.intros and shown not in site.intros:
+        found.append(SiteError(site.pages["home"].source, None, None,
+                               f"the home page shows {shown}, which has no introduction: it shows home.md's words alone",
+                               f"content/years/{shown}.md; see docs/editing.md, 'A new year'", "warning"))
+    known = years(site)
+    for year, page in site.intros.items():
+        if year not in known:
+            found.append(SiteError(page.source, None, None,
+                                   f"introduces {year}, which has no dated activity yet: no page shows it",
+                                   f"an activity in {year}; its year page then shows this text", "warning"))
+    return found
+
+
+def _fields_and_lines(text: Text, lines: _FieldLines) -> Iterator[tuple[str, int | None, str]]:
+    """(field, file line, words) of a text's title, summary and each line of its body."""
+    yield "title", lines(text.source, "title"), text.title
+    yield "summary", lines(text.source, "summary"), text.summary
+    for number, line in enumerate(text.body.split("\n")):
+        yield "body", text.body_line + number, line
 
 
 # Output --------------------------------------------------------------------

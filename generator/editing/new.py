@@ -125,9 +125,9 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
     The text fields and body are the original's, for the translator to replace.
     `site` must be built with drafts, so that drafts can be translated too.
     """
-    doc = site.item(doc_id) or site.pages.get(doc_id)
+    doc = next((d for d in site.documents() if d.id == doc_id), None)  # a year's introduction by its year
     if doc is None:
-        known = [i.id for i in site.items] + list(site.pages)
+        known = [d.id for d in site.documents()]
         close = difflib.get_close_matches(doc_id, known, n=3)
         raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page",
                                  ", ".join(close) or None)])

@@ -31,7 +31,7 @@ def fingerprint(text: Text) -> str:
 class LanguageReport:
     lang: str
     total: int
-    """Files that could be translated (items and pages)."""
+    """Files that could be translated (items, pages, years' introductions)."""
     missing: tuple[str, ...]
     """Originals with no translation in this language."""
     stale: tuple[str, ...]
@@ -51,7 +51,7 @@ def translation_report(site: Site, locales: Path) -> tuple[LanguageReport, ...]:
     a draft (loaded by `sitegen translations` so that its translations can be stamped)
     is not yet expected in other languages."""
     default = site.config.site.default_language
-    documents = [d for d in list(site.items) + [site.pages[k] for k in sorted(site.pages)] if not d.draft]
+    documents = [d for d in site.documents() if not d.draft]
     reports = []
     for lang in site.config.language_codes:
         if lang == default:

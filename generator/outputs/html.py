@@ -136,7 +136,6 @@ class Renderer:
             fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             format_name=lambda key: catalog.gettext(FORMAT_NAMES[key]),
             format_keys=tuple(FORMAT_NAMES),
-            home_upcoming=HOME_UPCOMING,
             world_map=lambda items: world_map(items, config, lang),
             neighbours=neighbours,
             content_security_policy=content_security_policy(meta=True),
@@ -225,7 +224,7 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
     site, urls, fmt = r.site, r.urls, r.formatters[lang]
     _ = fmt._
     plans = [
-        _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=_home_shows(r)),
+        _home_page(r, lang),
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
         _page(r, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], page_id="contact"),
         _fixed(r, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
@@ -235,6 +234,7 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
     ]
     for year in views.years(site):
         plans.append(_year_page(r, lang, year, downloads.get((lang, year))))
+    plans.append(_archive(r, lang))
     plans += [_item_page(r, lang, item) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
@@ -261,13 +261,28 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
 
 
 def _year_page(r: Renderer, lang: str, year: int, brochure) -> PagePlan:
+    """A year's calendar, with its introduction (content/years/YEAR.md) where it has one, and
+    links to every other year."""
     fmt, items = r.formatters[lang], views.in_year(r.site, year)
     _ = fmt._
     path = r.urls.year(lang, year)
-    return _kept(r, path, (items, brochure), lambda: _plan(
+    intro, years = r.site.intros.get(year), views.years(r.site)
+    return _kept(r, path, (items, brochure, intro, years), lambda: _plan(
         r, lang, "year.html", path, _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
         _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
-        shows=_listed(items), year=year, brochure=brochure))
+        shows=_listed(items), year=year, brochure=brochure, intro=intro.text(lang) if intro else None, years=years))
+
+
+def _archive(r: Renderer, lang: str) -> PagePlan:
+    """Every year of the calendar with its number of activities and its introduction's summary:
+    past years stay browsable however many there are."""
+    _ = r.formatters[lang]._
+    path = r.urls.section(lang, "years")
+    counts, intros = views.year_counts(r.site), r.site.intros
+    return _kept(r, path, (counts, tuple(intros.items())), lambda: _plan(
+        r, lang, "years.html", path, _("Every year"),
+        _("Every year of WeGO's Calendar of Activities, with its number of activities."),
+        counts=counts, intros={year: page.text(lang) for year, page in intros.items()}))
 
 
 def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str) -> PagePlan:
@@ -394,12 +409,32 @@ HOME_UPCOMING = 6
 """How many of the next activities the home page shows (layouts/home.html)."""
 
 
-def _home_shows(r: Renderer) -> frozenset[str]:
-    """The next activities, the current year's (counted by area), and every program and network."""
+def _home_page(r: Renderer, lang: str) -> PagePlan:
+    """The home page shows one year (views.current_year) and says so everywhere: its heading,
+    its lead and head (the year's introduction, content/years/YEAR.md, where there is one,
+    else home.md's), the year's next activities (cancelled ones left out) and its areas;
+    then every program and network, and links to every year."""
     site = r.site
     year = views.current_year(site, r.today)
-    return (_ids(views.upcoming(site, r.today, HOME_UPCOMING)) | _ids(views.in_year(site, year))
-            | _ids(site.of_kind("program")) | _ids(site.of_kind("network")))
+    home, intro = site.pages["home"], site.intros.get(year)
+    items, known = views.in_year(site, year), views.years(site)
+    upcoming = views.upcoming(site, r.today, HOME_UPCOMING, year)
+    ongoing = site.of_kind("program") + site.of_kind("network")
+    later = next((y for y in known if y > year), None)
+    path = r.urls.home(lang)
+
+    def make() -> PagePlan:
+        text = home.text(lang)
+        intro_text = intro.text(lang) if intro else None
+        lead = intro_text or text
+        meta = PageMeta(path, lead.title, lead.summary, _alternates(r, home.languages, r.urls.home),
+                        r.urls.absolute(r.urls.home(text.lang)))
+        context = {"text": text, "page_id": "home", "intro": intro_text, "lead": lead, "year": year,
+                   "next": upcoming, "glance": views.by_category(site, items), "ongoing": ongoing,
+                   "years": known, "later": later}
+        return PagePlan(lang, "home.html", meta, context, _ids(upcoming) | _ids(items) | _ids(ongoing))
+
+    return _kept(r, path, (home, intro, upcoming, items, ongoing, known), make)
 
 
 def _root(r: Renderer) -> PagePlan:

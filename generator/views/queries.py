@@ -121,11 +121,19 @@ def undated(site: Site) -> tuple[Item, ...]:
 
 
 @_per_site
-def upcoming(site: Site, today: date, limit: int | None = None) -> tuple[Item, ...]:
-    """What is next: items not yet over, soonest first, year-round ones excluded."""
-    found = tuple(i for i in site.items if i.when and i.when.precision is not Precision.YEAR
-                  and not i.when.is_past(today))
+def upcoming(site: Site, today: date, limit: int | None = None, year: int | None = None) -> tuple[Item, ...]:
+    """What is next (of `year`, if given): items not yet over, soonest first; year-round and
+    cancelled ones excluded (a cancelled item is not next: its page and lists still say so)."""
+    pool = in_year(site, year) if year is not None else site.items
+    found = tuple(i for i in pool if i.when and i.when.precision is not Precision.YEAR
+                  and not i.when.is_past(today) and i.status != "cancelled")
     return found[:limit] if limit else found
+
+
+@_per_site
+def year_counts(site: Site) -> tuple[tuple[int, int], ...]:
+    """(year, how many items touch it) for every year of the calendar, in order."""
+    return tuple((year, len(in_year(site, year))) for year in years(site))
 
 
 def in_category(site: Site, key: str) -> tuple[Item, ...]:
