@@ -228,7 +228,8 @@ def test_items_carry_their_filter_values(real_site):
 
 
 def test_the_filter_form_is_hidden_until_the_script_shows_it(real_site):
-    for page in ("en/2024/index.html", "en/regions/africa/index.html", "en/categories/regional/index.html"):
+    for page in ("en/2024/index.html", "en/regions/africa/index.html", "en/categories/regional/index.html",
+                 "en/events/index.html"):
         html = (real_site / page).read_text()
         assert re.search(r'<form class="filters" hidden', html), page
         assert re.search(r'<script src="/assets/filters\.[0-9a-f]{10}\.js" defer></script>', html), page
@@ -295,7 +296,7 @@ def test_places_in_site_toml_are_checked(basic, capsys):
 def test_new_page_types_validate_with_the_nu_checker(real_site):
     pages = [real_site / lang / path / "index.html" for lang in LANGS for path in (
         "2024", "2024/11", "2024/12", "formats", "formats/hybrid", "formats/online",
-        "regions/east-asia", "regions/north-america", "categories/regional")]
+        "regions/east-asia", "regions/north-america", "categories/regional", "events", "years", "")]
     assert validate_html(pages) == []
 
 
@@ -338,11 +339,72 @@ def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real
         assert _shown(page) == everything
 
 
-def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pages(site_url):
+def test_the_events_list_filters_like_a_year(site_url, real_model):
+    events = [i for i in real_model.site.items if i.kind == "event"]
+    latin = {i.id for i in events if "latin-america" in i.regions}
+    with browser() as b:
+        page = b.new_page()
+        page.goto(f"{site_url}/en/events/")
+        assert page.locator(".filter-bar").count() == 1 and page.is_visible("form.filters")
+        everything = _shown(page)
+        assert everything == {i.id for i in events}
+        page.select_option("#filter-region", "latin-america")
+        assert _shown(page) == latin and page.url.endswith("/en/events/?region=latin-america")
+        assert page.text_content(".filter-status") == ("1 activity" if len(latin) == 1 else f"{len(latin)} activities")
+        page.goto(f"{site_url}/en/events/?program=conferences-expos-webinars")
+        assert _shown(page) == {i.id for i in events if i.program == "conferences-expos-webinars"} < everything
+
+
+def _nothing_in_common(items) -> tuple[str, str]:
+    """A region and an area that each have activities here, but none together."""
+    return next((reg, cat) for reg in sorted({r for i in items for r in i.regions})
+                for cat in sorted({i.category for i in items})
+                if not any(reg in i.regions and i.category == cat for i in items))
+
+
+@pytest.mark.parametrize("lang, message, clear", [
+    ("en", "No activity matches these filters.", "Clear the filters"),
+    ("ko", "이 조건에 맞는 활동이 없습니다.", "조건 지우기"),
+    ("ar", "لا يوجد نشاط يطابق عوامل التصفية هذه.", "مسح عوامل التصفية"),
+])
+def test_filters_that_leave_nothing_say_so_hide_the_emptied_lists_and_clear(site_url, real_model, lang, message, clear):
+    items = [i for i in real_model.site.items if i.when and YEAR in i.when.years()]
+    region, category = _nothing_in_common(items)
+    with browser() as b:
+        page = b.new_page()
+        page.goto(f"{site_url}/{lang}/{YEAR}/?region={region}&category={category}")
+        assert _shown(page) == set()
+        assert page.text_content(".filter-status") == message
+        assert page.is_visible(".filter-empty") and page.text_content(".filter-clear") == clear
+        for emptied in ("#overview", "#months", "#where", ".overview", "#overview-heading", "#months-heading"):
+            assert not page.is_visible(emptied), emptied
+        page.click(".filter-clear")
+        page.wait_for_function("() => !location.search")
+        assert not page.is_visible(".filter-empty") and page.is_visible("#overview") and page.is_visible("#months")
+        assert page.evaluate("document.activeElement.id") == "filter-region"
+        assert _shown(page) == {i.id for i in items}
+
+
+def test_the_events_list_says_when_the_filters_leave_nothing(site_url, real_model):
+    events = [i for i in real_model.site.items if i.kind == "event"]
+    region, category = _nothing_in_common(events)
+    with browser() as b:
+        page = b.new_page()
+        page.goto(f"{site_url}/en/events/")
+        page.select_option("#filter-region", region)
+        page.select_option("#filter-category", category)
+        assert _shown(page) == set() and page.is_visible(".filter-empty")
+        assert page.text_content(".filter-status") == "No activity matches these filters."
+        page.select_option("#filter-category", "")
+        assert _shown(page) and not page.is_visible(".filter-empty")
+
+
+@pytest.mark.parametrize("start", ["/en/2024/", "/en/events/"])
+def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pages(site_url, start):
     with browser() as b:
         context = b.new_context(java_script_enabled=False)
         page = context.new_page()
-        page.goto(f"{site_url}/en/2024/")
+        page.goto(site_url + start)
         assert not page.is_visible("form.filters")
         page.click(".filter-bar >> text=Latin America")
         assert page.url.endswith("/en/regions/latin-america/")
@@ -354,7 +416,8 @@ def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pag
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/en/2024/11/", "/ar/2024/11/", "/en/2024/", "/ar/regions/east-asia/"])
+@pytest.mark.parametrize("path", ["/en/2024/11/", "/ar/2024/11/", "/en/2024/", "/ar/regions/east-asia/", "/en/events/",
+                                  "/ko/events/?region=north-america&category=prize"])
 def test_calendar_pages_pass_axe(site_url, path):
     with browser() as b:
         page = b.new_context(bypass_csp=True).new_page()  # axe is injected inline; the pages forbid that

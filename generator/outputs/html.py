@@ -238,9 +238,10 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
     plans += [_item_page(r, lang, item) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
+        filters = section == "events"  # filtered like a year (layouts/section.html)
         plans += _paged(r, lang, "section.html", urls.section(lang, section), section_titles[section],
                         _("All WeGO %(section)s, with dates and places.") % {"section": section_titles[section]},
-                        site.of_kind(kind), _ids, section=section)
+                        site.of_kind(kind), _listed if filters else _ids, section=section, filters=filters)
     plans.append(_index(r, lang, "categories.html", urls.section(lang, "categories"), _("Areas of activity"),
                         _("WeGO's activities by area."),
                         {cat.key: views.in_category(site, cat.key) for cat in site.config.categories}))
