@@ -6,8 +6,9 @@
    shown is announced. One element per item carries its values (data-id with
    data-region, data-category, data-format, data-program: space-separated);
    every element with that data-id is shown or hidden with it, and a
-   [data-filter-group] is hidden when none of its items is shown. No framework,
-   no inline code: CSP-safe. */
+   [data-filter-group] (a table, a month, a section with its heading) is hidden
+   when none of its items is shown. Choices that leave nothing say so and offer
+   a link that clears them. No framework, no inline code: CSP-safe. */
 (function () {
   "use strict";
 
@@ -21,6 +22,7 @@
   var markers = document.querySelectorAll("[data-places]");
   var status = form.querySelector(".filter-status");
   var counts = form.querySelector("template.filter-counts");
+  var empty = form.querySelector(".filter-empty");
 
   function chosen() {
     return selects.filter(function (s) { return s.value; })
@@ -56,12 +58,16 @@
       var visible = places.some(function (place) { return place && !place.hidden; });
       marker.setAttribute("visibility", visible ? "visible" : "hidden");
     });
-    announce(Object.keys(shown).length);
+    var count = Object.keys(shown).length;
+    if (empty) empty.hidden = count > 0;
+    announce(count);
   }
 
-  // The sentences come from the page, translated and with the language's plural forms.
+  // The sentences come from the page, translated and with the language's plural forms;
+  // none is the sentence that says nothing matches.
   function announce(count) {
-    var sentence = counts && counts.content.querySelector('[data-count="' + count + '"]');
+    var key = count > 0 ? String(count) : "none";
+    var sentence = counts && counts.content.querySelector('[data-count="' + key + '"]');
     if (status && sentence) status.textContent = sentence.textContent;
   }
 
@@ -89,6 +95,16 @@
     // The form resets after this event: filter once its fields are back to "all".
     window.setTimeout(function () { apply(); remember(); }, 0);
   });
+
+  // Without the script the link reloads the page unfiltered; with it, the form clears in
+  // place and the keyboard goes back to the first choice (the link itself disappears).
+  if (empty) {
+    empty.querySelector("a").addEventListener("click", function (event) {
+      event.preventDefault();
+      form.reset();
+      if (selects.length) selects[0].focus();
+    });
+  }
 
   restore();
   form.hidden = false;
