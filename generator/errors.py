@@ -78,9 +78,11 @@ def layout_error(exc: Exception, layouts: Path) -> SiteError:
         return SiteError(f"layouts/{name}", exc.lineno, None, exc.message or str(exc))
     if isinstance(exc, jinja2.TemplateNotFound):
         return SiteError(f"layouts/{exc.name}", None, None, "is missing: a page needs this template")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).is_relative_to(root)]
+    # A worker's exception (parallel.TaskFailed) carries its frames and description itself.
+    frames = getattr(exc, "frames", None) or [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+    frames = [(file, line) for file, line in frames if Path(file).is_relative_to(root)]
     if not frames:
         raise exc
-    where = frames[-1]
-    path = "layouts/" + Path(where.filename).relative_to(root).as_posix()
-    return SiteError(path, where.lineno, None, f"{type(exc).__name__}: {exc}")
+    file, line = frames[-1]
+    path = "layouts/" + Path(file).relative_to(root).as_posix()
+    return SiteError(path, line, None, getattr(exc, "description", None) or f"{type(exc).__name__}: {exc}")

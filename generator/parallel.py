@@ -11,6 +11,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import traceback
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -60,9 +61,26 @@ def _frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
+class TaskFailed(Exception):
+    """A task's exception in a worker, as the parent receives it: what it said and the (file,
+    line) frames of its traceback, which pickling drops from the exception itself. A layout's
+    error is then reported at its line (errors.layout_error), as in one process."""
+
+    def __init__(self, description: str, frames: tuple[tuple[str, int], ...]):
+        super().__init__(description, frames)
+        self.description, self.frames = description, frames
+
+    def __str__(self) -> str:
+        return self.description
+
+
 def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
     render, tasks = _job
-    return [render(tasks[i]) for i in range(*bounds)]
+    try:
+        return [render(tasks[i]) for i in range(*bounds)]
+    except Exception as exc:
+        frames = tuple((f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__))
+        raise TaskFailed(f"{type(exc).__name__}: {exc}", frames) from exc
 
 
 def default_workers() -> int:
