@@ -198,3 +198,17 @@ def test_the_translation_report_leaves_drafts_out(basic):
     report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
     assert not any("draft-idea" in source for source in report.missing)
     assert report.total == sum(1 for i in site.items if not i.draft) + len(site.pages)
+
+
+def test_a_years_introduction_is_translated_by_its_year(basic, capsys):
+    (basic.content / "years").mkdir()
+    (basic.content / "years" / "2024.md").write_text("---\ntitle: The 2024 calendar\nsummary: The year.\n---\nText.\n")
+    site = load(basic)
+    report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
+    assert "content/years/2024.md" in report.missing  # translators see it like any file
+    code, out, err = run(basic, capsys, "new", "translation", "2024", "--lang", "ko")
+    assert (code, out) == (0, "content/years/2024.ko.md\n"), err
+    site = load(basic)
+    assert site.intros[2024].text("ko").source == "content/years/2024.ko.md"
+    report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
+    assert "content/years/2024.ko.md" not in report.stale + report.unstamped + report.missing
