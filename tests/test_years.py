@@ -179,3 +179,18 @@ def test_the_year_switcher_and_the_archive_pass_axe(years_site, path):
         tab = b.new_context(bypass_csp=True).new_page()  # axe is injected inline; the pages forbid that
         tab.goto(url + path)
         assert run_axe(tab) == []
+
+
+def test_editing_an_introduction_renders_its_pages_again(tmp_path):
+    """A page's key names the introduction's text by file (incremental/keys.py): its words
+    must be part of what every page depends on, as home.md's are."""
+    project = fixture_project(tmp_path / "site", "basic")
+    add_years(project)
+    out = tmp_path / "public"
+    options = Options(out=out, today=TODAY, brochure=False, search=False)
+    build(project, options)
+    intro = project.content / "years/2025.md"
+    intro.write_text(intro.read_text().replace("WeGO's plans for 2025.", "WeGO's new plans for 2025."))
+    build(project, options)
+    for path in ("en", "en/2025", "en/years"):
+        assert "WeGO&#39;s new plans for 2025." in page(out, path), path
