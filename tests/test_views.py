@@ -104,6 +104,9 @@ def test_a_multi_day_event_is_one_link_per_week_row_it_touches(real_site, lang, 
     assert len(touched) == rows
     assert page.grid_links.count(cop29) == rows
     assert len(page.grid_links) == len(set(page.grid_links)) + rows - 1  # no other item repeats
+    if lang == "ar":  # an English title keeps its direction inside; the bar runs right to left
+        html = (real_site / "ar/2024/11/index.html").read_text()
+        assert '<a href="/ar/events/cop29/"><span lang="en" dir="ltr">COP29</span></a>' in html
 
 
 def test_bars_in_a_busy_week_take_lanes_and_each_covers_its_own_days(basic):
