@@ -89,6 +89,14 @@ def test_the_home_page_agrees_about_the_year_it_shows(years_site):
     assert card_links(nxt) == [f"{PREFIX}/en/events/berlin-2025/"]
 
 
+def test_the_home_page_lists_the_programs_of_its_year_and_the_ongoing_ones(years_site):
+    html = page(years_site, "en")
+    programs = re.search(r'<section aria-labelledby="programs-heading">.*?</section>', html, re.S).group(0)
+    # board (2024), school (2024-04/2024-11) and net (2024-Q3) are last year's; prize has no dates.
+    assert card_links(programs) == [f"{PREFIX}/en/programs/prize/"]
+    assert f'<a href="{PREFIX}/en/programs/board/">' in page(years_site, "en/programs")  # still listed there
+
+
 def test_a_cancelled_activity_is_not_next_but_still_on_its_year(years_site):
     home = page(years_site, "en")
     nxt = re.search(r'<section aria-labelledby="next-heading">.*?</section>', home, re.S).group(0)

@@ -152,7 +152,8 @@ def _home(p: Planner, lang: str) -> PagePlan:
     """The home page shows one year (views.current_year) and says so everywhere: its heading,
     its lead and head (the year's introduction, content/years/YEAR.md, where there is one,
     else home.md's), the year's next activities (cancelled ones left out) and its areas;
-    then every program and network, and links to every year."""
+    then its programs and networks (and the ongoing ones, without dates), and links to
+    every year."""
     site, year = p.site, views.current_year(p.site, p.today)
     home, intro = site.pages["home"], site.intros.get(year)
     text = home.text(lang)
@@ -163,7 +164,8 @@ def _home(p: Planner, lang: str) -> PagePlan:
                       year=year, upcoming=views.upcoming(site, p.today, HOME_UPCOMING, year),
                       later=next((y for y in known if y > year), None), years=known,
                       glance=views.by_category(site, views.in_year(site, year)),
-                      programs=site.of_kind("program") + site.of_kind("network"), text=text,
+                      programs=tuple(i for i in site.of_kind("program") + site.of_kind("network")
+                                     if i.when is None or year in i.when.years()), text=text,
                       intro=intro_text, lead=lead)
     return replace(plan, meta=replace(plan.meta, title=lead.title, description=lead.summary))
 
