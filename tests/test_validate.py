@@ -8,6 +8,8 @@ from generator.cli import main
 
 from conftest import BUILD_DAY
 
+pytestmark = pytest.mark.build
+
 
 def run_build(project, capsys, *extra) -> tuple[int, str]:
     code = main(["--root", str(project.root), "build", "--now", BUILD_DAY.isoformat(), *extra])

@@ -16,6 +16,8 @@ from generator.cli import main
 from generator.content.when import Precision
 from generator.views.worldmap import place_anchor
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 LANGS = ("en", "ko", "es", "ar")
 YEAR = 2024
 
@@ -255,6 +257,7 @@ def _shown(page) -> set[str]:
                                          "els => els.filter(e => e.offsetParent).map(e => e.dataset.id)"))
 
 
+@pytest.mark.browser
 def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real_model):
     latin = {i.id for i in real_model.site.items if "latin-america" in i.regions and i.when and YEAR in i.when.years()}
     with browser() as b:
@@ -281,6 +284,7 @@ def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real
         assert _shown(page) == everything
 
 
+@pytest.mark.browser
 def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pages(site_url):
     with browser() as b:
         context = b.new_context(java_script_enabled=False)
@@ -297,6 +301,7 @@ def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pag
         context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/en/2024/11/", "/ar/2024/11/", "/en/2024/", "/ar/regions/east-asia/"])
 def test_calendar_pages_pass_axe(site_url, path):
     with browser() as b:
@@ -305,6 +310,7 @@ def test_calendar_pages_pass_axe(site_url, path):
         assert run_axe(page) == []
 
 
+@pytest.mark.browser
 def test_printing_hides_navigation_and_filters(site_url):
     with browser() as b:
         page = b.new_page()
