@@ -24,6 +24,8 @@ from generator.errors import SiteError
 
 from conftest import BUILD_DAY, ROOT, SITES, fixture_project
 
+pytestmark = pytest.mark.build
+
 CHECK_DAY = "2024-11-15"
 """After the tentative October ceremony of the fixture."""
 

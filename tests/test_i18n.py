@@ -16,6 +16,8 @@ from generator.i18n.translations import fingerprint, translation_report
 from generator.content.when import parse_when
 from htmltext import normalise
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 WHEN_FORMS = ["2024-09-19", "2024-09-19/2024-09-21", "2024-10", "2024-04/2024-11", "2024-Q3", "2024"]
 
 # Reviewed output: how each precision reads in each language (white space normalised).

@@ -1,7 +1,10 @@
 """Markdown: HTML off, unsafe links refused, content links resolved, plain text for feeds."""
 
+import pytest
 from pathlib import Path
 
+
+pytestmark = pytest.mark.unit
 from generator.content.markdown import content_link_path, markdown_to_text, render_markdown, slugify
 
 

@@ -15,6 +15,8 @@ from generator.i18n.translations import translation_report
 
 from conftest import BUILD_DAY
 
+pytestmark = pytest.mark.unit
+
 EXPO = ["new", "event", "Smart City Expo 2025", "--when", "2025-11", "--category", "networking",
         "--region", "europe-mediterranean"]
 

@@ -1,8 +1,11 @@
 """Rendering on every core: results in order, and the collector left as it was found."""
 
+import pytest
 import gc
 
-from generator.parallel import MIN_TASKS_PER_WORKER, render_all
+
+pytestmark = pytest.mark.unit
+from generator.parallel import MIN_TASKS_PER_WORKER, TaskFailed, render_all
 
 TASKS = list(range(MIN_TASKS_PER_WORKER * 2 + 7))  # enough for two workers
 
@@ -30,19 +33,17 @@ def test_a_callers_own_freeze_is_kept():
 
 
 
-def test_a_layout_error_in_a_worker_is_reported_at_its_layouts_line(project_copy, capsys):
-    """Pickling drops an exception's traceback: the worker sends its frames along, so that a
-    parallel build names the layout's line as a single-process one does."""
-    from generator.cli import main
 
-    base = project_copy.layouts / "base.html"
-    lines = base.read_text().split("\n")
-    at = next(i for i, line in enumerate(lines) if line.startswith("<body")) + 1
-    lines.insert(at, "{{ page.no_such_field }}")
-    base.write_text("\n".join(lines))
-    for workers in ("1", "2"):
-        code = main(["--root", str(project_copy.root), "build", "--no-brochure", "--no-search", "--fresh",
-                     "--workers", workers, "--now", "2024-06-15"])
-        err = capsys.readouterr().err
-        assert code == 1
-        assert f"layouts/base.html:{at + 1}: UndefinedError: " in err and "no_such_field" in err, (workers, err)
+def _fails_on_200(n: int) -> bytes:
+    if n == 200:
+        raise KeyError("no such field")
+    return b""
+
+
+def test_a_workers_error_reaches_the_parent_with_its_frames():
+    """Pickling drops an exception's traceback: the worker sends its description and its
+    (file, line) frames along, which errors.layout_error reads to name a layout's line."""
+    with pytest.raises(TaskFailed) as raised:
+        render_all(_fails_on_200, TASKS, workers=2)
+    assert str(raised.value) == "KeyError: 'no such field'"
+    assert (__file__, _fails_on_200.__code__.co_firstlineno + 2) in raised.value.frames

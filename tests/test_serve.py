@@ -18,6 +18,8 @@ from tornado.websocket import websocket_connect
 from conftest import ROOT, fixture_project
 from generator.serve.preview import Preview
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -8,6 +8,8 @@ from generator.cli import main
 
 from conftest import BUILD_DAY
 
+pytestmark = pytest.mark.build
+
 
 def run_build(project, capsys, *extra) -> tuple[int, str]:
     code = main(["--root", str(project.root), "build", "--now", BUILD_DAY.isoformat(), *extra])
@@ -171,3 +173,20 @@ def test_a_years_introduction_is_checked_like_any_content_file(basic, capsys, na
     (basic.content / "years" / name).write_text(text)
     code, err = run_build(basic, capsys)
     assert code == 1 and expected in err, err
+
+
+@pytest.mark.slow  # two builds of the real content
+def test_a_layout_error_in_a_worker_is_reported_at_its_layouts_line(project_copy, capsys):
+    """Pickling drops an exception's traceback: the worker sends its frames along, so that a
+    parallel build names the layout's line as a single-process one does."""
+    base = project_copy.layouts / "base.html"
+    lines = base.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("<body")) + 1
+    lines.insert(at, "{{ page.no_such_field }}")
+    base.write_text("\n".join(lines))
+    for workers in ("1", "2"):
+        code = main(["--root", str(project_copy.root), "build", "--no-brochure", "--no-search", "--fresh",
+                     "--workers", workers, "--now", "2024-06-15"])
+        err = capsys.readouterr().err
+        assert code == 1
+        assert f"layouts/base.html:{at + 1}: UndefinedError: " in err and "no_such_field" in err, (workers, err)

@@ -16,6 +16,8 @@ from generator.cli import main
 from generator.content.when import Precision
 from generator.views.worldmap import place_anchor
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 LANGS = ("en", "ko", "es", "ar")
 YEAR = 2024
 
@@ -316,6 +318,7 @@ def _shown(page) -> set[str]:
                                          "els => els.filter(e => e.offsetParent).map(e => e.dataset.id)"))
 
 
+@pytest.mark.browser
 def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real_model):
     latin = {i.id for i in real_model.site.items if "latin-america" in i.regions and i.when and YEAR in i.when.years()}
     with browser() as b:
@@ -342,6 +345,7 @@ def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real
         assert _shown(page) == everything
 
 
+@pytest.mark.browser
 def test_the_events_list_filters_like_a_year(site_url, real_model):
     events = [i for i in real_model.site.items if i.kind == "event"]
     latin = {i.id for i in events if "latin-america" in i.regions}
@@ -365,6 +369,7 @@ def _nothing_in_common(items) -> tuple[str, str]:
                 if not any(reg in i.regions and i.category == cat for i in items))
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang, message, clear", [
     ("en", "No activity matches these filters.", "Clear the filters"),
     ("ko", "이 조건에 맞는 활동이 없습니다.", "조건 지우기"),
@@ -388,6 +393,7 @@ def test_filters_that_leave_nothing_say_so_hide_the_emptied_lists_and_clear(site
         assert _shown(page) == {i.id for i in items}
 
 
+@pytest.mark.browser
 def test_the_events_list_says_when_the_filters_leave_nothing(site_url, real_model):
     events = [i for i in real_model.site.items if i.kind == "event"]
     region, category = _nothing_in_common(events)
@@ -402,6 +408,7 @@ def test_the_events_list_says_when_the_filters_leave_nothing(site_url, real_mode
         assert _shown(page) and not page.is_visible(".filter-empty")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("start", ["/en/2024/", "/en/events/"])
 def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pages(site_url, start):
     with browser() as b:
@@ -419,6 +426,7 @@ def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pag
         context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/en/2024/11/", "/ar/2024/11/", "/en/2024/", "/ar/regions/east-asia/", "/en/events/",
                                   "/ko/events/?region=north-america&category=prize"])
 def test_calendar_pages_pass_axe(site_url, path):
@@ -428,6 +436,7 @@ def test_calendar_pages_pass_axe(site_url, path):
         assert run_axe(page) == []
 
 
+@pytest.mark.browser
 def test_printing_hides_navigation_and_filters(site_url):
     with browser() as b:
         page = b.new_page()

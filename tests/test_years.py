@@ -19,6 +19,8 @@ from conftest import fixture_project
 from generator.build import Options, build
 from htmltext import normalise, parse
 
+pytestmark = pytest.mark.build
+
 TODAY = date(2025, 3, 1)
 PREFIX = "/calendar"
 EVENT = "---\ntitle: {title}\nsummary: {summary}\ncategory: governance\nregions: [global]\nwhen: {when}\n{more}---\n{body}\n"
@@ -164,6 +166,7 @@ def test_year_pages_and_the_archive_are_valid_html(years_site):
     assert validate_html(pages) == []
 
 
+@pytest.mark.browser
 def test_without_javascript_every_year_is_reached_from_the_home_page(years_site):
     """Following the calendar navigation's links only: home -> a year -> each other year."""
     with serve(years_site.parent) as url, browser() as b:
@@ -181,6 +184,7 @@ def test_without_javascript_every_year_is_reached_from_the_home_page(years_site)
         context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/calendar/en/2025/", "/calendar/ko/years/", "/calendar/en/"])
 def test_the_year_switcher_and_the_archive_pass_axe(years_site, path):
     with serve(years_site.parent) as url, browser() as b:

@@ -151,9 +151,14 @@ def _index(node: yaml.Node, path: str, depth: int, line_of: Callable[[yaml.Mark]
     if path:
         out.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
+        given: dict[str, int] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else "?"
             child = f"{path}.{name}" if path else str(name)
+            if name in given:  # YAML would keep the last silently: the editor's first value lost
+                raise _Refused(f"'{child}' is given twice (line {given[name]} and line {line_of(key.start_mark)}); "
+                               f"keep one", line_of(key.start_mark))
+            given[name] = line_of(key.start_mark)
             out.setdefault(child, line_of(key.start_mark))  # errors point at the key
             _index(value, child, depth + 1, line_of, out, seen)
     elif isinstance(node, yaml.SequenceNode):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, MutableMapping
 
 from generator.config import SiteConfig
 from generator.errors import SiteError
@@ -57,9 +57,12 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
 
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
                history: Mapping[Path, Revision] | None = None,
-               check: Callable[[SourceFile, SiteConfig], Checked] = check_source) -> tuple[Site | None, list[SiteError]]:
+               check: Callable[[SourceFile, SiteConfig], Checked] = check_source,
+               assembled: MutableMapping[str, tuple[str, Item]] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Check every file (with `check`: `check_source` or one that remembers its results) and
-    assemble the Site; None when there were errors."""
+    assemble the Site; None when there were errors. `assembled` (a preview's, emptied when
+    site.toml changes) keeps each item, by its file, with the digest of its files and history: an
+    unchanged item is not made again."""
     history = history or {}
     errors: list[SiteError] = []
     checked = []
@@ -88,15 +91,23 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     for name, original in originals.items():
         if original.values.get("draft") and not drafts:
             continue
-        texts = _texts(original, translations[name], config)
         if original.source.kind == "page":
+            texts = _texts(original, translations[name], config)
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
-        elif original.source.kind == "year":
+            continue
+        if original.source.kind == "year":
+            texts = _texts(original, translations[name], config)
             intros[int(original.values["id"])] = Page(original.values["id"], original.source.display, texts)
-        else:
-            files = [original, *translations[name]]
-            revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
-            items.append(_item(original, texts, revisions, _digest(files, revisions)))
+            continue
+        files = [original, *translations[name]]
+        revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
+        digest = _digest(files, revisions)
+        found = assembled.get(original.source.display) if assembled is not None else None
+        if found is None or found[0] != digest:
+            found = (digest, _item(original, _texts(original, translations[name], config), revisions, digest))
+            if assembled is not None:
+                assembled[original.source.display] = found  # one version per item
+        items.append(found[1])
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
