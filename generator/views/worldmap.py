@@ -8,11 +8,11 @@ that layouts/worldmap.html turns into inline SVG. No tiles, no network.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.config import SiteConfig
+from generator.content.markdown import slugify
 from generator.content.model import Item
 from generator.views.world_outline import LAND, WATER
 
@@ -94,7 +94,7 @@ def land_svg() -> bytes:
 
 
 def place_anchor(city: str) -> str:
-    return "place-" + (re.sub(r"[^a-z0-9]+", "-", city.casefold()).strip("-") or "city")
+    return "place-" + (slugify(city, ascii=True) or "city")
 
 
 def _ring(text: str) -> str:
