@@ -14,7 +14,7 @@ from conftest import BUILD_DAY
 from generator.build import Options, build
 from generator.cli import main
 from generator.content.when import Precision
-from generator.views.worldmap import place_anchor
+from generator.views.worldmap import land_path, place_anchor, project
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -205,6 +205,36 @@ def test_the_map_lists_every_city_of_the_year_with_its_items(real_site, real_mod
     markers = re.findall(r'<a class="marker" href="#(place-[a-z0-9-]+)"', where)
     assert markers and set(markers) <= set(places)
     assert 'role="group" aria-labelledby="where-map-title"' in where and "<img" not in where
+
+
+def _on_land(lat: float, lon: float) -> bool:
+    """Whether the map's outline covers a point: its path data read back, filled even-odd."""
+    x, y = project(lat, lon)
+    inside = False
+    for shape in re.finditer(r"M([-\d.]+) ([-\d.]+)l([^z]*)z", land_path()):
+        points = [(float(shape[1]), float(shape[2]))]
+        steps = [float(n) for n in re.findall(r"-?\d*\.?\d+", shape[3])]
+        for dx, dy in zip(steps[::2], steps[1::2]):
+            points.append((points[-1][0] + dx, points[-1][1] + dy))
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+@pytest.mark.parametrize("place, lat, lon, land", [
+    # Cities of site.toml on a coast or a narrow strip, where a rough outline puts them at sea.
+    ("Lisbon", 38.72, -9.14, True), ("Abu Dhabi", 24.45, 54.38, True), ("Baku", 40.41, 49.87, True),
+    ("Seoul", 37.57, 126.98, True), ("Taipei", 25.03, 121.57, True),
+    # Land cut at the antimeridian, on both edges of the map.
+    ("Chukotka, west of 180°", 66.0, 175.0, True), ("Chukotka, east of 180°", 66.0, -174.0, True),
+    ("Fiji", -17.8, 178.0, True), ("Tasmania", -42.0, 146.5, True), ("Greenland", 75.0, -40.0, True),
+    ("the Atlantic", 30.0, -40.0, False), ("the Caspian Sea, cut out", 42.0, 51.0, False),
+    ("the Black Sea", 43.0, 34.0, False), ("the Mediterranean", 35.0, 18.0, False),
+    ("Hudson Bay", 60.0, -85.0, False),
+])
+def test_the_map_outline_is_natural_earths_land(place, lat, lon, land):
+    assert _on_land(lat, lon) is land, place
 
 
 def test_every_city_in_content_has_coordinates(real_model):

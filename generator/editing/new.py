@@ -9,8 +9,6 @@ are the CLI's part.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
@@ -20,6 +18,7 @@ from generator.config import SiteConfig
 from generator.errors import SiteError
 from generator.content.fields import FIELDS, Invalid, check_id
 from generator.content.frontmatter import parse_front_matter
+from generator.content.markdown import slugify
 from generator.content.model import Item, Site
 from generator.content.sources import KINDS
 from generator.i18n.translations import fingerprint
@@ -99,15 +98,9 @@ def missing_message(request: Request) -> str:
     return f"sitegen new {request.kind}: missing {names} (use: {example})"
 
 
-def slugify(title: str) -> str:
-    """'Smart City Expo 2025' -> 'smart-city-expo-2025': ASCII letters, digits and hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def new_item(request: Request, config: SiteConfig, ids: Mapping[str, str]) -> NewFile:
     """The file of a new event, program or network; `ids` maps every existing item id to its file."""
-    item_id = request.id or slugify(request.title or "")
+    item_id = request.id or slugify(request.title or "", ascii=True)  # ids name files and addresses
     path = f"content/{SECTIONS[request.kind]}/{item_id}.md" if item_id else f"content/{SECTIONS[request.kind]}/"
     values = {"title": request.title, "summary": request.summary or SUMMARY_PLACEHOLDER,
               "category": request.category, "regions": list(request.regions),
