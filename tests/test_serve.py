@@ -156,6 +156,20 @@ def _answer(port: int, path: str) -> tuple[int, str] | None:
         return None
 
 
+def test_the_reload_channel_refuses_pages_of_other_origins(server):
+    """Another site open in the browser cannot connect to the preview's reload channel."""
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    _, port, _ = server
+
+    async def connect(origin: str):
+        request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": origin})
+        (await websocket_connect(request)).close()
+
+    asyncio.run(connect(f"http://127.0.0.1:{port}"))
+    with pytest.raises(HTTPClientError, match="403"):
+        asyncio.run(connect("https://attacker.example"))
+
+
 def test_many_quick_saves_end_in_the_last_state(server):
     project, port, _ = server
     source = project.content / "events" / "workshop.md"
