@@ -45,12 +45,13 @@ def wait_for(condition, seconds: float = 10.0):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, request):
+    """`sitegen serve` on the basic fixture; parametrize indirectly with extra arguments (["--poll"])."""
     project = fixture_project(tmp_path / "site", "basic")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port),
-         "--now", "2024-06-15"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+         "--now", "2024-06-15", *getattr(request, "param", [])], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: _up(port), 30)
         yield project, port, process
@@ -81,8 +82,12 @@ async def _reload_message(port: int, action, seconds: float = 10.0) -> dict:
     return json.loads(message)
 
 
+@pytest.mark.build
+@pytest.mark.parametrize("server", [[], ["--poll"]], ids=["notified", "polled"], indirect=True)
 def test_save_rebuilds_and_reloads_the_browser(server):
-    project, port, _ = server
+    project, port, process = server
+    if "--poll" in process.args:  # watchfiles polls: the server holds no inotify instance
+        assert inotify_instances(process.pid) == 0
     page = get(port, "/en/events/workshop/")[1]
     assert "Workshop over three days" in page
     # The fixture publishes below /calendar/; the preview serves it at the root, links included.
@@ -102,6 +107,7 @@ BROKEN_WHEN = "when: next <img src=x onerror=alert(1)> autumn"
 """A broken save whose error message quotes markup the editor typed."""
 
 
+@pytest.mark.build
 def test_a_bad_save_keeps_the_last_good_page_with_the_errors_over_it(server):
     project, port, process = server
     source = project.content / "events" / "workshop.md"
@@ -131,6 +137,7 @@ def test_a_bad_save_keeps_the_last_good_page_with_the_errors_over_it(server):
     assert status == 200 and "sitegen-errors" not in page and 'src="/livereload.js' in page
 
 
+@pytest.mark.build
 def test_a_first_build_that_fails_still_serves_the_errors(tmp_path):
     """No last good build at all (a broken file before the first start): every address shows the errors."""
     project = fixture_project(tmp_path / "site", "basic")
@@ -156,6 +163,7 @@ def _answer(port: int, path: str) -> tuple[int, str] | None:
         return None
 
 
+@pytest.mark.build
 def test_the_reload_channel_refuses_pages_of_other_origins(server):
     """Another site open in the browser cannot connect to the preview's reload channel."""
     from tornado.httpclient import HTTPClientError, HTTPRequest
@@ -261,9 +269,9 @@ def test_a_settings_change_reaches_every_check_and_page(tmp_path):
                for e in errors), errors
 
 
-def inotify_instances() -> int:
-    """Inotify instances this process holds (Linux names each open one anon_inode:inotify)."""
-    return sum(1 for fd in os.listdir("/proc/self/fd") if _link(f"/proc/self/fd/{fd}") == "anon_inode:inotify")
+def inotify_instances(pid: int | str = "self") -> int:
+    """Inotify instances a process holds (Linux names each open one anon_inode:inotify)."""
+    return sum(1 for fd in os.listdir(f"/proc/{pid}/fd") if _link(f"/proc/{pid}/fd/{fd}") == "anon_inode:inotify")
 
 
 def _link(path: str) -> str:
@@ -273,6 +281,7 @@ def _link(path: str) -> str:
         return ""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("polling", [None, True], ids=["notified", "polled"])
 def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, polling):
     """Told by the OS, or by watchfiles' polling (force_polling, for file systems that cannot
@@ -320,6 +329,7 @@ def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, polling):
         watcher.stop()
 
 
+@pytest.mark.unit
 def test_a_save_during_a_rebuild_triggers_exactly_one_more(tmp_path):
     """Saves made while the rebuild runs are collected meanwhile: one more rebuild, with all of them."""
     from generator.serve.watcher import Watcher
@@ -350,6 +360,7 @@ def test_a_save_during_a_rebuild_triggers_exactly_one_more(tmp_path):
         watcher.stop()
 
 
+@pytest.mark.browser
 def test_the_errors_over_a_page_are_accessible_and_keep_its_content_security_policy(server):
     """In Chromium, under the page's own policy: the overlay loads its style and script from the
     preview (no violation), takes the focus, passes axe-core, fits a 390 px screen and is dismissed."""
