@@ -330,6 +330,34 @@ def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, polling):
 
 
 @pytest.mark.unit
+def test_the_watcher_polls_where_notifications_cannot_be_had(tmp_path, monkeypatch):
+    """A full inotify table (or a file system without notifications) makes watchfiles raise
+    OSError: the watcher then asks watchfiles to poll, and saves are still reported."""
+    import watchfiles
+
+    from generator.serve.watcher import Watcher
+    real = watchfiles.watch
+
+    def no_inotify(*paths, force_polling=None, **options):  # a generator, as watchfiles.watch is
+        if not force_polling:
+            raise OSError(28, "OS file watch limit reached")
+        yield from real(*paths, force_polling=force_polling, **options)
+
+    monkeypatch.setattr(watchfiles, "watch", no_inotify)
+    content = tmp_path / "content"
+    content.mkdir()
+    batches, seen = [], threading.Event()
+    watcher = Watcher([content], lambda changed: (batches.append(set(changed)), seen.set()))
+    watcher.start()
+    try:
+        assert watcher.force_polling is True
+        (content / "a.md").write_text("saved")
+        assert seen.wait(5) and batches == [{content / "a.md"}]
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.unit
 def test_a_save_during_a_rebuild_triggers_exactly_one_more(tmp_path):
     """Saves made while the rebuild runs are collected meanwhile: one more rebuild, with all of them."""
     from generator.serve.watcher import Watcher
