@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Sequence
@@ -33,7 +34,7 @@ RELOAD = json.dumps({"command": "reload", "path": "/", "liveCSS": False, "liveIm
 
 
 class PreviewServer:
-    """Serves `root`; `errors()` names what the last save broke (nothing while it builds)."""
+    """Serves `root`; `errors()` names what the last save broke (empty while the site builds)."""
 
     def __init__(self, root: Path, errors: Callable[[], Sequence[SiteError]]):
         self.root, self.errors = root, errors
@@ -61,7 +62,7 @@ class PreviewServer:
         return web.Application([
             (r"/livereload", ReloadSocket, {"browsers": self._browsers}),
             (r"/(livereload\.js)", web.StaticFileHandler, {"path": str(LIVERELOAD_JS.parent)}),
-            (rf"{OWN}(overlay\.(?:css|js))", web.StaticFileHandler, {"path": str(here)}),
+            (rf"{re.escape(OWN)}(overlay\.(?:css|js))", web.StaticFileHandler, {"path": str(here)}),
             (r"/(.*)", SiteFiles, {"path": str(self.root), "default_filename": "index.html",
                                    "decorate": lambda page: decorate(page, self.errors(), port)}),
         ])
