@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
     cmd.add_argument("--now", type=_day, default=None, help="the date that decides past and upcoming")
     cmd.add_argument("--out", type=Path, default=None, help="where the preview is built (default: ROOT/.cache/preview)")
+    cmd.add_argument("--poll", action="store_true", default=None,
+                     help="look for saves by polling, where the system does not tell of them (network drives, "
+                          "some containers)")
     cmd.set_defaults(run=_run_serve)
 
     cmd = commands.add_parser("translations", help="list missing and stale translations and interface strings")
@@ -222,7 +225,7 @@ def _run_serve(args) -> int:
     project = Project(args.root.resolve())
     out = (args.out or project.root / ".cache" / "preview").absolute()
     serve(project, out, args.now or date.today(), host=args.host, port=args.port, drafts=args.drafts,
-          open_browser=args.open, log=lambda line: print(line, flush=True))
+          open_browser=args.open, log=lambda line: print(line, flush=True), force_polling=args.poll)
     return 0
 
 
