@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import BuildFailed, SiteError
+from generator.suggest import did_you_mean
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -196,7 +197,7 @@ def _convert_table(kind, value, key: str, display: str, errors: list[SiteError])
     known = {f.name: f for f in fields(kind)}
     hints = typing.get_type_hints(kind)
     for unknown in sorted(set(value) - set(known)):
-        errors.append(SiteError(display, None, _join(key, unknown), "unknown key",
+        errors.append(SiteError(display, None, _join(key, unknown), f"unknown key{did_you_mean(unknown, known)}",
                                 allowed=", ".join(known)))
     args = {}
     for name, field in known.items():

@@ -93,7 +93,7 @@ def test_warnings_alone_exit_0(checked, capsys):
 def test_build_errors_are_reported_in_the_same_form(checked, capsys):
     edit(checked, "events/ceremony.md", "status: tentative", "status: canceled")
     code, out = run_check(checked, capsys)
-    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed "
+    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed; did you mean `cancelled`? "
                    "(status; use: confirmed, tentative, cancelled, postponed)\n"
                    "1 error, 0 warnings in 26 files checked\n")
     assert code == 1

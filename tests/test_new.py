@@ -178,7 +178,7 @@ def test_a_translation_into_an_unknown_language_is_refused(basic, capsys):
     assert code == 1
     assert "content/events/workshop.fr.md: lang: 'fr' is not a language to translate into (use: ko)" in err
     code, _out, err = run(basic, capsys, "new", "translation", "workshp", "--lang", "ko")
-    assert code == 1 and "'workshp' is not the id of an item or page (use: workshop)" in err
+    assert code == 1 and "'workshp' is not the id of an item or page; did you mean `workshop`? (use: workshop)" in err
 
 
 @pytest.mark.parametrize("title, slug", [

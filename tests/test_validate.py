@@ -32,23 +32,23 @@ def test_fixture_builds(basic, capsys):
     ("events/workshop.md", "category: capacity-building", "category: training",
      "content/events/workshop.md:4: category: 'training' is not a category (use: prize, governance, matchmaking"),
     ("events/workshop.md", "regions: [central-asia, global]", "regions: [central-asia, asia]",
-     "content/events/workshop.md:5: regions: 'asia' is not a region (use: east-asia, southeast-asia"),
+     "content/events/workshop.md:5: regions: 'asia' is not a region; did you mean `east-asia`? (use: east-asia, southeast-asia"),
     ("events/ceremony.md", "status: tentative", "status: canceled",
-     "content/events/ceremony.md:9: status: 'canceled' is not allowed (use: confirmed, tentative, cancelled, postponed)"),
+     "content/events/ceremony.md:9: status: 'canceled' is not allowed; did you mean `cancelled`? (use: confirmed, tentative, cancelled, postponed)"),
     ("events/ceremony.md", "program: prize", "program: award",
      "content/events/ceremony.md:8: program: 'award' is not a published program or network"),
     ("events/summit.md", "  website: https://example.org/summit", "  website: javascript:alert(1)",
      "content/events/summit.md:14: links: 'javascript:alert(1)' is not allowed (use: an https://, http:// or mailto: address)"),
     ("events/summit.md", "country: KR", "country: Korea",
-     "content/events/summit.md:11: country: 'Korea' is not a country code"),
+     "content/events/summit.md:11: country: 'Korea' is not a country code; did you mean `KR` (South Korea)?"),
     ("events/summit.md", "timezone: Asia/Seoul", "timezone: Seoul",
-     "content/events/summit.md:8: timezone: 'Seoul' is not a time zone"),
+     "content/events/summit.md:8: timezone: 'Seoul' is not a time zone; did you mean `Asia/Seoul`?"),
     ("events/summit.md", 'time: "09:30-17:00"', 'time: "17:00-09:30"',
      "content/events/summit.md:7: time: '17:00-09:30' ends before it starts"),
     ("events/forum.md", "format: online", "format: virtual",
      "content/events/forum.md:9: format: 'virtual' is not allowed (use: in-person, online, hybrid)"),
     ("events/forum.md", "title: Cancelled forum", "titel: Cancelled forum",
-     "content/events/forum.md:2: titel: is not a field of an event (use: id, title, summary"),
+     "content/events/forum.md:2: titel: is not a field of an event; did you mean `title`? (use: id, title, summary"),
     ("events/forum.md", "title: Cancelled forum\n", "",
      "content/events/forum.md:1: title: is required for an event"),
     ("events/forum.md", "summary: Was planned for May, then cancelled.", "summary: Planned: May",
@@ -69,6 +69,16 @@ def test_fixture_builds(basic, capsys):
      "content/events/forum.md:6: YAML tags such as !!timestamp are not allowed; write the value plainly"),
     ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
      "content/home.md:5: body: links to summut.md, which is not a content file"),
+    ("events/workshop.md", "category: capacity-building", "category: goverance",
+     "content/events/workshop.md:4: category: 'goverance' is not a category; did you mean `governance`? (use: prize"),
+    ("events/forum.md", "format: online", "format: hybird",
+     "content/events/forum.md:9: format: 'hybird' is not allowed; did you mean `hybrid`? (use: in-person, online, hybrid)"),
+    ("events/ceremony.md", "program: prize", "program: prise",
+     "content/events/ceremony.md:8: program: 'prise' is not a published program or network; did you mean `prize`?"),
+    ("events/summit.md", "  website: https://example.org/summit", "  wesbite: https://example.org/summit",
+     "content/events/summit.md:14: links: 'wesbite' is not a kind of link; did you mean `website`? (use: website,"),
+    ("events/summit.md", "country: KR", "country: kr",
+     "content/events/summit.md:11: country: 'kr' is not a country code; did you mean `KR`?"),
 ])
 def test_one_broken_line_is_reported_with_file_line_and_field(basic, capsys, file, old, new, expected):
     edit(basic, file, old, new)
@@ -153,3 +163,12 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
     assert code == 1
     assert ("locales/ko/LC_MESSAGES/messages.po: is missing: every language of site.toml needs a catalog "
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
+
+
+def test_a_mistyped_site_toml_key_suggests_the_closest(basic, capsys):
+    toml = basic.config_file.read_text()
+    basic.config_file.write_text(toml.replace("[feeds]", "[feeds]\nundatd = \"span\"", 1)
+                                 if "[feeds]" in toml else toml + '\n[feeds]\nundatd = "span"\n')
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated)" in err, err

@@ -23,6 +23,7 @@ from generator.content.history import Revision
 from generator.content.markdown import content_links
 from generator.content.model import Item, Page, Site, Text
 from generator.content.sources import SourceFile
+from generator.suggest import did_you_mean
 
 PAGE_IDS = ("home", "about", "contact")
 """Plain pages the layouts link to; each must exist."""
@@ -110,9 +111,10 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
     for name, raw in front.fields.items():
         field = schema.get(str(name))
         if field is None or source.kind not in field.kinds:
-            allowed = ", ".join(n for n, f in schema.items() if source.kind in f.kinds)
+            names = [n for n, f in schema.items() if source.kind in f.kinds]
             errors.append(SiteError(source.display, front.line(str(name)), str(name),
-                                    f"is not a field of {_kind_name(source)}", allowed=allowed))
+                                    f"is not a field of {_kind_name(source)}{did_you_mean(name, names)}",
+                                    allowed=", ".join(names)))
             continue
         try:
             values[name] = field.check(raw, config)
@@ -277,7 +279,8 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
         if item.program is not None and item.program not in containers and item.program not in unchecked:
             front = by_source[item.source].front
             errors.append(SiteError(item.source, front.line("program"), "program",
-                                    f"{item.program!r} is not a published program or network",
+                                    f"{item.program!r} is not a published program or network"
+                                    f"{did_you_mean(item.program, sorted(containers))}",
                                     allowed=", ".join(sorted(containers)) or "no program exists yet"))
     for page_id in PAGE_IDS:
         if page_id not in pages and ("page", page_id) not in broken:

@@ -8,7 +8,6 @@ are the CLI's part.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from generator.content.frontmatter import parse_front_matter
 from generator.content.model import Item, Site
 from generator.content.sources import KINDS
 from generator.i18n.translations import fingerprint
+from generator.suggest import closest, did_you_mean
 
 SECTIONS = {kind: folder for folder, kind in KINDS.items()}
 """Kind -> folder under content/: 'event' -> 'events'."""
@@ -128,13 +128,13 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
     doc = site.item(doc_id) or site.pages.get(doc_id)
     if doc is None:
         known = [i.id for i in site.items] + list(site.pages)
-        close = difflib.get_close_matches(doc_id, known, n=3)
-        raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page",
-                                 ", ".join(close) or None)])
+        raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page"
+                                 f"{did_you_mean(doc_id, sorted(known))}", ", ".join(closest(doc_id, sorted(known), 3)) or None)])
     path = f"{doc.source.removesuffix('.md')}.{lang}.md"
-    if lang not in _target_languages(site.config):
-        raise Refused([SiteError(path, None, "lang", f"{lang!r} is not a language to translate into",
-                                 ", ".join(_target_languages(site.config)))])
+    targets = _target_languages(site.config)
+    if lang not in targets:
+        raise Refused([SiteError(path, None, "lang", f"{lang!r} is not a language to translate into"
+                                 f"{did_you_mean(lang, targets)}", ", ".join(targets))])
     if doc.is_translated(lang):
         raise Refused([already_exists(path)])
     original = doc.original
