@@ -79,6 +79,11 @@ def test_fixture_builds(basic, capsys):
      "content/events/summit.md:14: links: 'wesbite' is not a kind of link; did you mean `website`? (use: website,"),
     ("events/summit.md", "country: KR", "country: kr",
      "content/events/summit.md:11: country: 'kr' is not a country code; did you mean `KR`?"),
+    ("events/summit.md", "  website: https://example.org/summit", "\twebsite: https://example.org/summit",
+     "content/events/summit.md:14: the front matter is not valid YAML: tabs are not allowed for indentation; "
+     "use spaces (use: indent with spaces"),
+    ("programs/prize.md", "    when: 2024-04-01/2024-06-28", "\t  when: 2024-04-01/2024-06-28",
+     "content/programs/prize.md:12: the front matter is not valid YAML: tabs are not allowed for indentation"),
 ])
 def test_one_broken_line_is_reported_with_file_line_and_field(basic, capsys, file, old, new, expected):
     edit(basic, file, old, new)
