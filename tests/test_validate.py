@@ -6,7 +6,7 @@ import pytest
 
 from generator.cli import main
 
-from conftest import BUILD_DAY
+from conftest import BUILD_DAY, committed
 
 
 def run_build(project, capsys, *extra) -> tuple[int, str]:
@@ -64,7 +64,8 @@ def test_fixture_builds(basic, capsys):
     ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: Bad_ID",
      "content/events/ceremony.md:3: id: 'Bad_ID' cannot be used in an address"),
     ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: workshop",
-     "content/events/workshop.md:1: id: 'workshop' is already the id of content/events/ceremony.md"),
+     "content/events/ceremony.md:3: id: 'workshop' is already the id of content/events/workshop.md; an id is "
+     "permanent once published, so that file keeps it (use: choose another id for this new file)"),
     ("events/forum.md", "when: 2024-05-14/2024-05-15", "when: !!timestamp 2024-05-14",
      "content/events/forum.md:6: YAML tags such as !!timestamp are not allowed; write the value plainly"),
     ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
@@ -177,3 +178,18 @@ def test_a_mistyped_site_toml_key_suggests_the_closest(basic, capsys):
     code, err = run_build(basic, capsys)
     assert code == 1
     assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated)" in err, err
+
+
+def test_a_duplicate_id_blames_the_file_git_does_not_know_yet(basic, capsys):
+    """ceremony.md (published, `id: gala`) sorts first and is not named after its id, so without
+    git the new gala.md would keep the id; with git, the new file is the one to change."""
+    edit(basic, "events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: gala")
+    committed(basic.root)
+    text = (basic.content / "events/forum.md").read_text()
+    (basic.content / "events/gala.md").write_text(text)
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert ("content/events/gala.md:1: id: 'gala' is already the id of content/events/ceremony.md "
+            "(this file's id comes from its name); an id is permanent once published, so that file keeps it "
+            "(use: choose another id for this new file: rename it, or add an id line)") in err, err
+    assert "content/events/ceremony.md:3: id" not in err

@@ -21,6 +21,9 @@ class Revision:
     """When the file last changed (UTC, whole seconds)."""
     count: int
     """How many revisions it has had: commits that touched it, plus one if edited since."""
+    added: datetime | None = None
+    """When the file was first committed; None when git does not know it (a new file, or no git).
+    Of two files claiming one id, the older keeps it: an id, once published, is permanent."""
 
 
 def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
@@ -33,7 +36,8 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
         times = (commits or {}).get(key, [])
         edited = dirty is None or key in dirty or not times
         modified = max(times + ([_mtime(path)] if edited else []))
-        history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0))
+        history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0),
+                                 min(times) if times else None)
     return history
 
 
@@ -94,5 +98,5 @@ def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revis
     changed = {}
     for path in files:
         before = history.get(path)
-        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1)
+        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1, before.added if before else None)
     return changed

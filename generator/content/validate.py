@@ -93,7 +93,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     # otherwise stay for the life of a preview.
     memo.clear()
     memo.update(used)
-    errors.extend(_check_ids(originals.values()))
+    errors.extend(_check_ids(originals.values(), history))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
         return None, errors
@@ -253,20 +253,31 @@ def _item(c: _Checked, texts: tuple[Text, ...], revisions: tuple[Revision, ...],
     )
 
 
-def _check_ids(originals) -> list[SiteError]:
-    """Ids are unique across kinds: one id is one calendar UID."""
+def _check_ids(originals, history: Mapping[Path, Revision]) -> list[SiteError]:
+    """Ids are unique across kinds: one id is one calendar UID and one address, permanent once
+    published. Of the files claiming an id, the one git has known longest keeps it; between
+    files as old (or outside git), the one named after the id (as `sitegen new` names files),
+    then the first by name. The error goes to the others: the new file is the one to change."""
+    def age(c: _Checked) -> tuple:
+        added = history[c.source.path].added if c.source.path in history else None
+        return (added is None, added or datetime.min.replace(tzinfo=timezone.utc),
+                c.source.stem != c.values["id"], c.source.display)
+
     first: dict[str, _Checked] = {}
     errors = []
-    for c in sorted(originals, key=lambda c: c.source.display):
+    for c in sorted(originals, key=age):
         if c.source.kind == "page":
             continue
         item_id = c.values["id"]
-        if item_id in first:
-            errors.append(SiteError(c.source.display, c.front.line("id"), "id",
-                                    f"{item_id!r} is already the id of {first[item_id].source.display}",
-                                    allowed="a different id"))
-        else:
+        if item_id not in first:
             first[item_id] = c
+            continue
+        from_name = "" if "id" in c.front.fields else " (this file's id comes from its name)"
+        errors.append(SiteError(
+            c.source.display, c.front.line("id"), "id",
+            f"{item_id!r} is already the id of {first[item_id].source.display}{from_name}; an id is "
+            f"permanent once published, so that file keeps it",
+            allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else "")))
     return errors
 
 
