@@ -86,6 +86,9 @@ class Place:
     """Latitude in degrees, north positive, for the map."""
     lon: float
     """Longitude in degrees, east positive, for the map."""
+    country: str = ""
+    """ISO code of the city's country; when given, the entry is for the city of that country only
+    (to tell apart two cities of one name). Cities the gazetteer knows need no entry at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,8 @@ class SiteConfig:
     feeds: Feeds = Feeds()
     lists: Lists = Lists()
     places: tuple[Place, ...] = ()
-    """Coordinates of every city content names, for the "Where we'll be" map."""
+    """Cities for the "Where we'll be" map that the gazetteer does not know, or places
+    where it would not put them (content/gazetteer.py); an entry wins over the gazetteer."""
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -264,12 +268,15 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
 
 
 def _check_places(places: tuple[Place, ...], display: str) -> list[SiteError]:
-    """Each city once, on the globe."""
+    """Each city (of a country) once, on the globe."""
     errors, seen = [], set()
     for i, place in enumerate(places):
-        if place.city in seen:
+        if (place.city, place.country) in seen:
             errors.append(SiteError(display, None, f"places[{i}].city", f"{place.city!r} appears twice"))
-        seen.add(place.city)
+        seen.add((place.city, place.country))
+        if place.country and not re.fullmatch(r"[A-Z]{2}", place.country):
+            errors.append(SiteError(display, None, f"places[{i}].country", f"{place.country!r} is not a country code",
+                                    allowed="an ISO 3166-1 alpha-2 code such as DE"))
         for name, value, limit in (("lat", place.lat, 90), ("lon", place.lon, 180)):
             if not -limit <= value <= limit:
                 errors.append(SiteError(display, None, f"places[{i}].{name}", f"{value} is off the globe",

@@ -91,15 +91,6 @@ def check_when(value: Any, _config: SiteConfig):
         raise Invalid(str(exc), GRAMMAR) from None
 
 
-def check_city(value: Any, config: SiteConfig) -> str:
-    """A city the map can place: site.toml must give its coordinates."""
-    city = check_text(value, config)
-    if config.place(city) is None:
-        raise Invalid(f"{city!r} has no coordinates in site.toml",
-                      f'add a [[places]] entry: city = "{city}", lat = ..., lon = ... (degrees)')
-    return city
-
-
 def check_time(value: Any, _config: SiteConfig) -> tuple[time, time | None]:
     # YAML 1.1 reads an unquoted 09:30 as the sexagesimal number 570.
     text = f"{value // 60:02d}:{value % 60:02d}" if isinstance(value, int) and not isinstance(value, bool) else value
@@ -242,7 +233,7 @@ FIELDS: dict[str, Field] = {
     "time": Field(check_time, frozenset({"event"})),
     "timezone": Field(check_timezone, frozenset({"event"})),
     "location": Field(check_text, ITEMS, text=True),
-    "city": Field(check_city, ITEMS),
+    "city": Field(check_text, ITEMS),  # placed on the map with `country` by validate.py (gazetteer.py)
     "country": Field(check_country, ITEMS),
     "format": Field(check_choice(FORMATS), ITEMS),
     "status": Field(check_choice(STATUSES), ITEMS),

@@ -98,6 +98,8 @@ class Item(_Translated):
     timezone: str | None = None
     city: str | None = None
     country: str | None = None
+    coordinates: tuple[float, float] | None = None
+    """Latitude and longitude of `city`, from site.toml's [[places]] or the gazetteer."""
     format: str = "in-person"
     status: str = "confirmed"
     program: str | None = None

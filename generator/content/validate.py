@@ -19,6 +19,7 @@ from generator.config import SiteConfig
 from generator.errors import SiteError
 from generator.content.fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from generator.content.frontmatter import FrontMatter, parse_front_matter
+from generator.content.gazetteer import Unplaced, locate
 from generator.content.history import Revision
 from generator.content.markdown import content_links
 from generator.content.model import Item, Page, Site, Text
@@ -127,6 +128,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         if needed and name not in front.fields:
             errors.append(SiteError(source.display, 1, name, f"is required for {_kind_name(source)}"))
     errors.extend(_check_time(source, front, values))
+    errors.extend(_check_place(source, front, values, config))
     if "id" not in front.fields:
         errors.extend(_check_file_name(source, config))
     values.setdefault("id", source.stem)
@@ -173,6 +175,17 @@ def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[Si
     if "time" in values and when is not None and when.precision.value != "day":
         problems.append(("time", "needs a single-day when", "when: 2024-09-19"))
     return [SiteError(source.display, front.line(f), f, m, a) for f, m, a in problems]
+
+
+def _check_place(source: SourceFile, front: FrontMatter, values: dict, config: SiteConfig) -> list[SiteError]:
+    """A city the map can place, from `city` and `country`: sets values['place']."""
+    if "city" not in values or source.lang:
+        return []
+    try:
+        values["place"] = locate(values["city"], values.get("country"), config)
+    except Unplaced as exc:
+        return [SiteError(source.display, front.line("city"), "city", str(exc), exc.allowed)]
+    return []
 
 
 def _contradictions(original: _Checked, translation: _Checked) -> list[SiteError]:
@@ -246,7 +259,8 @@ def _item(c: _Checked, texts: tuple[Text, ...], revisions: tuple[Revision, ...],
         kind=c.source.kind, id=v["id"], source=c.source.display,
         category=v["category"], regions=v["regions"], when=v.get("when"), texts=texts,
         start_time=start_time, end_time=end_time, timezone=v.get("timezone"),
-        city=v.get("city"), country=v.get("country"), format=v.get("format", "in-person"),
+        city=v.get("city"), country=v.get("country"),
+        coordinates=(v["place"].lat, v["place"].lon) if "place" in v else None, format=v.get("format", "in-person"),
         status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
         modified=modified, revisions=sum(r.count for r in revisions), digest=digest,
