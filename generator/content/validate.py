@@ -101,6 +101,12 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
 
 
+def check_source(source: SourceFile, config: SiteConfig) -> list[SiteError]:
+    """Everything the build checks within one file (not ids or links across files): what
+    `sitegen new` runs on a file before writing it."""
+    return _parse_and_check(source, config)[1]
+
+
 def _parse_and_check(source: SourceFile, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
     front, errors = parse_front_matter(source.text, source.display)
     return _check_file(source, front, config) if front is not None else (None, errors)
