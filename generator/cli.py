@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,7 +28,8 @@ from generator.publish.reproducible import SETTINGS, BuildError, verify_reproduc
 from generator.editing.new import (OPTIONAL, Refused, Request, already_exists, ask_missing, missing, missing_message,
                                    new_item, new_translation)
 from generator.content.sources import KINDS, read_sources
-from generator.i18n.translations import fingerprint, stamp, translation_report
+from generator.i18n.changes import original_changes
+from generator.i18n.translations import fingerprint, stamp, stamped, translation_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,21 +253,34 @@ def _run_translations(args) -> int:
         print(f"stamped {source}")
     if to_stamp:
         return 0
+    originals = {s.display: s for s in read_sources(project.content, project.root, loaded.config.language_codes)[0]}
     for report in translation_report(loaded.site, project.locales):
         if args.lang and report.lang not in args.lang:
             continue
-        _print_report(report)
+        changes = {}
+        for source in report.stale:
+            doc = documents[source]
+            text = next(t for t in doc.texts if t.source == source)
+            changes[source] = original_changes(project.root, originals[doc.source], stamped(text), loaded.config)
+        _print_report(report, changes)
     return 0
 
 
-def _print_report(report) -> None:
+def _print_report(report, changes: dict[str, str | None]) -> None:
+    """Each list, and under each stale translation what changed in its original since it was stamped."""
     print(f"{report.lang}: {report.translated} of {report.total} files translated, "
-          f"{len(report.stale)} stale, {len(report.unstamped)} unstamped, "
-          f"{len(report.missing_strings)} interface strings missing")
-    for label, entries in (("missing", report.missing), ("stale", report.stale),
-                           ("unstamped", report.unstamped), ("string", report.missing_strings)):
+          f"{len(report.untranslated)} not yet translated, {len(report.stale)} stale, "
+          f"{len(report.unstamped)} unstamped, {len(report.missing_strings)} interface strings missing")
+    for label, entries in (("missing", report.missing), ("untranslated", report.untranslated),
+                           ("stale", report.stale), ("unstamped", report.unstamped),
+                           ("string", report.missing_strings)):
         for entry in entries:
             print(f"  {label}: {entry}")
+            if label == "stale":
+                diff = changes.get(entry)
+                print(textwrap.indent(diff.rstrip("\n"), "    ") if diff else
+                      "    (git has no committed version of the original with the fingerprint this translation "
+                      "records, so what changed cannot be shown)")
 
 
 def _run_catalogs(args) -> int:

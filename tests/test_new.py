@@ -79,20 +79,53 @@ def test_the_build_accepts_what_new_writes(basic, capsys, args, path):
     assert item.original.title == args[2]
 
 
+def ko_report(site, project):
+    return next(r for r in translation_report(site, project.locales) if r.lang == "ko")
+
+
 @pytest.mark.parametrize("original, translation", [
     ("workshop", "content/events/workshop.ko.md"),
     ("prize", "content/programs/prize.ko.md"),  # with details to translate
     ("about", "content/about.ko.md"),
 ])
-def test_a_new_translation_is_stamped_and_accepted(basic, capsys, original, translation):
+def test_a_new_translation_counts_as_untranslated_until_its_text_changes(basic, capsys, original, translation):
     code, out, err = run(basic, capsys, "new", "translation", original, "--lang", "ko")
     assert (code, out) == (0, translation + "\n"), err
     site = load(basic)
-    report = next(r for r in translation_report(site, basic.locales) if r.lang == "ko")
-    assert translation not in report.stale + report.unstamped
+    report = ko_report(site, basic)
+    assert report.untranslated == (translation,) and translation not in report.stale + report.unstamped
     doc = site.item(original) or site.pages[original]
-    assert doc.text("ko").source == translation
-    assert doc.text("ko").body == doc.original.body
+    assert not doc.is_translated("ko") and doc.text("ko") is doc.original and "ko" not in doc.languages
+    code, out, _err = run(basic, capsys, "translations", "--lang", "ko")
+    assert f"  untranslated: {translation}\n" in out
+    path = basic.root / translation
+    path.write_text(path.read_text().replace("\n---\n", "\n---\n번역된 문단.\n\n", 1))
+    site = load(basic)
+    doc = site.item(original) or site.pages[original]
+    assert doc.text("ko").source == translation and doc.is_translated("ko")
+    report = ko_report(site, basic)
+    assert translation not in report.untranslated + report.stale + report.unstamped
+
+
+def test_stamping_an_untouched_copy_makes_it_a_translation(basic, capsys):
+    run(basic, capsys, "new", "translation", "workshop", "--lang", "ko")
+    assert ko_report(load(basic), basic).untranslated == ("content/events/workshop.ko.md",)
+    code, out, err = run(basic, capsys, "translations", "--stamp", str(basic.content / "events/workshop.ko.md"))
+    assert (code, out) == (0, "stamped content/events/workshop.ko.md\n"), err
+    site = load(basic)
+    assert ko_report(site, basic).untranslated == () and site.item("workshop").is_translated("ko")
+
+
+def test_sitegen_check_warns_of_an_untranslated_copy(basic, capsys):
+    run(basic, capsys, "new", "translation", "workshop", "--lang", "ko")
+    code, out, _err = run(basic, capsys, "check", "--now", BUILD_DAY.isoformat())
+    assert code == 0
+    line = (basic.content / "events/workshop.ko.md").read_text().splitlines().index(
+        next(l for l in (basic.content / "events/workshop.ko.md").read_text().splitlines()
+             if l.startswith("translated_from:"))) + 1
+    assert (f"content/events/workshop.ko.md:{line}: warning: is not translated yet: it is still the copy of "
+            "content/events/workshop.md that sitegen new made, so the site shows the original in its place "
+            "(translated_from; use: translate its text") in out, out
 
 
 def test_new_never_overwrites(basic, capsys):

@@ -74,6 +74,21 @@ def _git_dirty(root: Path) -> set[Path]:
     return {_canonical(top / entry[3:], folders) for entry in output.split("\0") if len(entry) > 3}
 
 
+def file_versions(root: Path, path: Path) -> list[tuple[str, str]]:
+    """(commit, text) of every committed version of one file, newest first; none outside git."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    log = _git(root, "log", "--format=%H", "--no-renames", "--", str(path))
+    if not top or not log:
+        return []
+    name = _canonical(path.absolute(), {}).relative_to(Path(top.strip()).resolve()).as_posix()
+    versions = []
+    for commit in log.split():
+        text = _git(root, "show", f"{commit}:{name}")
+        if text is not None:  # None: the commit deleted it
+            versions.append((commit, text.replace("\r\n", "\n")))
+    return versions
+
+
 def git_head(root: Path) -> str | None:
     """The commit checked out, if the project is in git: its history is part of the feeds."""
     head = _git(root, "rev-parse", "HEAD")

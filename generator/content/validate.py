@@ -24,6 +24,7 @@ from generator.content.history import Revision
 from generator.content.markdown import content_links
 from generator.content.model import Item, Page, Site, Text
 from generator.content.sources import SourceFile
+from generator.i18n.translations import is_untouched_copy
 from generator.suggest import did_you_mean
 
 PAGE_IDS = ("home", "about", "contact")
@@ -105,6 +106,13 @@ def check_source(source: SourceFile, config: SiteConfig) -> list[SiteError]:
     """Everything the build checks within one file (not ids or links across files): what
     `sitegen new` runs on a file before writing it."""
     return _parse_and_check(source, config)[1]
+
+
+def read_text(source: SourceFile, config: SiteConfig) -> Text | None:
+    """The words of one file as the build reads them, or None when it has errors: what an
+    earlier version of an original said (translations compare fingerprints)."""
+    checked = _parse_and_check(source, config)[0]
+    return checked.text if checked is not None else None
 
 
 def _parse_and_check(source: SourceFile, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
@@ -225,7 +233,7 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
     texts = [original.text]
     for t in ordered:
         # A translation without location or details keeps the original's (place names, dates).
-        text = t.text
+        text = replace(t.text, untranslated=is_untouched_copy(t.text))
         if text.location is None or not text.details:
             text = replace(text, location=text.location or original.text.location,
                            details=text.details or original.text.details)

@@ -320,6 +320,12 @@ def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLi
                             f"sitegen new translation {ids[path]} --lang {report.lang}", "warning")
                   for path in report.missing]
         found += [SiteError(path, lines(path, "translated_from"), "translated_from",
+                            f"is not translated yet: it is still the copy of {original[path]} that sitegen new "
+                            f"made, so the site shows the original in its place",
+                            f"translate its text (it then counts as translated), or if it needs no change: "
+                            f"sitegen translations --stamp {path}", "warning")
+                  for path in report.untranslated]
+        found += [SiteError(path, lines(path, "translated_from"), "translated_from",
                             f"was translated from an older version of {original[path]}",
                             f"update the translation, then: sitegen translations --stamp {path}", "warning")
                   for path in report.stale]

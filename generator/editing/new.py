@@ -23,7 +23,7 @@ from generator.content.gazetteer import zone_of
 from generator.content.model import FORMATS, Item, Site
 from generator.content.sources import KINDS, SourceFile
 from generator.content.validate import check_source
-from generator.i18n.translations import fingerprint
+from generator.i18n.translations import copy_stamp
 from generator.suggest import closest, did_you_mean
 
 SECTIONS = {kind: folder for folder, kind in KINDS.items()}
@@ -144,9 +144,11 @@ def file_problems(request: Request, config: SiteConfig, path: str = "", stem: st
 
 
 def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
-    """A translation of item or page `doc_id` into `lang`, stamped with the original's fingerprint.
+    """A translation of item or page `doc_id` into `lang`: a copy of the original, marked
+    `translated_from: not yet translated (FINGERPRINT)`.
 
-    The text fields and body are the original's, for the translator to replace.
+    The text fields and body are the original's, for the translator to replace; until
+    they change (or the file is stamped) it counts as not yet translated.
     `site` must be built with drafts, so that drafts can be translated too.
     """
     doc = site.item(doc_id) or site.pages.get(doc_id)
@@ -159,7 +161,7 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
     if lang not in targets:
         raise Refused([SiteError(path, None, "lang", f"{lang!r} is not a language to translate into"
                                  f"{did_you_mean(lang, targets)}", ", ".join(targets))])
-    if doc.is_translated(lang):
+    if any(t.lang == lang for t in doc.texts):  # an untranslated copy is a file too
         raise Refused([already_exists(path)])
     original = doc.original
     values: dict[str, Any] = {"title": original.title, "summary": original.summary}
@@ -167,7 +169,7 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
         values["location"] = original.location
     if original.details:
         values["details"] = [_detail(d) for d in original.details]
-    values["translated_from"] = fingerprint(original)
+    values["translated_from"] = copy_stamp(original)
     return NewFile(path, _front_matter(values) + original.body)
 
 
