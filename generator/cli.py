@@ -24,6 +24,7 @@ from generator.config import load_config
 from generator.incremental.cache import Cache
 from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from generator.errors import BuildFailed, SiteError, display_path
+from generator.suggest import did_you_mean
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
 from generator.editing.new import (OPTIONAL, Refused, Request, already_exists, ask_missing, missing, missing_message,
                                    new_item, new_translation)
@@ -246,7 +247,7 @@ def _run_translations(args) -> int:
         source = display_path(Path(name).resolve(), project.root) if Path(name).exists() else name
         doc = documents.get(source)
         if doc is None:
-            raise BuildFailed([SiteError(name, None, None, "is not a translation file",
+            raise BuildFailed([SiteError(name, None, None, f"is not a translation file{did_you_mean(source, documents)}",
                                          allowed="a file such as content/events/excom-2024.ko.md")])
         path = project.root / source
         path.write_text(stamp(path.read_text(encoding="utf-8"), fingerprint(doc.original)), encoding="utf-8")

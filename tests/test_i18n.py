@@ -196,3 +196,10 @@ def test_a_stale_translation_stamped_from_uncommitted_text_says_no_diff_can_be_s
     out = translations_out(basic, capsys, "--lang", "ko")
     assert ("  stale: content/events/summit.ko.md\n    (git has no committed version of the original with the "
             "fingerprint this translation records") in out, out
+
+
+def test_stamping_a_mistyped_file_suggests_the_translation(basic, capsys):
+    code = main(["--root", str(basic.root), "translations", "--stamp", "content/events/summit.kr.md"])
+    assert code == 1
+    assert ("content/events/summit.kr.md: is not a translation file; did you mean `content/events/summit.ko.md`? "
+            "(use: a file such as") in capsys.readouterr().err

@@ -69,7 +69,7 @@ def test_fixture_builds(basic, capsys):
     ("events/forum.md", "when: 2024-05-14/2024-05-15", "when: !!timestamp 2024-05-14",
      "content/events/forum.md:6: YAML tags such as !!timestamp are not allowed; write the value plainly"),
     ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
-     "content/home.md:5: body: links to summut.md, which is not a content file"),
+     "content/home.md:5: body: links to summut.md, which is not a content file; did you mean `summit.md`?"),
     ("events/workshop.md", "category: capacity-building", "category: goverance",
      "content/events/workshop.md:4: category: 'goverance' is not a category; did you mean `governance`? (use: prize"),
     ("events/forum.md", "format: online", "format: hybird",

@@ -328,8 +328,10 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
     for c in checked:
         for target, line in c.links:
             if target not in known:
+                nearby = sorted(p.name for p in known if p.parent == target.parent)
                 errors.append(SiteError(c.source.display, c.front.body_line + line, "body",
-                                        f"links to {target.name}, which is not a content file",
+                                        f"links to {target.name}, which is not a content file"
+                                        f"{did_you_mean(target.name, nearby)}",
                                         allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))
     return errors
 
