@@ -132,3 +132,11 @@ def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
     _code, out = run_check(checked, capsys)
     assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
             "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
+
+
+def test_a_mistyped_anchor_suggests_the_closest_heading(checked, capsys):
+    edit(checked, "events/forum.md", "(summit.md#agenda)", "(summit.md#programe)")
+    code, out = run_check(checked, capsys)
+    assert code == 1
+    assert ("content/events/forum.md:12: error: links to summit.md#programe, but that page has no anchor #programe; "
+            "did you mean `programme`? (body; use: #programme)") in out, out

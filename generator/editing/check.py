@@ -30,6 +30,7 @@ from generator.outputs.html import Renderer, plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
+from generator.suggest import did_you_mean
 from generator.outputs.urls import output_file
 
 WRITTEN_LATER = (BUNDLE + "/",)
@@ -187,7 +188,9 @@ class _Links:
         if file not in self.files:
             return _Problem(f"links to {href}, which is not a page or file of the site")
         if fragment and file in self.pages and fragment not in self.pages[file].ids:
-            return _Problem(f"links to {href}, but that page has no anchor #{fragment}", anchors_of=file)
+            anchors = [a.removeprefix("#") for a in (self._headings(file) or "").split(", ") if a.startswith("#")]
+            return _Problem(f"links to {href}, but that page has no anchor #{fragment}"
+                            f"{did_you_mean(fragment, anchors)}", anchors_of=file)
         return None
 
     def _headings(self, file: str) -> str | None:
