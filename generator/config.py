@@ -245,21 +245,24 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
     for i, lang in enumerate(config.languages):
         if lang.direction not in ("ltr", "rtl"):
             errors.append(SiteError(display, None, f"languages[{i}].direction",
-                                    f"{lang.direction!r} is not allowed", allowed="ltr, rtl"))
+                                    f"{lang.direction!r} is not allowed{did_you_mean(lang.direction, ('ltr', 'rtl'))}",
+                                    allowed="ltr, rtl"))
     for i, cat in enumerate(config.categories):
         if not COLOUR_PATTERN.match(cat.colour):
             errors.append(SiteError(display, None, f"categories[{i}].colour",
                                     f"{cat.colour!r} is not a colour", allowed="#rrggbb"))
     if config.site.default_language not in config.language_codes:
         errors.append(SiteError(display, None, "site.default_language",
-                                f"{config.site.default_language!r} is not in languages",
+                                f"{config.site.default_language!r} is not in languages"
+                                f"{did_you_mean(config.site.default_language, config.language_codes)}",
                                 allowed=", ".join(config.language_codes)))
     url = urlsplit(config.site.base_url)
     if url.scheme not in ("http", "https") or not url.netloc or not config.site.base_url.endswith("/"):
         errors.append(SiteError(display, None, "site.base_url", f"{config.site.base_url!r} is not a site address",
                                 allowed="an http(s) address ending in '/'"))
     if config.feeds.undated not in ("span", "omit"):
-        errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed",
+        errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed"
+                                f"{did_you_mean(config.feeds.undated, ('span', 'omit'))}",
                                 allowed="span, omit"))
     if config.lists.page_size < 1:
         errors.append(SiteError(display, None, "lists.page_size", f"{config.lists.page_size} is too small",

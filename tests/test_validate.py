@@ -193,3 +193,18 @@ def test_a_duplicate_id_blames_the_file_git_does_not_know_yet(basic, capsys):
             "(this file's id comes from its name); an id is permanent once published, so that file keeps it "
             "(use: choose another id for this new file: rename it, or add an id line)") in err, err
     assert "content/events/ceremony.md:3: id" not in err
+
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('undated = "span"', 'undated = "spam"', "site.toml: feeds.undated: 'spam' is not allowed; did you mean `span`? (use: span, omit)"),
+    ('default_language = "en"', 'default_language = "EN"', "site.toml: site.default_language: 'EN' is not in languages; "
+                                                           "did you mean `en`? (use: en, ko)"),
+])
+def test_a_wrong_site_toml_value_suggests_the_closest(basic, capsys, old, new, expected):
+    toml = basic.config_file.read_text()
+    assert old in toml
+    basic.config_file.write_text(toml.replace(old, new, 1))
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert expected in err, err
