@@ -140,7 +140,7 @@ def file_problems(request: Request, config: SiteConfig, path: str = "", stem: st
     country on the map, a time and its zone)."""
     path = path or f"content/{SECTIONS[request.kind]}/{stem}.md"
     source = SourceFile(Path(path), path, request.kind, stem, None, _item_text(request))
-    return [replace(e, line=None) for e in check_source(source, config)]
+    return [replace(e, line=None) for e in check_source(source, config)[1]]
 
 
 def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
