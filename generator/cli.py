@@ -248,14 +248,16 @@ def _run_translations(args) -> int:
         source = display_path(Path(name).resolve(), project.root) if Path(name).exists() else name
         doc = documents.get(source)
         if doc is None:
-            raise BuildFailed([SiteError(name, None, None, f"is not a translation file{did_you_mean(source, documents)}",
+            raise BuildFailed([SiteError(name, None, None,
+                                         f"is not a translation file{did_you_mean(source, documents)}",
                                          allowed="a file such as content/events/excom-2024.ko.md")])
         path = project.root / source
         path.write_text(stamp(path.read_text(encoding="utf-8"), fingerprint(doc.original)), encoding="utf-8")
         print(f"stamped {source}")
     if to_stamp:
         return 0
-    originals = {s.display: s for s in read_sources(project.content, project.root, loaded.config.language_codes)[0]}
+    sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
+    originals = {s.display: s for s in sources}
     for report in translation_report(loaded.site, project.locales):
         if args.lang and report.lang not in args.lang:
             continue

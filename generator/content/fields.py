@@ -78,7 +78,8 @@ def check_regions(value: Any, config: SiteConfig) -> tuple[str, ...]:
         raise Invalid("needs at least one region", ", ".join(keys))
     for i, region in enumerate(values):
         if region not in keys:
-            raise Invalid(f"{region!r} is not a region{did_you_mean(region, keys)}", ", ".join(keys), at=f"[{i}]" if isinstance(value, list) else "")
+            raise Invalid(f"{region!r} is not a region{did_you_mean(region, keys)}", ", ".join(keys),
+                          at=f"[{i}]" if isinstance(value, list) else "")
     if len(set(values)) != len(values):
         raise Invalid("names a region twice", ", ".join(keys))
     return tuple(values)

@@ -113,5 +113,6 @@ def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revis
     changed = {}
     for path in files:
         before = history.get(path)
-        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1, before.added if before else None)
+        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1,
+                                 before.added if before else None)
     return changed

@@ -247,7 +247,8 @@ def _item(c: CheckedFile, texts: tuple[Text, ...], revisions: tuple[Revision, ..
         category=v["category"], regions=v["regions"], when=v.get("when"), texts=texts,
         start_time=start_time, end_time=end_time, timezone=v.get("timezone"),
         city=v.get("city"), country=v.get("country"),
-        coordinates=(v["place"].lat, v["place"].lon) if "place" in v else None, format=v.get("format", "in-person"),
+        coordinates=(v["place"].lat, v["place"].lon) if "place" in v else None,
+        format=v.get("format", "in-person"),
         status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
         modified=modified, revisions=sum(r.count for r in revisions), digest=digest,
@@ -278,7 +279,8 @@ def _check_ids(originals, history: Mapping[Path, Revision]) -> list[SiteError]:
             c.source.display, c.front.line("id"), "id",
             f"{item_id!r} is already the id of {first[item_id].source.display}{from_name}; an id is "
             f"permanent once published, so that file keeps it",
-            allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else "")))
+            allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else ""),
+        ))
     return errors
 
 

@@ -155,7 +155,8 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
     if doc is None:
         known = [i.id for i in site.items] + list(site.pages)
         raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page"
-                                 f"{did_you_mean(doc_id, sorted(known))}", ", ".join(closest(doc_id, sorted(known), 3)) or None)])
+                                 f"{did_you_mean(doc_id, sorted(known))}",
+                                 ", ".join(closest(doc_id, sorted(known), 3)) or None)])
     path = f"{doc.source.removesuffix('.md')}.{lang}.md"
     targets = _target_languages(site.config)
     if lang not in targets:
@@ -195,8 +196,9 @@ def ask_missing(request: Request, config: SiteConfig, ask: Callable[[str], str])
         if not problems:
             return request
         first = problems[0]
+        hint = f" (use: {first.allowed})" if first.allowed else ""
         request = _ask(request, first.field, config, ask, required=False,
-                       problem=f"{first.field}: {first.message}" + (f" (use: {first.allowed})" if first.allowed else ""))
+                       problem=f"{first.field}: {first.message}{hint}")
 
 
 def optional(kind: str) -> tuple[str, ...]:

@@ -21,7 +21,8 @@ def original_changes(root: Path, original: SourceFile, stamp: str, config: SiteC
     """The unified diff of `original` from the version whose fingerprint is `stamp` to now;
     None when git holds no such version (the stamp was made from uncommitted text)."""
     for commit, text in file_versions(root, original.path):
-        then = read_text(SourceFile(original.path, original.display, original.kind, original.stem, None, text), config)
+        version = SourceFile(original.path, original.display, original.kind, original.stem, None, text)
+        then = read_text(version, config)
         if then is not None and fingerprint(then) == stamp:
             lines = difflib.unified_diff(text.splitlines(keepends=True), original.text.splitlines(keepends=True),
                                          f"{original.display} (translated from, {commit[:10]})",
