@@ -95,7 +95,7 @@ def test_warnings_alone_exit_0(checked, capsys):
 def test_build_errors_are_reported_in_the_same_form(checked, capsys):
     edit(checked, "events/ceremony.md", "status: tentative", "status: canceled")
     code, out = run_check(checked, capsys)
-    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed "
+    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed; did you mean `cancelled`? "
                    "(status; use: confirmed, tentative, cancelled, postponed)\n"
                    "1 error, 0 warnings in 26 files checked\n")
     assert code == 1
@@ -157,3 +157,11 @@ def test_layout_links_are_read_as_a_browser_reads_them(checked, capsys, written,
         assert "nowhere" not in out, out
     else:
         assert re.search(rf"^layouts/base\.html:{at + 1}: error: {re.escape(reported)} \(on \d+ pages", out, re.M), out
+
+
+def test_a_mistyped_anchor_suggests_the_closest_heading(checked, capsys):
+    edit(checked, "events/forum.md", "(summit.md#agenda)", "(summit.md#programe)")
+    code, out = run_check(checked, capsys)
+    assert code == 1
+    assert ("content/events/forum.md:12: error: links to summit.md#programe, but that page has no anchor #programe; "
+            "did you mean `programme`? (body; use: #programme)") in out, out

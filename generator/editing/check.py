@@ -31,6 +31,7 @@ from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
+from generator.suggest import did_you_mean
 from generator.outputs.urls import output_file
 
 WRITTEN_LATER = (BUNDLE + "/",)
@@ -205,7 +206,9 @@ class _Links:
         if file not in self.files:
             return _Problem(f"links to {href}, which is not a page or file of the site")
         if fragment and file in self.pages and fragment not in self.pages[file].ids:
-            return _Problem(f"links to {href}, but that page has no anchor #{fragment}", anchors_of=file)
+            anchors = [a.removeprefix("#") for a in (self._headings(file) or "").split(", ") if a.startswith("#")]
+            return _Problem(f"links to {href}, but that page has no anchor #{fragment}"
+                            f"{did_you_mean(fragment, anchors)}", anchors_of=file)
         return None
 
     def _headings(self, file: str) -> str | None:
@@ -338,6 +341,12 @@ def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLi
         found += [SiteError(path, None, None, f"has no {name} translation",
                             f"sitegen new translation {ids[path]} --lang {report.lang}", "warning")
                   for path in report.missing]
+        found += [SiteError(path, lines(path, "translated_from"), "translated_from",
+                            f"is not translated yet: it is still the copy of {original[path]} that sitegen new "
+                            f"made, so the site shows the original in its place",
+                            f"translate its text (it then counts as translated), or if it needs no change: "
+                            f"sitegen translations --stamp {path}", "warning")
+                  for path in report.untranslated]
         found += [SiteError(path, lines(path, "translated_from"), "translated_from",
                             f"was translated from an older version of {original[path]}",
                             f"update the translation, then: sitegen translations --stamp {path}", "warning")

@@ -1,6 +1,6 @@
 """Derived view: the "Where we'll be" map of some items, drawn at build time.
 
-Pure: from items and site.toml's [[places]] to an immutable `WorldMap` (an
+Pure: from items and their coordinates (site.toml's [[places]] or the gazetteer) to an immutable `WorldMap` (an
 equirectangular projection of world_outline.py, one entry per city, markers)
 that layouts/worldmap.html turns into inline SVG. No tiles, no network.
 """
@@ -67,7 +67,7 @@ class WorldMap:
 
 
 def world_map(items: tuple[Item, ...], config: SiteConfig, lang: str) -> WorldMap:
-    places = _places(items, config, lang)
+    places = _places(items, lang)
     x, y, width = _frame(places)
     return WorldMap(f"{x:g} {y:g} {width:g} {width * HEIGHT / WIDTH:g}", land_path(), places,
                     _markers(places, width / WIDTH))
@@ -95,15 +95,14 @@ def place_anchor(city: str) -> str:
     return "place-" + (slugify(city, ascii=True) or "city")
 
 
-def _places(items: tuple[Item, ...], config: SiteConfig, lang: str) -> tuple[MapPlace, ...]:
+def _places(items: tuple[Item, ...], lang: str) -> tuple[MapPlace, ...]:
     by_city: dict[str, list[Item]] = {}
     for item in items:
         if item.city:
             by_city.setdefault(item.city, []).append(item)
     places = []
     for city, held in by_city.items():
-        where = config.place(city)  # validation guarantees one
-        x, y = project(where.lat, where.lon)
+        x, y = project(*held[0].coordinates)  # validation placed every city
         places.append(MapPlace(city, _local_name(city, held, lang), place_anchor(city),
                                next((i.country for i in held if i.country), None), x, y, tuple(held)))
     return tuple(sorted(places, key=lambda p: (p.name.casefold(), p.city)))
