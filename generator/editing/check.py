@@ -9,11 +9,11 @@ translations that are missing or stale, and calendar entries that look wrong.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from html import unescape
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
@@ -31,7 +31,9 @@ from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
+from generator.suggest import did_you_mean
 from generator.outputs.urls import output_file
+from generator.editing.years import home_year_findings
 from generator.views.queries import current_year, years
 
 WRITTEN_LATER = (BUNDLE + "/",)
@@ -69,16 +71,33 @@ def check_site(inputs: Inputs, today: date) -> list[SiteError]:
         + _same_title_and_date(site, lines)
         + _program_in_other_year(site, lines)
         + _placeholders(site, lines)
-        + _home_years(site, today, lines)
+        + home_year_findings(site, today, lines)
     )
     return sorted(set(findings), key=SiteError.sort_key)
 
 
 # Links ---------------------------------------------------------------------
 
-_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
-_ID = re.compile(r'\sid="([^"]*)"')
-_BODY_LINK = re.compile(r'<(?:a|img)\s[^>]*?(?:href|src)="([^"]*)"')
+class _Scan(HTMLParser):
+    """What a rendered page or body links to and which ids it has, as a browser reads its tags:
+    attribute values unescaped, comments and the text of <script> (JSON-LD) skipped."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[str] = []
+        """Every href and src, in document order."""
+        self.ids: list[str] = []
+        self.body_links: list[str] = []
+        """The link of each <a> and <img>, in document order: what Markdown writes."""
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = [(name, value) for name, value in attrs if value is not None]
+        self.links += [value for name, value in values if name in ("href", "src")]
+        self.ids += [value for name, value in values if name == "id"]
+        if tag in ("a", "img"):
+            self.body_links += [value for name, value in values if name in ("href", "src")][:1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +152,7 @@ class _Links:
             links = Counter(page.links)
             for doc, lang in self.shown.get(page.file, ()):
                 text, html = self._body(doc, lang)
-                in_body = _BODY_LINK.findall(html)
+                in_body = _Scan(html).body_links
                 links -= Counter(in_body)
                 found += self._check_body(text, page, in_body)
             for href in sorted(links.elements()):
@@ -200,19 +219,20 @@ class _Links:
         if file not in self.files:
             return _Problem(f"links to {href}, which is not a page or file of the site")
         if fragment and file in self.pages and fragment not in self.pages[file].ids:
-            return _Problem(f"links to {href}, but that page has no anchor #{fragment}", anchors_of=file)
+            anchors = [a.removeprefix("#") for a in (self._headings(file) or "").split(", ") if a.startswith("#")]
+            return _Problem(f"links to {href}, but that page has no anchor #{fragment}"
+                            f"{did_you_mean(fragment, anchors)}", anchors_of=file)
         return None
 
     def _headings(self, file: str) -> str | None:
         """The anchors an editor can link to on a page: those of its Markdown headings."""
         if file not in self.shown:
             return None
-        ids = [i for doc, lang in self.shown[file] for i in _ID.findall(self._body(doc, lang)[1])]
+        ids = [i for doc, lang in self.shown[file] for i in _Scan(self._body(doc, lang)[1]).ids]
         return ", ".join("#" + i for i in ids) or "that page has no headings"
 
     def _target(self, href: str, page: _Page) -> tuple[str, str] | None:
         """(output file, fragment) of a link into this site; None for links elsewhere."""
-        href = unescape(href)
         if href.startswith("webcal:"):  # a feed subscription: the same file over http(s)
             href = urlsplit(self.urls.absolute("/")).scheme + href[len("webcal"):]
         parts = urlsplit(urljoin(self.urls.absolute(page.url), href))
@@ -233,9 +253,11 @@ class _Links:
     def _layout_of(self, href: str, page: _Page) -> tuple[str, int | None]:
         """The layout line that writes `href` literally, else the layout the page was rendered with."""
         fragment = href.partition("#")[2]
-        for needle in (f'"{href}"', f'"#{fragment}"' if fragment else None):
+        # As a layout may write it: in either quotes, its '&' plain or as '&amp;'; else its fragment.
+        written = [href, escape(href, quote=False)] + ([f"#{fragment}"] if fragment else [])
+        for needle in (quote + value + quote for value in written for quote in "\"'"):
             for path, text in sorted(self.layouts.items()):
-                if needle and needle in text:
+                if needle in text:
                     return path, text[:text.index(needle)].count("\n") + 1
         return f"layouts/{self.templates.get(page.file, 'base.html')}", None
 
@@ -258,8 +280,8 @@ def _pages(artifacts: Sequence[Artifact], prefix: str) -> Iterator[_Page]:
         if artifact.path.endswith(".html") and artifact.data is not None:
             html = artifact.data.decode("utf-8")
             folder = artifact.path.removesuffix("index.html")
-            yield _Page(artifact.path, prefix + folder, tuple(_ATTRIBUTE.findall(html)),
-                        frozenset(unescape(i) for i in _ID.findall(html)))
+            scan = _Scan(html)
+            yield _Page(artifact.path, prefix + folder, tuple(scan.links), frozenset(scan.ids))
 
 
 def _drafts(site: Site, drafts: Site, urls) -> tuple[frozenset[str], dict[str, str]]:
@@ -336,6 +358,12 @@ def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLi
                             f"sitegen new translation {ids[path]} --lang {report.lang}", "warning")
                   for path in report.missing]
         found += [SiteError(path, lines(path, "translated_from"), "translated_from",
+                            f"is not translated yet: it is still the copy of {original[path]} that sitegen new "
+                            f"made, so the site shows the original in its place",
+                            f"translate its text (it then counts as translated), or if it needs no change: "
+                            f"sitegen translations --stamp {path}", "warning")
+                  for path in report.untranslated]
+        found += [SiteError(path, lines(path, "translated_from"), "translated_from",
                             f"was translated from an older version of {original[path]}",
                             f"update the translation, then: sitegen translations --stamp {path}", "warning")
                   for path in report.stale]
@@ -399,45 +427,6 @@ def _placeholders(site: Site, lines: _FieldLines) -> list[SiteError]:
                 found.append(SiteError(text.source, text.body_line + number, "body",
                                        f"still has the placeholder {line.strip()}", "your own text", "warning"))
     return found
-
-
-YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-"""A year written in a text: '2024', '2024년', 'año 2024'; not part of a longer number. No
-word boundaries: Korean writes 2024년, where \\b finds none."""
-
-
-def _home_years(site: Site, today: date, lines: _FieldLines) -> list[SiteError]:
-    """The home page shows one year (the build date's, views.current_year) in its heading and
-    lists, and home.md's words whatever the year: a year they name goes stale with the next.
-    Each year's own words belong in its introduction (content/years/YEAR.md)."""
-    shown = current_year(site, today)
-    default = site.config.site.default_language
-    found = []
-    for text in site.pages["home"].texts:
-        intro = f"content/years/{shown}{'' if text.lang == default else '.' + text.lang}.md"
-        for field, line, words in _fields_and_lines(text, lines):
-            for year in sorted(set(YEAR_IN_TEXT.findall(words)) - {str(shown)}):
-                found.append(SiteError(text.source, line, field, f"names {year}, but the home page shows {shown}",
-                                       f"words for every year here, and {shown}'s in {intro}", "warning"))
-    if site.intros and shown not in site.intros:
-        found.append(SiteError(site.pages["home"].source, None, None,
-                               f"the home page shows {shown}, which has no introduction: it shows home.md's words alone",
-                               f"content/years/{shown}.md; see docs/editing.md, 'A new year'", "warning"))
-    known = years(site)
-    for year, page in site.intros.items():
-        if year not in known:
-            found.append(SiteError(page.source, None, None,
-                                   f"introduces {year}, which has no dated activity yet: no page shows it",
-                                   f"an activity in {year}; its year page then shows this text", "warning"))
-    return found
-
-
-def _fields_and_lines(text: Text, lines: _FieldLines) -> Iterator[tuple[str, int | None, str]]:
-    """(field, file line, words) of a text's title, summary and each line of its body."""
-    yield "title", lines(text.source, "title"), text.title
-    yield "summary", lines(text.source, "summary"), text.summary
-    for number, line in enumerate(text.body.split("\n")):
-        yield "body", text.body_line + number, line
 
 
 # Output --------------------------------------------------------------------

@@ -120,7 +120,9 @@ class Renderer:
         from the page's plan), ready to sit in a <script> element."""
         names = tuple(self.formatters[lang]._(self.site.config.region(key).name) for key in item.regions)
         data = item_json_ld(item, members, self.urls, lang, names)
-        # '<' escaped as \u003c: no field can close the <script> element it sits in.
+        # '<' escaped as \u003c: no field can close the <script> element it sits in. Escaping, not
+        # splicing: '<' only occurs inside JSON strings, where \u003c is the same character, and the
+        # json module has no option for it (a JSONEncoder subclass cannot change how strings are written).
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
     def output_path(self, plan: PagePlan) -> str:
