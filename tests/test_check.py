@@ -18,14 +18,10 @@ import shutil
 
 import pytest
 
-<<<<<<< HEAD
-from generator.editing.check import format_finding
-from generator.editing.years import YEAR_IN_TEXT
-=======
 from generator.editing.check import format_finding, large_feeds
+from generator.editing.years import YEAR_IN_TEXT
 from generator.outputs import Artifact
 from generator.outputs.calendar.ics import SIZE_LIMIT
->>>>>>> main
 from generator.cli import main
 from generator.errors import SiteError
 
