@@ -6,11 +6,13 @@ clear errors. The PDFs are read back with pypdf; each is rendered once per sessi
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from PIL import Image
@@ -31,15 +33,34 @@ def _render(model, lang: str, project: Project = Project(ROOT), cache: Cache = C
     return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), cache)
 
 
+class _Recorded(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture(scope="session")
-def pdfs(real_model, tmp_path_factory) -> dict[str, Path]:
-    """Every language's brochure of the real content, rendered once, without the cache."""
+def rendered(real_model, tmp_path_factory) -> tuple[dict[str, Path], list[str]]:
+    """Every language's brochure of the real content, rendered once, without the cache,
+    and what WeasyPrint complained of while rendering them (a figure without words...)."""
     folder = tmp_path_factory.mktemp("brochures")
-    files = {}
-    for lang in real_model.config.language_codes:
-        files[lang] = folder / f"{lang}.pdf"
-        files[lang].write_bytes(_render(real_model, lang).artifact.data)
-    return files
+    files, complaints = {}, _Recorded()
+    logging.getLogger("weasyprint").addHandler(complaints)
+    try:
+        for lang in real_model.config.language_codes:
+            files[lang] = folder / f"{lang}.pdf"
+            files[lang].write_bytes(_render(real_model, lang).artifact.data)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(complaints)
+    return files, complaints.messages
+
+
+@pytest.fixture(scope="session")
+def pdfs(rendered) -> dict[str, Path]:
+    return rendered[0]
 
 
 @pytest.fixture(scope="session")
@@ -156,6 +177,63 @@ def test_metadata_and_page_size(real_model, readers):
         assert reader.trailer["/Root"]["/Lang"] == lang
         width, height = (float(v) for v in reader.pages[0].mediabox[2:])
         assert (round(width), round(height)) == (595, 842)  # A4
+
+
+def _structure(element) -> Iterator[tuple[str, object]]:
+    """(tag, element) of every structure element under `element`, in reading order."""
+    element = element.get_object()
+    kids = element.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and kid.get("/Type", "/StructElem") == "/StructElem" and "/S" in kid:
+            yield str(kid["/S"]), kid
+            yield from _structure(kid)
+
+
+def test_tagged_for_screen_readers_with_language_title_and_structure(real_model, rendered, readers):
+    files, complaints = rendered
+    assert complaints == []  # WeasyPrint's PDF/UA checks: every figure has words, the root a language
+    for lang, reader in readers.items():
+        info = subprocess.run(["pdfinfo", str(files[lang])], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), lang
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == lang and root["/MarkInfo"]["/Marked"].value is True
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # viewers show the title, not the file name
+        year = _formatter(real_model, lang).year(YEAR)
+        assert reader.metadata.title.endswith(real_model.catalogs[lang].gettext(
+            "%(year)s Calendar of Activities") % {"year": year}), lang
+        assert b"pdfuaid:part=\"1\"" in root["/Metadata"].get_object().get_data()
+        tags = [tag for tag, _ in _structure(root["/StructTreeRoot"])]
+        assert tags[0] == "/Document"
+        for needed in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"):
+            assert needed in tags, (lang, needed)
+        # The cover's and the contents' headings, then one per section (its bookmark).
+        assert tags.count("/H1") == 2 + len(_sections(reader)), lang
+
+
+def _runs(reader: PdfReader, page: int) -> list[tuple[float, str]]:
+    """(x, text) of each piece of text the page shows, as pypdf decodes it (in logical order)."""
+    runs = []
+    reader.pages[page].extract_text(visitor_text=lambda text, cm, tm, font, size: runs.append(
+        (cm[0] * tm[4] + cm[4], text.strip())) if text.strip() else None)
+    return runs
+
+
+def test_arabic_reads_right_to_left(real_model, readers):
+    """The overview's columns (activity, date, place) and each heading run from the right in
+    Arabic, from the left in the others; the words of a heading come out in the order written."""
+    for lang, reader in readers.items():
+        gettext = real_model.catalogs[lang].gettext
+        page = reader.get_destination_page_number(reader.named_destinations["overview"])
+        x = {text.casefold(): at for at, text in reversed(_runs(reader, page))}  # the first of each
+        columns = [x[gettext(label).casefold()] for label in ("Activity", "Date", "Place")]  # shown in capitals
+        rtl = real_model.config.language(lang).direction == "rtl"
+        assert columns == sorted(columns, reverse=rtl), (lang, columns)
+        year = _formatter(real_model, lang).year(YEAR)
+        heading = gettext("Overview of %(year)s Activities") % {"year": year}
+        for part in filter(None, (p.strip().casefold() for p in heading.split(year))):
+            assert any(part in text for text in x), (lang, part)  # its words in the order written
+    assert any(real_model.config.language(lang).direction == "rtl" for lang in readers)
 
 
 def test_the_same_content_gives_the_same_bytes(real_model, pdfs):

@@ -47,6 +47,11 @@ PRESS_BLEED = "3mm"
 The covers' colour runs into it, so no white edge shows after the cut; WeasyPrint sets each
 page's TrimBox to the A4 page. The text stays 18 mm or more inside the trim (print.css)."""
 
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged for accessibility (ISO 14289-1, which EN 301 549 and Section 508 point to): a structure
+tree of headings, paragraphs, lists and tables that screen readers follow, the document's
+language, and its title shown instead of the file name."""
+
 COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian", "deva": "devanagari",
                   "beng": "bengali", "thai": "thai", "khmr": "khmer", "mymr": "myanmar", "tamldec": "tamil"}
 """CLDR numbering system -> CSS counter style, so page numbers use the digits Babel uses."""
@@ -336,10 +341,11 @@ def render_pdf(html: str, design: Design) -> tuple[bytes, int]:
     """The PDF of a brochure's HTML, and its number of pages."""
     weasyprint, fetcher, fetch_error = _weasyprint()
     try:
-        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher(design)).render()
+        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher(design)).render(
+            pdf_variant=PDF_VARIANT)
     except fetch_error as exc:
         raise BuildFailed([SiteError(TEMPLATE, None, None, str(exc.__cause__ or exc))]) from exc
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
 
 
 def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
@@ -352,8 +358,8 @@ def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: D
 
 def cache_key(html: str, design: Design) -> str:
     """Everything a PDF is made from: the HTML (content, layouts, catalog and language
-    are all in it), the stylesheet, fonts and logo, and the versions of the programs."""
-    return make_key(html, design.digest(), __version__, importlib.metadata.version("weasyprint"))
+    are all in it), the stylesheet, fonts and logo, the PDF variant and the versions of the programs."""
+    return make_key(html, design.digest(), PDF_VARIANT, __version__, importlib.metadata.version("weasyprint"))
 
 
 def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
