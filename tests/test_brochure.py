@@ -24,7 +24,7 @@ from generator.build import Options, Project, build, load_project
 from generator.incremental.cache import Cache, Entry
 from generator.cli import main
 from generator.i18n.formatting import Formatter
-from generator.outputs.brochure import brochure_html, cache_key, plan_contents, read_design, render_brochure
+from generator.outputs.brochure import brochure_html, brochure_url, cache_key, plan_contents, read_design, render_brochure
 
 YEAR = 2024
 
@@ -276,6 +276,33 @@ def test_year_page_links_the_brochure(real_site):
         page = (lang_dir / str(YEAR) / "index.html").read_text(encoding="utf-8")
         assert f'href="/{lang_dir.name}/brochure/{pdf.name}"' in page
     assert (real_site / "en" / "brochure").is_dir()
+
+
+def test_every_year_has_its_brochure_in_every_language_on_its_page(basic, tmp_path):
+    (basic.content / "events" / "berlin-2025.md").write_text(
+        '---\ntitle: "Berlin Conference 2025"\nsummary: "A second year."\ncategory: networking\n'
+        'regions: [europe-mediterranean]\nwhen: "2025-06-10/2025-06-12"\nlocation: Berlin\n---\nIn June.\n',
+        encoding="utf-8")
+    out = tmp_path / "public"
+    build(basic, Options(out=out, today=BUILD_DAY, search=False))
+    model = load_project(basic, Options(out=out, today=BUILD_DAY))
+    years = views.years(model.site)
+    assert years == (2024, 2025)
+    for year in years:
+        only_then = {i.id for i in views.in_year(model.site, year)} - {i.id for y in years if y != year
+                                                                       for i in views.in_year(model.site, y)}
+        for lang in model.config.language_codes:
+            name = f"wego-calendar-{year}-{lang}.pdf"
+            text = _flat("".join(page.extract_text() for page in PdfReader(out / lang / "brochure" / name).pages))
+            for item in model.site.items:
+                if item.id in only_then or item.when and year not in item.when.years():
+                    assert (_flat(item.text(lang).title) in text) == (item.id in only_then), (year, lang, item.id)
+            page = (out / lang / str(year) / "index.html").read_text(encoding="utf-8")
+            assert f'href="{brochure_url(model.site, year, lang)}"' in page, (year, lang)
+    # `sitegen brochure` makes the same file for any of those years.
+    assert main(["--root", str(basic.root), "brochure", "--year", "2025", "--lang", "ko",
+                 "--out", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "b.pdf").read_bytes() == (out / "ko" / "brochure" / "wego-calendar-2025-ko.pdf").read_bytes()
 
 
 def test_no_brochure_build_has_neither_pdf_nor_link(project_copy, tmp_path):
