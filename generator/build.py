@@ -194,7 +194,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
                         _template_cache(str(_cache_dir(project, "jinja"))))
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
-                                 Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
+                                 Cache(None if fresh else _cache_dir(project, "brochure")), workers) if brochure else []
     try:
         keys = Keys(renderer)
         if memos is not None:

@@ -24,7 +24,8 @@ from generator.build import Options, Project, build, load_project
 from generator.incremental.cache import Cache, Entry
 from generator.cli import main
 from generator.i18n.formatting import Formatter
-from generator.outputs.brochure import brochure_html, brochure_url, cache_key, plan_contents, read_design, render_brochure
+from generator.outputs.brochure import (brochure_html, brochure_url, cache_key, plan_contents, read_design,
+                                        render_brochure, render_brochures)
 
 YEAR = 2024
 
@@ -267,6 +268,26 @@ def test_a_damaged_cache_entry_is_rebuilt_and_a_good_one_reused(real_model, pdfs
     assert cache.get(key).data == pdfs["en"].read_bytes()  # rewritten, valid
     cache.put(key, Entry(b"%PDF-cached", {"pages": 1}))
     assert _render(real_model, "en", cache=cache).artifact.data == b"%PDF-cached"  # not rendered again
+
+
+def test_brochures_made_in_parallel_equal_those_made_one_by_one(real_model, pdfs):
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets",
+                            Cache(None), workers=2)
+    assert [(b.year, b.lang) for b in made] == [(YEAR, lang) for lang in real_model.config.language_codes]
+    assert {b.lang: b.artifact.data for b in made} == {lang: path.read_bytes() for lang, path in pdfs.items()}
+
+
+def test_only_brochures_whose_html_changed_are_made_again(real_model, pdfs, tmp_path):
+    design = read_design(ROOT / "layouts", ROOT / "assets")
+    cache = Cache(tmp_path / "cache")
+    for lang in real_model.config.language_codes:  # what an earlier build left, marked to be recognised
+        key = cache_key(brochure_html(real_model.site, YEAR, lang, real_model.catalogs, design), design)
+        cache.put(key, Entry(b"%PDF-kept " + lang.encode(), {"pages": 1}))
+    (tmp_path / "cache" / key).unlink()  # the last language's HTML is new
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", cache)
+    *kept, last = (b.artifact.data for b in made)
+    assert kept == [b"%PDF-kept " + lang.encode() for lang in real_model.config.language_codes[:-1]]
+    assert last == pdfs[lang].read_bytes() and cache.get(key).data == last
 
 
 def test_year_page_links_the_brochure(real_site):

@@ -36,6 +36,7 @@ from generator.content.model import Item, Site, Text
 from generator.outputs.urls import Urls, output_file
 from generator.content.when import Precision
 from generator.outputs import Artifact
+from generator.parallel import render_all
 
 TEMPLATE = "brochure/brochure.html"
 """Under layouts/; it includes the other templates of layouts/brochure/."""
@@ -368,18 +369,41 @@ def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design:
     has not changed."""
     html = brochure_html(site, year, lang, catalogs, design, press)
     key = cache_key(html, design)
+    entry = _cached(cache, key)
+    if entry is None:
+        entry = _made(cache, key, render_pdf(html, design))
+    return _published(site, year, lang, entry)
+
+
+def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path, cache: Cache,
+                     workers: int | None = None) -> list[Brochure]:
+    """Every language's brochure of every year the content covers, in that order. The HTML is
+    made here; the PDFs whose HTML the cache does not know are made on up to `workers`
+    processes at once (seconds each, and WeasyPrint uses one core)."""
+    design = read_design(layouts, assets)
+    wanted = [(year, lang) for year in views.years(site) for lang in site.config.language_codes]
+    pages = [brochure_html(site, year, lang, catalogs, design) for year, lang in wanted]
+    keys = [cache_key(html, design) for html in pages]
+    entries = [_cached(cache, key) for key in keys]
+    missing = [i for i, entry in enumerate(entries) if entry is None]
+    for i, pdf in zip(missing, render_all(lambda i: render_pdf(pages[i], design), missing, workers, per_worker=1)):
+        entries[i] = _made(cache, keys[i], pdf)
+    return [_published(site, year, lang, entry) for (year, lang), entry in zip(wanted, entries)]
+
+
+def _cached(cache: Cache, key: str) -> Entry | None:
     entry = cache.get(key)
-    if entry is None or not isinstance(entry.meta.get("pages"), int):
-        data, pages = render_pdf(html, design)
-        entry = Entry(data, {"pages": pages})
-        cache.put(key, entry)
+    return entry if entry is not None and isinstance(entry.meta.get("pages"), int) else None
+
+
+def _made(cache: Cache, key: str, pdf: tuple[bytes, int]) -> Entry:
+    data, pages = pdf
+    entry = Entry(data, {"pages": pages})
+    cache.put(key, entry)
+    return entry
+
+
+def _published(site: Site, year: int, lang: str, entry: Entry) -> Brochure:
     url = brochure_url(site, year, lang)
     return Brochure(lang, year, Artifact(output_file(url, site.config.url_prefix), entry.data),
                     Download(url, len(entry.data), entry.meta["pages"]))
-
-
-def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path, cache: Cache) -> list[Brochure]:
-    """Every language's brochure of every year the content covers."""
-    design = read_design(layouts, assets)
-    return [render_brochure(site, year, lang, catalogs, design, cache)
-            for year in views.years(site) for lang in site.config.language_codes]
