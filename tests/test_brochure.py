@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import subprocess
 import unicodedata
@@ -21,7 +20,7 @@ from pypdf import PdfReader
 from conftest import BUILD_DAY, ROOT
 from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
-from generator.incremental.cache import Cache, Entry
+from generator.incremental.store import Store
 from generator.cli import main
 from generator.i18n.formatting import Formatter
 from generator.outputs.brochure import (brochure_html, brochure_url, cache_key, plan_contents, read_design,
@@ -30,8 +29,8 @@ from generator.outputs.brochure import (brochure_html, brochure_url, cache_key, 
 YEAR = 2024
 
 
-def _render(model, lang: str, project: Project = Project(ROOT), cache: Cache = Cache(None)):
-    return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), cache)
+def _render(model, lang: str, project: Project = Project(ROOT), pdfs=None):
+    return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), pdfs)
 
 
 class _Recorded(logging.Handler):
@@ -256,38 +255,35 @@ def test_an_added_event_appears_in_overview_chapter_and_conferences(project_copy
         assert _flat("Reykjavik") in section, anchor
 
 
-def test_a_damaged_cache_entry_is_rebuilt_and_a_good_one_reused(real_model, pdfs, tmp_path):
-    cache = Cache(tmp_path / "cache")
+def test_a_stored_pdf_is_reused_and_a_new_one_stored(real_model, pdfs, tmp_path):
+    store = Store(tmp_path / "store")
+    kept = store.section("pdf")
     design = read_design(ROOT / "layouts", ROOT / "assets")
     key = cache_key(brochure_html(real_model.site, YEAR, "en", real_model.catalogs, design), design)
-    cache.put(key, Entry(b"%PDF-not really", {"pages": 1}))
-    stored = tmp_path / "cache" / key
-    stored.write_bytes(stored.read_bytes()[:-3])  # a truncated file
-    assert cache.get(key) is None
-    assert _render(real_model, "en", cache=cache).artifact.data == pdfs["en"].read_bytes()
-    assert cache.get(key).data == pdfs["en"].read_bytes()  # rewritten, valid
-    cache.put(key, Entry(b"%PDF-cached", {"pages": 1}))
-    assert _render(real_model, "en", cache=cache).artifact.data == b"%PDF-cached"  # not rendered again
+    assert _render(real_model, "en", pdfs=kept).artifact.data == pdfs["en"].read_bytes()
+    assert kept[key][0] == pdfs["en"].read_bytes()  # stored, with its page count
+    kept[key] = (b"%PDF-cached", 1)
+    assert _render(real_model, "en", pdfs=kept).artifact.data == b"%PDF-cached"  # not rendered again
+    store.close()
 
 
 def test_brochures_made_in_parallel_equal_those_made_one_by_one(real_model, pdfs):
-    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets",
-                            Cache(None), workers=2)
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", workers=2)
     assert [(b.year, b.lang) for b in made] == [(YEAR, lang) for lang in real_model.config.language_codes]
     assert {b.lang: b.artifact.data for b in made} == {lang: path.read_bytes() for lang, path in pdfs.items()}
 
 
-def test_only_brochures_whose_html_changed_are_made_again(real_model, pdfs, tmp_path):
+def test_only_brochures_whose_html_changed_are_made_again(real_model, pdfs):
     design = read_design(ROOT / "layouts", ROOT / "assets")
-    cache = Cache(tmp_path / "cache")
+    kept = {}
     for lang in real_model.config.language_codes:  # what an earlier build left, marked to be recognised
         key = cache_key(brochure_html(real_model.site, YEAR, lang, real_model.catalogs, design), design)
-        cache.put(key, Entry(b"%PDF-kept " + lang.encode(), {"pages": 1}))
-    (tmp_path / "cache" / key).unlink()  # the last language's HTML is new
-    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", cache)
-    *kept, last = (b.artifact.data for b in made)
-    assert kept == [b"%PDF-kept " + lang.encode() for lang in real_model.config.language_codes[:-1]]
-    assert last == pdfs[lang].read_bytes() and cache.get(key).data == last
+        kept[key] = (b"%PDF-kept " + lang.encode(), 1)
+    del kept[key]  # the last language's HTML is new
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", kept)
+    *reused, last = (b.artifact.data for b in made)
+    assert reused == [b"%PDF-kept " + lang.encode() for lang in real_model.config.language_codes[:-1]]
+    assert last == pdfs[lang].read_bytes() and kept[key][0] == last
 
 
 def test_year_page_links_the_brochure(real_site):
@@ -384,14 +380,3 @@ def test_press_version_has_bleed_the_covers_run_into(real_model, texts, tmp_path
         width, height = image.size
         corners = [(4, 4), (width - 5, 4), (4, height - 5), (width - 5, height - 5)]
         assert [image.getpixel(xy) for xy in corners] == [colour] * 4, name
-
-
-def test_the_cache_keeps_the_most_recently_used_entries(tmp_path):
-    cache = Cache(tmp_path, keep=2)
-    for key in ("a", "b"):
-        cache.put(key, Entry(key.encode()))
-    os.utime(tmp_path / "a", (1, 1))
-    os.utime(tmp_path / "b", (2, 2))
-    assert cache.get("a").data == b"a"  # used: now the most recent
-    cache.put("c", Entry(b"c"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "c"]
