@@ -37,7 +37,7 @@ def test_a_callers_own_freeze_is_kept():
 def test_tasks_of_seconds_each_get_a_worker():
     # Brochures: four PDFs of seconds each are worth a process each, 150 page renders are not.
     pids = render_all(lambda n: os.getpid(), [0, 1], workers=2, per_worker=1)
-    assert os.getpid() not in pids and len(set(pids)) == 2
+    assert os.getpid() not in pids  # forked (which worker takes which is the pool's choice)
     assert render_all(lambda n: os.getpid(), [0, 1], workers=2) == [os.getpid()] * 2
 
 
