@@ -26,6 +26,8 @@ from generator.i18n.formatting import Formatter
 from generator.outputs.brochure import (_keep_hangul_words, brochure_html, brochure_url, cache_key, plan_contents,
                                         read_design, render_brochure, render_brochures, render_pdf)
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 YEAR = 2024
 
 

@@ -8,6 +8,8 @@ import pytest
 from generator.errors import BuildFailed, SiteError
 from generator.parallel import MIN_TASKS_PER_WORKER, render_all
 
+pytestmark = pytest.mark.unit
+
 TASKS = list(range(MIN_TASKS_PER_WORKER * 2 + 7))  # enough for two workers
 
 
