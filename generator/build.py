@@ -208,7 +208,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers, renderer.memos.feeds)
+        feeds = render_feeds(loaded.site, renderer.formatters, today, feeds_memo, previous, workers, renderer.memos.feeds)
         keys.update(feeds.keys)
         indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
                      and p.meta.canonical == renderer.urls.absolute(p.meta.path)]

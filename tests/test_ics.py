@@ -80,7 +80,7 @@ def render(loaded) -> dict[str, bytes]:
     """The feeds stage alone: model in, .ics files out, nothing else of the build."""
     formatters = {lang.code: Formatter(lang.locale or lang.code, loaded.catalogs[lang.code])
                   for lang in loaded.config.languages}
-    return {a.path: a.data for a in render_feeds(loaded.site, formatters).all()}
+    return {a.path: a.data for a in render_feeds(loaded.site, formatters, BUILD_DAY).all()}
 
 
 @pytest.fixture(scope="module")
@@ -362,7 +362,7 @@ def test_carriage_returns_and_components_in_text_are_escaped_by_the_renderer(fee
                   if i.id == "day" else i for i in model.site.items)
     site = Site(model.site.config, items, model.site.pages)
     formatters = {code: Formatter(code, gettext.NullTranslations()) for code in site.config.language_codes}
-    feeds = {a.path: a.data for a in render_feeds(site, formatters).all()}
+    feeds = {a.path: a.data for a in render_feeds(site, formatters, BUILD_DAY).all()}
     data = feeds["en/events/day/event.ics"]
     (event,) = vevents(data)
     assert str(event["UID"]) == "day@we-gov.org"

@@ -26,6 +26,7 @@ from generator.outputs.urls import Urls, output_file
 from generator.views.worldmap import world_map
 from generator.outputs import Artifact
 from generator.outputs.headers import content_security_policy
+from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.jsonld import event_json_ld
 
 SECTIONS = ("events", "programs", "networks")
@@ -223,6 +224,7 @@ def _root_not_found(r: Renderer, plans: list[PagePlan]) -> PagePlan:
 def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
     site, urls, fmt = r.site, r.urls, r.formatters[lang]
     _ = fmt._
+    feeds = FeedLists(site, r.today)  # which feeds exist: pages link to those only
     plans = [
         _page(r, lang, "home.html", urls.home(lang), site.pages["home"], page_id="home", shows=_home_shows(r)),
         _page(r, lang, "page.html", urls.page(lang, "about"), site.pages["about"], page_id="about"),
@@ -233,8 +235,8 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
                _("Search every activity, program and network of the calendar.")),
     ]
     for year in views.years(site):
-        plans.append(_year_page(r, lang, year, downloads.get((lang, year))))
-    plans += [_item_page(r, lang, item) for item in site.items]
+        plans.append(_year_page(r, lang, year, downloads.get((lang, year)), feeds))
+    plans += [_item_page(r, lang, item, feeds) for item in site.items]
     section_titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
     for section, kind in zip(SECTIONS, ("event", "program", "network")):
         plans += _paged(r, lang, "section.html", urls.section(lang, section), section_titles[section],
@@ -250,23 +252,29 @@ def _language_pages(r: Renderer, lang: str, downloads: dict) -> list[PagePlan]:
         name = _(cat.name)
         items = views.in_category(site, cat.key)
         plans += _paged(r, lang, "category.html", urls.category(lang, cat.key), name,
-                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, cat=cat)
+                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, cat=cat,
+                        feed=published(urls.category_feed(lang, cat.key), feeds.category(cat.key)))
     for reg in site.config.regions:
         name = _(reg.name)
         items = views.in_region(site, reg.key)
         plans += _paged(r, lang, "region.html", urls.region(lang, reg.key), name,
-                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, reg=reg)
+                        _("WeGO activities in %(name)s.") % {"name": name}, items, _listed, reg=reg,
+                        feed=published(urls.region_feed(lang, reg.key), feeds.region(reg.key)))
     return plans + _month_pages(r, lang) + _format_pages(r, lang)
 
 
-def _year_page(r: Renderer, lang: str, year: int, brochure) -> PagePlan:
+def _year_page(r: Renderer, lang: str, year: int, brochure, feeds: FeedLists) -> PagePlan:
+    """A year's page subscribes to the whole calendar (the last months and what is ahead)
+    and offers the year's complete feed, for the archive."""
     fmt, items = r.formatters[lang], views.in_year(r.site, year)
     _ = fmt._
     path = r.urls.year(lang, year)
-    return _kept(r, path, (items, brochure), lambda: _plan(
+    feed = published(r.urls.feed(lang), feeds.whole())
+    year_feed = published(r.urls.year_feed(lang, year), feeds.year(year))
+    return _kept(r, path, (items, brochure, feed, year_feed), lambda: _plan(
         r, lang, "year.html", path, _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
         _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
-        shows=_listed(items), year=year, brochure=brochure))
+        shows=_listed(items), year=year, brochure=brochure, feed=feed, year_feed=year_feed))
 
 
 def _fixed(r: Renderer, lang: str, template: str, path: str, title: str, description: str) -> PagePlan:
@@ -345,7 +353,7 @@ def _paged(r: Renderer, lang: str, template: str, first: str, title: str, descri
         path = r.urls.list_page(first, number)
         heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
             "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
-        plans.append(_kept(r, path, (chunk, len(items)), lambda: _plan(
+        plans.append(_kept(r, path, (chunk, len(items), tuple(context.items())), lambda: _plan(
             r, lang, template, path, heading, description, shows=shows(chunk),
             items=chunk, total=len(items), pager=Pager(number, len(chunks), first), **context)))
     return plans
@@ -376,16 +384,19 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _item_page(r: Renderer, lang: str, item: Item) -> PagePlan:
-    """An item's page shows it, its program and its program's members."""
+def _item_page(r: Renderer, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
+    """An item's page shows it, its program and its program's members; a program's or
+    network's offers its feed when the feed holds an event."""
     members = views.in_program(r.site, item.id)
+    feed = None if item.kind == "event" else published(r.urls.program_feed(lang, item), feeds.program(item))
 
     def make() -> PagePlan:
         text = item.text(lang)
         shows = frozenset({item.id, item.program} - {None}) | {i.id for i in members}
-        return PagePlan(lang, "item.html", _item_meta(r, lang, item, text), {"item": item, "text": text}, shows)
+        return PagePlan(lang, "item.html", _item_meta(r, lang, item, text),
+                        {"item": item, "text": text, "feed": feed}, shows)
 
-    return _kept(r, (lang, item.id), (item, members), make)
+    return _kept(r, (lang, item.id), (item, members, feed), make)
 
 
 HOME_UPCOMING = 6
