@@ -26,6 +26,7 @@ from generator.outputs.urls import Urls, output_file
 from generator.views.worldmap import world_map
 from generator.outputs import Artifact
 from generator.outputs.headers import content_security_policy
+from generator.outputs.calendar.entries import event_hours
 from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.jsonld import event_json_ld
 
@@ -394,7 +395,7 @@ def _item_page(r: Renderer, lang: str, item: Item, feeds: FeedLists) -> PagePlan
         text = item.text(lang)
         shows = frozenset({item.id, item.program} - {None}) | {i.id for i in members}
         return PagePlan(lang, "item.html", _item_meta(r, lang, item, text),
-                        {"item": item, "text": text, "feed": feed}, shows)
+                        {"item": item, "text": text, "feed": feed, "hours": event_hours(item)}, shows)
 
     return _kept(r, (lang, item.id), (item, members, feed), make)
 

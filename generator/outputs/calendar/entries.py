@@ -159,16 +159,42 @@ def entry_zone(item: Item) -> str | None:
     return item.timezone if timed else None
 
 
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """When a timed event happens, in its own zone: the page, JSON-LD and events.json show this."""
+
+    start: datetime
+    """The first day's start, aware of the event's zone."""
+    end: datetime | None
+    """The first day's end (None: a start time alone)."""
+    last_end: datetime | None
+    """The last day's end: the end of the whole event (None: a start time alone)."""
+    days: int
+    """1, or the number of days the hours repeat (daily hours)."""
+
+    @property
+    def zone(self) -> str:
+        return self.start.tzinfo.key
+
+
+def event_hours(item: Item) -> Hours | None:
+    """The hours of an event with a time and known days, else None."""
+    if item.when is None or not entry_zone(item):
+        return None
+    zone, when = ZoneInfo(item.timezone), item.when
+    start = datetime.combine(when.start, item.start_time, zone)
+    end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None
+    last_end = datetime.combine(when.end, item.end_time, zone) if item.end_time else None
+    return Hours(start, end, last_end, (when.end - when.start).days + 1)
+
+
 def _bounds(item: Item) -> tuple[date | datetime, date | datetime | None]:
     """Start and exclusive end: days for all-day entries, local times of the first day for
     timed ones."""
-    when = item.when
-    if entry_zone(item):
-        zone = ZoneInfo(item.timezone)
-        start = datetime.combine(when.start, item.start_time, zone)
-        end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None
-        return start, end
-    return when.start, when.end + timedelta(days=1)
+    hours = event_hours(item)
+    if hours:
+        return hours.start, hours.end
+    return item.when.start, item.when.end + timedelta(days=1)
 
 
 def _location(item: Item, lang: str, fmt: Formatter) -> str | None:

@@ -61,6 +61,12 @@ def complete(items: tuple[Item, ...], feeds: Feeds) -> tuple[Item, ...]:
     return tuple(i for i in items if in_calendars(i, feeds))
 
 
+def program_items(site: Site, item: Item) -> tuple[Item, ...]:
+    """A program's or network's feed: itself (when dated) and its activities, every year; the
+    same whatever the build date, so events.json (which has none) can ask too."""
+    return complete(views.with_members(site, item.id), site.config.feeds)
+
+
 class FeedLists:
     """What each feed of the site holds, the same in every language: pages and feeds ask here."""
 
