@@ -16,7 +16,9 @@ import shutil
 
 import pytest
 
-from generator.editing.check import format_finding
+from generator.editing.check import format_finding, large_feeds
+from generator.outputs import Artifact
+from generator.outputs.calendar.ics import SIZE_LIMIT
 from generator.cli import main
 from generator.errors import SiteError
 
@@ -132,3 +134,15 @@ def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
     _code, out = run_check(checked, capsys)
     assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
             "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
+
+
+def test_a_subscription_feed_past_one_megabyte_is_a_warning():
+    """Google Calendar drops subscriptions over 1 MB; an event's own file is imported once."""
+    big, small = b"x" * (SIZE_LIMIT + 1), b"x" * SIZE_LIMIT
+    artifacts = [Artifact("en/calendar.ics", big), Artifact("ko/regions/africa/calendar.ics", small),
+                 Artifact("en/events/long/event.ics", big), Artifact("en/index.html", big)]
+    (finding,) = large_feeds(artifacts)
+    assert (finding.path, finding.severity) == ("en/calendar.ics", "warning")
+    assert format_finding(finding) == (
+        "en/calendar.ics: warning: this calendar feed is 1.0 MB; Google Calendar drops subscriptions over 1 MB "
+        "(use: a smaller [feeds] window_months in site.toml (12 keeps the last year))")
