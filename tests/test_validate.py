@@ -45,6 +45,9 @@ def test_fixture_builds(basic, capsys):
      "content/events/summit.md:8: timezone: 'Seoul' is not a time zone"),
     ("events/summit.md", 'time: "09:30-17:00"', 'time: "17:00-09:30"',
      "content/events/summit.md:7: time: '17:00-09:30' ends before it starts"),
+    ("events/summit.md", "when: 2024-03-05", "when: 2024-03",
+     "content/events/summit.md:7: time: needs the days of the event (use: when: 2024-09-19, or daily hours over days: "
+     "when: 2024-09-19/2024-09-21)"),
     ("events/forum.md", "format: online", "format: virtual",
      "content/events/forum.md:9: format: 'virtual' is not allowed (use: in-person, online, hybrid)"),
     ("events/forum.md", "title: Cancelled forum", "titel: Cancelled forum",
@@ -153,3 +156,10 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
     assert code == 1
     assert ("locales/ko/LC_MESSAGES/messages.po: is missing: every language of site.toml needs a catalog "
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
+
+
+def test_a_time_over_several_days_is_accepted_as_daily_hours(basic, capsys, tmp_path):
+    edit(basic, "events/summit.md", "when: 2024-03-05", "when: 2024-03-05/2024-03-07")
+    code, err = run_build(basic, capsys, "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert b"RRULE:FREQ=DAILY;COUNT=3" in (tmp_path / "out/en/events/summit/event.ics").read_bytes()
