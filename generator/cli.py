@@ -20,7 +20,7 @@ from generator import __version__
 from generator.build import Options, Project, build, load_project, render_site
 from generator.editing.check import Inputs, check_site, format_json, format_text
 from generator.config import load_config
-from generator.incremental.cache import Cache
+from generator.incremental.store import Store
 from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
 from generator.errors import BuildFailed, SiteError, display_path
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
@@ -187,8 +187,9 @@ def _run_brochure(args) -> int:
             handle.write(standalone(html, design).encode("utf-8"))
             facts = ""
         else:
-            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design,
-                                   Cache(project.root / ".cache" / "brochure"), args.press)
+            store = Store(project.root / ".cache" / "store")
+            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design, store.section("pdf"), args.press)
+            store.close()
             handle.write(made.artifact.data)
             facts = f"{made.download.pages} pages, "
     size = out.stat().st_size
