@@ -48,14 +48,6 @@ def window_start(feeds: Feeds, today: date) -> date | None:
     return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
-def windowed(items: tuple[Item, ...], feeds: Feeds, today: date) -> tuple[Item, ...]:
-    """The items of a subscription feed: those calendars carry that end on or after the window's
-    start. An item known to the month or quarter counts by the last day of its period; year-round
-    and undated items are in no feed (`in_calendars`)."""
-    start = window_start(feeds, today)
-    return tuple(i for i in items if in_calendars(i, feeds) and (start is None or i.when.end >= start))
-
-
 def complete(items: tuple[Item, ...], feeds: Feeds) -> tuple[Item, ...]:
     """The items of a feed that keeps every year (a program's, a year's)."""
     return tuple(i for i in items if in_calendars(i, feeds))
@@ -92,6 +84,8 @@ class FeedLists:
         return self._dated(views.in_year(self.site, year))
 
     def _window(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
+        """Those that end on or after the window's start. An item known to the month or quarter
+        counts by the last day of its period; year-round and undated items are in no feed."""
         start = window_start(self.feeds, self.today)
         dated = self._dated(items)
         return dated if start is None else tuple(i for i in dated if i.when.end >= start)

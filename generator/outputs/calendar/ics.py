@@ -69,12 +69,14 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
 def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], vevents: MutableMapping[str, bytes],
                        workers: int | None) -> None:
     """Every VEVENT not yet made, made on every core: folding lines is the feeds' largest cost.
-    Asking `vevents` for the others keeps them for the next build."""
+    Asking `vevents` for the others keeps them for the next build. Each item has the VEVENT of
+    subscription feeds (brief) and, for an event, the one of its own file (the whole text)."""
     # An item's languages side by side: those without a translation share its original's text.
-    missing = [(lang, item) for item in items for lang, made in events.items() if made.key(item) not in vevents]
-    texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
-    for (lang, item), text in zip(missing, texts):
-        vevents[events[lang].key(item)] = text
+    missing = [(lang, item, brief) for item in items for lang, made in events.items()
+               for brief in ((True, False) if item.kind == "event" else (True,)) if made.key(item, brief) not in vevents]
+    texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), missing, workers)
+    for (lang, item, brief), text in zip(missing, texts):
+        vevents[events[lang].key(item, brief)] = text
 
 
 class _Lists:
@@ -108,9 +110,9 @@ class _Events:
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
 
-    def key(self, item: Item) -> str:
-        """Its VEVENT's key in `vevents`."""
-        return make_key(self.settings, "brief", item.id, item.digest)
+    def key(self, item: Item, brief: bool = True) -> str:
+        """Its VEVENT's key in `vevents`: the brief one of subscription feeds, or the whole one."""
+        return make_key(self.settings, "brief" if brief else "whole", item.id, item.digest)
 
     def own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
         """File, key and Feed of the item's own .ics; all None if it has none."""
@@ -121,11 +123,11 @@ class _Events:
         key = make_key(self.settings, "single", path, f"{item.id}:{item.digest}")
         return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,), False)
 
-    def text(self, item: Item) -> bytes:
-        key = self.key(item)
+    def text(self, item: Item, brief: bool = True) -> bytes:
+        key = self.key(item, brief)
         found = self.vevents.get(key)
         if found is None:
-            found = self.vevents[key] = self.serialise(item)
+            found = self.vevents[key] = self.serialise(item, brief)
         return found
 
     def serialise(self, item: Item, brief: bool = True) -> bytes:
@@ -150,9 +152,7 @@ def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
     # puts subcomponents added after the time zones: just before END:VCALENDAR.
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical()
-    texts = (events.text(item) for item in feed.items) if feed.subscription else \
-        (events.serialise(item, brief=False) for item in feed.items)
-    return head[:-len(end)] + b"".join(texts) + end
+    return head[:-len(end)] + b"".join(events.text(item, feed.subscription) for item in feed.items) + end
 
 
 def _describe_calendar(calendar: Calendar, feed: Feed, address: str) -> None:
