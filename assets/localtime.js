@@ -21,11 +21,19 @@
     var start = new Date(el.getAttribute("data-start"));
     var end = el.getAttribute("data-end") ? new Date(el.getAttribute("data-end")) : null;
     if (isNaN(start.getTime())) continue;
-    var options = {hour: "numeric", minute: "2-digit", timeZoneName: "short"};
-    // One day's hours may fall on another date where the visitor is: name it.
-    if (el.getAttribute("data-daily") !== "true") { options.month = "short"; options.day = "numeric"; }
-    var format = new Intl.DateTimeFormat(lang, options);
-    var text = end && format.formatRange ? format.formatRange(start, end) : format.format(start);
+    var text;
+    if (el.getAttribute("data-daily") === "true") {
+      // Hours of every day: times only, even where they cross midnight for the visitor
+      // (formatRange would then name the first day's dates, as if there were one day).
+      var hours = {hour: "numeric", minute: "2-digit"};
+      var zoned = new Intl.DateTimeFormat(lang, {hour: "numeric", minute: "2-digit", timeZoneName: "short"});
+      text = end ? new Intl.DateTimeFormat(lang, hours).format(start) + " – " + zoned.format(end) : zoned.format(start);
+    } else {
+      // One day's hours may fall on another date where the visitor is: name it.
+      var format = new Intl.DateTimeFormat(lang, {month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+                                                  timeZoneName: "short"});
+      text = end && format.formatRange ? format.formatRange(start, end) : format.format(start);
+    }
     out.textContent = out.getAttribute("data-local-label").replace("{times}", text);
     out.hidden = false;
   }

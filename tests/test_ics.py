@@ -26,7 +26,7 @@ from dateutil.rrule import rrulestr
 
 from checkers import browser, parse_ics_with_icaljs, serve
 from conftest import BUILD_DAY, SITES, copy_project
-from htmltext import parse, visible_text
+from htmltext import normalise, parse, visible_text
 from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
 from generator.config import Feeds
@@ -554,18 +554,20 @@ def test_the_visitor_sees_the_hours_in_their_own_zone_with_javascript(feeds_site
         (served / "calendar").symlink_to(feeds_site)
     with serve(served) as base, browser() as chromium:
         shown = {}
-        for zone in ("America/New_York", "Europe/Berlin"):
+        for zone, item in (("America/New_York", "daily"), ("Europe/Berlin", "daily"), ("America/New_York", "timed")):
             context = chromium.new_context(timezone_id=zone, locale="en-US")
             page = context.new_page()
             errors = []
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.goto(base + "/calendar/en/events/daily/", wait_until="load")
+            page.goto(f"{base}/calendar/en/events/{item}/", wait_until="load")
             local = page.locator(".local-times")
-            shown[zone] = local.inner_text() if local.is_visible() else None
+            shown[zone, item] = normalise(local.inner_text()) if local.is_visible() else None
             assert errors == [], errors  # no CSP refusal, no script error
             context.close()
-    assert shown["Europe/Berlin"] is None  # the visitor is in the event's zone: nothing to add
-    assert re.fullmatch(r"In your time zone: 3:00\s*[–-]\s*11:00\s*AM EDT daily", shown["America/New_York"]), shown
+    assert shown["Europe/Berlin", "daily"] is None  # the visitor is in the event's zone: nothing to add
+    # Daily hours: times only, with the visitor's zone; one day (09:30-17:00 Seoul): the dates too.
+    assert shown["America/New_York", "daily"] == "In your time zone: 3:00 AM – 11:00 AM EDT daily", shown
+    assert re.fullmatch(r"In your time zone: Mar 5, 7:30 PM (EST )?– Mar 6, 3:00 AM EST", shown["America/New_York", "timed"]), shown
 
 
 # --- Subscription feeds: short descriptions, cancelled titles, no empty file, the window ---------
