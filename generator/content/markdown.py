@@ -3,7 +3,8 @@
 Pure. Raw HTML is off (shown as text, never run) and markdown-it's link
 validation refuses javascript:, vbscript:, file: and data: URLs. Links to
 content files (`../events/excom-2024.md`) become the item's page in the
-language being rendered; headings get ids so they can be linked to.
+language being rendered; headings get ids so they can be linked to (mdit-py-plugins'
+anchors plugin, with our `slugify`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,34 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough"])
+
+def heading_id(title: str) -> str:
+    """The id of a heading, from its text; a heading with no letter or digit is a 'section'.
+    The anchors plugin numbers repeats: 'agenda', 'agenda-1', 'agenda-2'."""
+    return slugify(title) or "section"
+
+
+def _place_headings(state: StateCore) -> None:
+    """Headings `heading_shift` levels down (to h6 at most) and ids after `id_prefix`, when
+    the env asks for them: for a body shown inside a larger document (the brochure)."""
+    shift, prefix = state.env.get("heading_shift", 0), state.env.get("id_prefix", "")
+    if not (shift or prefix):
+        return
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
+            if prefix and token.attrGet("id") is not None:
+                token.attrSet("id", prefix + str(token.attrGet("id")))
+
+
+_md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
+       .enable(["table", "strikethrough"])
+       .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id))
+_md.core.ruler.after("anchor", "place_headings", _place_headings)
 
 
 def _render_link_open(self, tokens, idx, options, env):
@@ -41,22 +67,8 @@ def _render_image(self, tokens, idx, options, env):
     return self.image(tokens, idx, options, env)
 
 
-def _render_heading_open(self, tokens, idx, options, env):
-    title = tokens[idx + 1].content
-    used = env.setdefault("ids", set())
-    anchor = base = slugify(title) or "section"
-    n = 1
-    while anchor in used:
-        n += 1
-        anchor = f"{base}-{n}"
-    used.add(anchor)
-    tokens[idx].attrSet("id", anchor)
-    return self.renderToken(tokens, idx, options, env)
-
-
 _md.add_render_rule("link_open", _render_link_open)
 _md.add_render_rule("image", _render_image)
-_md.add_render_rule("heading_open", _render_heading_open)
 
 
 def parse_markdown(source: str) -> list[Token]:
@@ -64,9 +76,11 @@ def parse_markdown(source: str) -> list[Token]:
     return _md.parse(source)
 
 
-def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None) -> str:
-    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it."""
-    return _md.render(source, {"resolve": resolve})
+def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None, *,
+                    heading_shift: int = 0, id_prefix: str = "") -> str:
+    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it.
+    Its headings are `heading_shift` levels lower (at most h6), their ids start with `id_prefix`."""
+    return _md.render(source, {"resolve": resolve, "heading_shift": heading_shift, "id_prefix": id_prefix})
 
 
 @functools.lru_cache(maxsize=16)
@@ -128,7 +142,11 @@ def content_link_path(href: str, folder: Path) -> Path | None:
     return Path(posixpath.normpath((PurePosixPath(folder.as_posix()) / parts.path).as_posix()))
 
 
-def slugify(text: str) -> str:
-    """Heading text -> an id: lower case, letters and digits of any script, hyphens."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[^\w]+", "-", text).strip("-_")
+def slugify(text: str, *, ascii: bool = False) -> str:
+    """Text -> a slug: lower case, letters and digits of any script, runs of anything else as one
+    hyphen ('Smart City Expo 2024!' -> 'smart-city-expo-2024', '프로그램 안내' -> '프로그램-안내').
+    With `ascii`, for ids that name files and addresses (fields.ID_PATTERN), accents are dropped
+    ('Café' -> 'cafe') and letters without an ASCII form left out ('서울 행사' -> '')."""
+    if ascii:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")

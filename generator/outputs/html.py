@@ -117,7 +117,9 @@ class Renderer:
 
     def json_ld(self, item: Item, lang: str) -> Markup:
         data = event_json_ld(item, item.text(lang), self.urls, lang)
-        # '<' escaped as \u003c: no field can close the <script> element it sits in.
+        # '<' escaped as \u003c: no field can close the <script> element it sits in. Escaping, not
+        # splicing: '<' only occurs inside JSON strings, where \u003c is the same character, and the
+        # json module has no option for it (a JSONEncoder subclass cannot change how strings are written).
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
     def output_path(self, plan: PagePlan) -> str:
