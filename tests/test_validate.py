@@ -189,7 +189,7 @@ def test_a_mistyped_site_toml_key_suggests_the_closest(basic, capsys):
                                  if "[feeds]" in toml else toml + '\n[feeds]\nundatd = "span"\n')
     code, err = run_build(basic, capsys)
     assert code == 1
-    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated)" in err, err
+    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated, window_months)" in err, err
 
 
 def test_a_duplicate_id_blames_the_file_git_does_not_know_yet(basic, capsys):
