@@ -28,7 +28,9 @@ from generator.i18n.catalogs import load_catalog
 from generator.incremental.keys import Keys
 from generator.incremental.manifest import Manifest, inputs_stamp, render_pages
 from generator.incremental.memo import Memo, load_memo, save_memo
+from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
+from generator.incremental.images import ImageStore
 from generator.outputs import Artifact
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
@@ -36,10 +38,11 @@ from generator.outputs.brochure import render_brochures
 from generator.outputs.data import render_data
 from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer, plan_pages
+from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.calendar.ics import render_feeds
 from generator.outputs.sitemap import render_sitemap
 from generator.outputs.search import index_site
-from generator.content.sources import SourceCache, read_sources
+from generator.content.sources import SourceCache, read_images, read_sources
 from generator.i18n.translations import missing_strings
 from generator.content.validate import build_site
 from generator.publish.write import write_artifacts
@@ -113,6 +116,8 @@ class Loaded:
     config: SiteConfig
     site: Site
     catalogs: dict
+    images: dict[str, ImageFile] = field(default_factory=dict)
+    """The image files the bodies show, by project path, each checked (content/images.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,8 @@ class Rendered:
     rest: Iterator[Artifact]
     """Made once the pages are written: the pages the previous build supplies (Artifact.reuse),
     feeds, sitemap, data, headers. A preview's browser reloads before them."""
+    pictures: Pictures
+    """The processed body images (their files are in `first`)."""
     pages: frozenset[str]
     """Output path of every page."""
     reused_pages: frozenset[str]
@@ -168,10 +175,15 @@ def load_project(project: Project, options: Options, caches: Caches | None = Non
     history = _history(project, sources, caches)
     site, found = build_site(sources, config, drafts=options.drafts, history=history, memo=caches.checked)
     errors += found
+    images = {}
+    if site is not None:
+        refs = site_images(site)
+        images = read_images(project.content, project.root, [r.path for r in refs if r.path])
+        errors += check_images(refs, images)
     catalogs, found = _load_catalogs(project, config)
     errors += found
     fail_if(errors)
-    return Loaded(config, site, catalogs)
+    return Loaded(config, site, catalogs, images)
 
 
 def _history(project: Project, sources: list, caches: Caches) -> dict:
@@ -186,15 +198,19 @@ def _history(project: Project, sources: list, caches: Caches) -> dict:
 
 def render_site(project: Project, loaded: Loaded, today: date,
                 previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
-                fresh: bool = False, feeds_memo: Memo | dict | None = None, memos: dict | None = None) -> Rendered:
+                fresh: bool = False, feeds_memo: Memo | dict | None = None, memos: dict | None = None,
+                images: ImageStore | None = None) -> Rendered:
     """Every output file of the site; pages and feeds whose key is in `previous` are reused,
     not rendered, brochures come from the PDF cache unless `fresh`, feed entries from
-    `feeds_memo`; `memos` (a preview's) lends the page renderer what it kept of earlier renders."""
+    `feeds_memo`, processed images from `images` (default: .cache/images/ unless `fresh`);
+    `memos` (a preview's) lends the page renderer what it kept of earlier renders."""
     assets, asset_names = render_assets(project.assets, loaded.config)
+    pictures = render_pictures(loaded.images, project.root, images or image_store(project, fresh),
+                               loaded.config.url_prefix)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
-                        _template_cache(str(_cache_dir(project, "jinja"))))
+                        _template_cache(str(_cache_dir(project, "jinja"))), pictures.by_source)
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
-                                 Cache(None if fresh else _cache_dir(project, "brochure"))) if brochure else []
+                                 Cache(None if fresh else _cache_dir(project, "brochure")), pictures) if brochure else []
     try:
         keys = Keys(renderer)
         if memos is not None:
@@ -203,7 +219,7 @@ def render_site(project: Project, loaded: Loaded, today: date,
         pages = render_pages(renderer, plans, previous, workers, keys)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
-    first = assets + [b.artifact for b in brochures]
+    first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     keys = dict(pages.keys)
 
     def rest() -> Iterator[Artifact]:
@@ -217,10 +233,11 @@ def render_site(project: Project, loaded: Loaded, today: date,
         late += render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
-        yield render_headers([*first, *late, *(Artifact(path, None) for path in keys)], asset_names)
+        yield render_headers([*first, *late, *(Artifact(path, None) for path in keys)], asset_names,
+                             IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
-    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), frozenset(pages.keys),
+    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, frozenset(pages.keys),
                     frozenset(a.path for a in pages.reused), keys)
 
 
@@ -272,7 +289,7 @@ def _inputs_stamp(project: Project, options: Options) -> str:
                         [project.config_file], *facts)
 
 
-_LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint")
+_LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -304,6 +321,11 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 @functools.lru_cache(maxsize=None)
 def _template_cache(directory: str) -> _TemplateCache:
     return _TemplateCache(directory)
+
+
+def image_store(project: Project, fresh: bool = False) -> ImageStore:
+    """Processed body images in .cache/images/; `fresh` encodes every image again."""
+    return ImageStore(None if fresh else _cache_dir(project, "images"))
 
 
 def _cache_dir(project: Project, name: str) -> Path:

@@ -17,11 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from generator import __version__
-from generator.build import Options, Project, build, load_project, render_site
+from generator.build import Options, Project, build, image_store, load_project, render_site
 from generator.editing.check import Inputs, check_site, format_json, format_text
 from generator.config import load_config
 from generator.incremental.cache import Cache
-from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
+from generator.outputs.brochure import (brochure_html, brochure_url, read_design, render_brochure, standalone,
+                                        with_pictures)
+from generator.outputs.images import render_pictures
 from generator.errors import BuildFailed, SiteError, display_path
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
 from generator.editing.new import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
@@ -180,7 +182,8 @@ def _run_brochure(args) -> int:
     lang = args.lang or loaded.config.site.default_language
     name = Path(brochure_url(loaded.site, args.year, lang)).stem + ("-press" if args.press else "")
     out = (args.out or Path(f"{name}.{args.format}")).absolute()
-    design = read_design(project.layouts, project.assets)
+    pictures = render_pictures(loaded.images, project.root, image_store(project), loaded.config.url_prefix)
+    design = with_pictures(read_design(project.layouts, project.assets), pictures, loaded.config.url_prefix)
     with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
         if args.format == "html":
             html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design, args.press)
@@ -293,13 +296,15 @@ def _run_check(args) -> int:
         loaded = load_project(project, options)
         drafts = load_project(project, replace(options, drafts=True)).site
         # The PDF brochures take seconds to make; `sitegen build` makes them and reports their errors.
-        artifacts = list(render_site(project, loaded, today, brochure=False).every())
+        rendered = render_site(project, loaded, today, brochure=False)
+        artifacts = list(rendered.every())
         reports = translation_report(loaded.site, project.locales)
         sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
         texts = {s.display: s.text for s in sources} | {
             display_path(p, project.root): p.read_text(encoding="utf-8")
             for p in sorted(project.layouts.rglob("*.html")) if p.is_file()}
-        findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts), today)
+        findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts,
+                                     rendered.pictures.by_source), today)
     except BuildFailed as failed:
         findings = list(failed.errors)
     print((format_json if args.format == "json" else format_text)(findings, files))

@@ -3,7 +3,9 @@
 Pure. Raw HTML is off (shown as text, never run) and markdown-it's link
 validation refuses javascript:, vbscript:, file: and data: URLs. Links to
 content files (`../events/excom-2024.md`) become the item's page in the
-language being rendered; headings get ids so they can be linked to.
+language being rendered; images go through the caller's `picture` (the site's
+<picture> of the processed files, the brochure's print file); headings get ids
+so they can be linked to.
 """
 
 from __future__ import annotations
@@ -36,8 +38,15 @@ def _render_link_open(self, tokens, idx, options, env):
 
 
 def _render_image(self, tokens, idx, options, env):
-    tokens[idx].attrSet("loading", "lazy")
-    tokens[idx].attrSet("decoding", "async")
+    token = tokens[idx]
+    picture: Picturer | None = env.get("picture")
+    if picture is not None:
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        html = picture(token.attrGet("src") or "", alt, token.attrGet("title"), token is env.get("first"))
+        if html is not None:
+            return html
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
 
 
@@ -64,9 +73,21 @@ def parse_markdown(source: str) -> list[Token]:
     return _md.parse(source)
 
 
-def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None) -> str:
-    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it."""
-    return _md.render(source, {"resolve": resolve})
+Picturer = Callable[[str, str, "str | None", bool], "str | None"]
+"""(src, alt, title, opens the body) -> the HTML of an image, or None for a plain lazy <img>."""
+
+
+def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None,
+                    picture: Picturer | None = None) -> str:
+    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it;
+    `picture` makes the HTML of each image (told whether it opens the body: likely in view,
+    so not loaded lazily)."""
+    env = {"resolve": resolve, "picture": picture}
+    tokens = _md.parse(source, env)
+    if len(tokens) > 1 and tokens[0].type == "paragraph_open" and tokens[1].children \
+            and tokens[1].children[0].type == "image":
+        env["first"] = tokens[1].children[0]
+    return _md.renderer.render(tokens, _md.options, env)
 
 
 @functools.lru_cache(maxsize=16)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -23,10 +23,12 @@ from babel import Locale
 from generator.build import Loaded
 from generator.errors import SiteError
 from generator.content.frontmatter import parse_front_matter
+from generator.content.images import alt_missing, site_images
 from generator.content.markdown import content_link_path, parse_markdown
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs import Artifact
 from generator.outputs.html import Renderer, plan_pages
+from generator.outputs.images import Picture
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
@@ -52,16 +54,18 @@ class Inputs:
     """translation_report() of the published site."""
     layouts: Path
     """The layouts folder, for a renderer that only plans pages and renders bodies."""
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images, so that bodies render as published (outputs/images.py)."""
 
 
 def check_site(inputs: Inputs, today: date) -> list[SiteError]:
     """Every finding, errors and warnings, in file and line order."""
     site = inputs.loaded.site
-    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today)
+    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today, pictures=dict(inputs.pictures))
     lines = _FieldLines(inputs.texts)
     findings = (
         _Links(inputs, renderer).findings()
-        + _images(site)
+        + alt_missing(site_images(site))
         + _translations(site, inputs.reports, lines)
         + _tentative_past(site, today, lines)
         + _same_title_and_date(site, lines)
@@ -301,12 +305,6 @@ def _documents(site: Site) -> list[Item | Page]:
 def _texts(site: Site) -> Iterator[Text]:
     for doc in _documents(site):
         yield from doc.texts
-
-
-def _images(site: Site) -> list[SiteError]:
-    return [SiteError(text.source, link.line, "body", f"the image {link.href} has no alt text",
-                      f"![what the image shows]({link.href})")
-            for text in _texts(site) for link in _body_links(text) if link.image and not link.alt.strip()]
 
 
 def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLines) -> list[SiteError]:

@@ -20,12 +20,14 @@ from markupsafe import Markup
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
 from generator.i18n.formatting import Formatter
+from generator.content.images import image_path, image_refs
 from generator.content.markdown import content_link_path, render_markdown
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs.urls import Urls, output_file
 from generator.views.worldmap import world_map
 from generator.outputs import Artifact
 from generator.outputs.headers import content_security_policy
+from generator.outputs.images import Picture, picture_html
 from generator.outputs.jsonld import event_json_ld
 
 SECTIONS = ("events", "programs", "networks")
@@ -47,6 +49,22 @@ class Alternate:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The picture social networks and chat apps show with a link to the page (og:image)."""
+
+    url: str
+    """Absolute: 'https://example.org/images/berlin-hall-1600.3f2a9c1b0d.jpg'."""
+    width: int
+    height: int
+    alt: str
+
+
+SHARE_IMAGE = ("share.png", 1200, 630)
+"""The site's own share image in assets/ and its size (1200 x 630, what Facebook, LinkedIn and
+X crop to): the og:image of every page without a photo of its own (layouts/base.html)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """What the head of a page says about it."""
 
@@ -57,6 +75,8 @@ class PageMeta:
     """The same page in every language that really has it (hreflang)."""
     canonical: str
     kind: str = "website"
+    image: ShareImage | None = None
+    """The page's own share image (an item's first photo); None: the site's (SHARE_IMAGE)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +122,10 @@ class Renderer:
     """Renders pages of one site; holds the Jinja2 environments, one per language."""
 
     def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date,
-                 bytecode_cache: jinja2.BytecodeCache | None = None):
+                 bytecode_cache: jinja2.BytecodeCache | None = None, pictures: dict[str, Picture] | None = None):
         self.site, self.today, self.catalogs = site, today, catalogs
+        self.pictures = pictures or {}
+        """The processed body images by their original's path (outputs/images.py)."""
         self.bytecode_cache = bytecode_cache
         self.memos = Memos()
         self.urls = Urls(site.config)
@@ -141,6 +163,7 @@ class Renderer:
             world_map=lambda items: world_map(items, config, lang),
             neighbours=neighbours,
             content_security_policy=content_security_policy(meta=True),
+            share_image=SHARE_IMAGE,
         )
         return env
 
@@ -156,7 +179,20 @@ class Renderer:
             anchor = href.partition("#")[2]
             return (self.urls.item(lang, item) if item else href) + (f"#{anchor}" if anchor else "")
 
-        return Markup(render_markdown(text.body, resolve))
+        def picture(src: str, alt: str, title: str | None, first: bool) -> str | None:
+            found = self.pictures.get(image_path(src, text.source) or "")
+            return picture_html(found, alt, title, eager=first) if found else None
+
+        return Markup(render_markdown(text.body, resolve, picture))
+
+    def share_image(self, text: Text) -> ShareImage | None:
+        """The first photo of a text, as its page's og:image: the largest JPEG (or PNG)."""
+        for ref in image_refs(text):
+            found = self.pictures.get(ref.path or "")
+            if found:
+                largest = found.largest
+                return ShareImage(self.urls.absolute(largest.url), largest.width, largest.height, ref.alt)
+        return None
 
     def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
         """A macro of macros.html that shows one item (a card, an agenda line) or one number,
@@ -445,7 +481,7 @@ def _item_meta(r: Renderer, lang: str, item: Item, text: Text) -> PageMeta:
     if key not in r.memos.alternates:
         r.memos.alternates[key] = _alternates(r, item.languages, lambda other: r.urls.item(other, item))
     return PageMeta(r.urls.item(lang, item), text.title, text.summary, r.memos.alternates[key],
-                    r.urls.absolute(r.urls.item(text.lang, item)), kind="article")
+                    r.urls.absolute(r.urls.item(text.lang, item)), kind="article", image=r.share_image(text))
 
 
 def _alternates(r: Renderer, langs, url_for) -> tuple[Alternate, ...]:
