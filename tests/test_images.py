@@ -366,3 +366,24 @@ def test_the_first_photo_is_the_items_share_image_and_the_site_image_is_the_defa
         assert (image.format, image.size) == ("PNG", SHARE_IMAGE[1:])
     with Image.open(ROOT / "assets" / SHARE_IMAGE[0]) as image:
         assert image.size == SHARE_IMAGE[1:]
+
+
+def test_the_preview_shows_a_replaced_photo_after_its_save(tmp_path):
+    from generator.serve.preview import Preview
+
+    project = berlin(tmp_path, BODY + "\n![The stage](images/berlin-stage.jpg)\n")
+    stage = project.content / "events" / "images" / "berlin-stage.jpg"
+    stage.write_bytes(photo_bytes((1200, 900)))
+    preview = Preview(project, tmp_path / "preview", BUILD_DAY, drafts=False, base_url="http://127.0.0.1:8000/")
+    assert preview.rebuild().errors == ()
+    page = tmp_path / "preview" / PAGE
+    assert 'width="1200" height="900"' in page.read_text()
+    stage.write_bytes(photo_bytes((2000, 1000)))
+    assert preview.rebuild({stage}).errors == ()
+    assert 'width="1600" height="800"' in page.read_text()
+    stage.unlink()
+    failed = preview.rebuild({stage})
+    assert [str(e) for e in failed.errors] == [
+        "content/events/berlin-2024.md:20: body: the image images/berlin-stage.jpg: content/events/images/"
+        "berlin-stage.jpg does not exist (use: a path from this file's folder to an image in content/, e.g. "
+        "images/photo.jpg)"]

@@ -86,15 +86,16 @@ def site_images(site: Site) -> list[ImageRef]:
 
 
 def image_path(src: str, source: str) -> str | None:
-    """The project path of a local image: `src` read from the folder of the file `source`.
+    """The project path of a local image: `src` read from the folder of the file `source`
+    ('/content/...' from the project folder).
     None for another website's image or a data: URL; a path out of content/ is kept, and
     refused by `check_images`."""
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or not parts.path:
         return None
     path = unquote(parts.path)
-    if path.startswith("/"):
-        return posixpath.normpath("content" + path)  # from the top of content/
+    if path.startswith("/"):  # from the top of the repository, as GitHub's preview reads it
+        return posixpath.normpath(path.lstrip("/"))
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
 
 
@@ -135,3 +136,13 @@ def alt_missing(refs: Iterable[ImageRef]) -> list[SiteError]:
     """Images without alt text: `sitegen check` reports them (screen readers say nothing)."""
     return [SiteError(ref.source, ref.line, "body", f"the image {ref.src} has no alt text",
                       f"![what the image shows]({ref.src})") for ref in refs if not ref.alt.strip()]
+
+
+def from_elsewhere(refs: Iterable[ImageRef]) -> list[SiteError]:
+    """Images of other websites: `sitegen check` reports them as it does broken links. The pages'
+    Content-Security-Policy (img-src 'self') keeps browsers from loading them, and the brochure
+    leaves them out: published, they would show as broken images."""
+    return [SiteError(ref.source, ref.line, "body",
+                      f"the image {ref.src} is on another website: pages show only images stored in content/",
+                      "save it (if you may publish it) beside the Markdown file, e.g. images/photo.jpg")
+            for ref in refs if urlsplit(ref.src).scheme in ("http", "https") or ref.src.startswith("//")]

@@ -2,8 +2,9 @@
 
 Pure: works on what the CLI loaded, rendered and read (no file access, and
 `today` is passed in). Adds to the build's own errors what the build lets
-through: broken links and anchors, links to drafts, images without alt text,
-translations that are missing or stale, and calendar entries that look wrong.
+through: broken links and anchors, links to drafts, images without alt text or
+from other websites, translations that are missing or stale, and calendar
+entries that look wrong.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from babel import Locale
 from generator.build import Loaded
 from generator.errors import SiteError
 from generator.content.frontmatter import parse_front_matter
-from generator.content.images import alt_missing, site_images
+from generator.content.images import alt_missing, from_elsewhere, site_images
 from generator.content.markdown import content_link_path, parse_markdown
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs import Artifact
@@ -63,9 +64,10 @@ def check_site(inputs: Inputs, today: date) -> list[SiteError]:
     site = inputs.loaded.site
     renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today, pictures=dict(inputs.pictures))
     lines = _FieldLines(inputs.texts)
+    images = site_images(site)
     findings = (
         _Links(inputs, renderer).findings()
-        + alt_missing(site_images(site))
+        + alt_missing(images) + from_elsewhere(images)
         + _translations(site, inputs.reports, lines)
         + _tentative_past(site, today, lines)
         + _same_title_and_date(site, lines)
