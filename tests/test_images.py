@@ -235,6 +235,15 @@ def test_the_page_is_valid_html_and_accessible(built):
             page.close()
 
 
+def test_alt_text_and_title_cannot_leave_their_attributes(tmp_path):
+    project = berlin(tmp_path, '![a" onerror="alert(1)"><script>x</script>](images/berlin-hall.jpg "t\\" onload=\\"y")\n')
+    html = (build_site(project, tmp_path / "out") / PAGE).read_text()
+    img = tags(html, "img")[1]
+    assert "onerror" not in re.sub(r'"[^"]*"', '""', img) and "onload" not in re.sub(r'"[^"]*"', '""', img)
+    assert "<script>" not in html.split("<main", 1)[1]
+    assert attr(img, "alt") == "a&quot; onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;x&lt;/script&gt;"
+
+
 def test_only_an_image_that_opens_the_body_is_told_so():
     seen = []
 
