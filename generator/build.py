@@ -1,50 +1,45 @@
 """The build pipeline, in one place: load -> validate -> model -> render -> write.
 
-Each stage is a function of the previous stage's result. Only `load_project`
-(reading) and `write_artifacts` (writing) touch the disk; the build date is
-passed in, never read from the clock inside the pipeline.
+Each stage is a function of the previous stage's result, written as if every
+build were cold. Only `load_project` (reading) and `write_artifacts` (writing)
+touch the disk; the build date is passed in, never read from the clock inside
+the pipeline. What a build may take from earlier ones (files of the previous
+output, VEVENTs, PDFs, a preview's memos) comes from generator/incremental as
+optional, typed reuse objects: `build` opens the one-off build's, the preview
+keeps its own (serve/preview.py).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.metadata
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import CodeType
 from typing import Callable, Iterator
 
-import jinja2
-
-from generator import __version__
-from generator.incremental.cache import Cache
 from generator.config import SiteConfig, load_config, with_base_url
-from generator.errors import BuildFailed, SiteError, fail_if, layout_error
-from generator.content.history import edited, git_head, read_history
-from generator.i18n.catalogs import load_catalog
-from generator.incremental.keys import Keys
-from generator.incremental.manifest import Manifest, inputs_stamp, render_pages
-from generator.incremental.memo import Memo, load_memo, save_memo
+from generator.content.history import read_history
 from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
-from generator.incremental.images import ImageStore
-from generator.outputs import Artifact
+from generator.content.sources import read_images, read_sources
+from generator.content.validate import build_site
+from generator.errors import BuildFailed, SiteError, fail_if, layout_error
+from generator.i18n.catalogs import load_catalog
+from generator.i18n.translations import missing_strings
+from generator.incremental import BuildCache, Kept, Reuse, render_keyed
+from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
 from generator.outputs.brochure import render_brochures
+from generator.outputs.calendar.ics import render_feeds
 from generator.outputs.data import render_data
 from generator.outputs.headers import render_headers
-from generator.outputs.html import Renderer, plan_pages
+from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
-from generator.outputs.calendar.ics import render_feeds
-from generator.outputs.sitemap import render_sitemap
+from generator.outputs.pages import PagePlan, plan_pages
 from generator.outputs.search import index_site
-from generator.content.sources import SourceCache, read_images, read_sources
-from generator.i18n.translations import missing_strings
-from generator.content.validate import build_site
+from generator.outputs.sitemap import render_sitemap
+from generator.parallel import render_each
 from generator.publish.write import write_artifacts
 
 
@@ -74,6 +69,10 @@ class Project:
     def config_file(self) -> Path:
         return self.root / "site.toml"
 
+    def inputs(self) -> tuple[list[Path], list[Path]]:
+        """The folders and files a build reads."""
+        return [self.content, self.layouts, self.assets, self.locales], [self.config_file]
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -91,24 +90,10 @@ class Options:
     search: bool = True
     """Index the site for search (`--no-search` skips it for quick previews)."""
 
-
-@dataclass
-class Caches:
-    """What a long-running preview keeps between rebuilds so that each one
-    reads and checks only the files that changed (see serve.py)."""
-
-    sources: SourceCache = field(default_factory=SourceCache)
-    """The content files as last read (sources.read_sources)."""
-    checked: dict = field(default_factory=dict)
-    """File text -> checked result, for build_site."""
-    history: dict | None = None
-    """Git history read once at start; later edits count as uncommitted."""
-    stamps: dict = field(default_factory=dict)
-    """Path -> stat stamp when the history was read."""
-    feeds: dict = field(default_factory=dict)
-    """Feed entries already serialised (outputs/ics.py)."""
-    pages: dict = field(default_factory=dict)
-    """What the page renderer keeps between rebuilds: item fragments, plans, keys (outputs.html.Memos)."""
+    def facts(self) -> tuple[str, ...]:
+        """The options that change what a build makes (not where, how fast or how fresh)."""
+        return (self.today.isoformat(), repr(self.base_url), repr(self.drafts), repr(self.brochure),
+                repr(self.search))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +121,8 @@ class Rendered:
     reused_pages: frozenset[str]
     """Output path of the pages the previous build supplies."""
     keys: dict[str, str]
-    """Output path -> key of every page and feed, for the next build's manifest (the feeds'
-    once `rest` is consumed)."""
+    """Output path -> key of every page and feed, for the next build's manifest (none
+    when nothing is reused: a cold render keys nothing)."""
 
     def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
         """Every file of the site, once (most are made as they are consumed);
@@ -162,83 +147,84 @@ class Result:
     """Output paths of the pages that were rendered (not reused)."""
 
 
-def load_project(project: Project, options: Options, caches: Caches | None = None,
+def load_project(project: Project, options: Options, kept: Kept | None = None,
                  changed: set[Path] | None = None) -> Loaded:
     """Read and check everything; raise BuildFailed with every problem found. A preview passes
-    its `caches` and the files its watcher saw change since they were filled (None: unknown)."""
-    config = load_config(project.config_file)
+    what it `kept` of earlier loads and the files its watcher saw change since (None: unknown)."""
+    config = kept.config(project.config_file) if kept else load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
-    caches = caches or Caches()
-    sources, errors = read_sources(project.content, project.root, config.language_codes, caches.sources,
-                                   changed)
-    history = _history(project, sources, caches)
-    site, found = build_site(sources, config, drafts=options.drafts, history=history, memo=caches.checked)
+    languages = config.language_codes
+    sources, errors = (kept.sources.read(project.content, project.root, languages, changed) if kept
+                       else read_sources(project.content, project.root, languages))
+    paths = [s.path for s in sources]
+    history = kept.history(project.root, paths) if kept else read_history(project.root, paths)
+    site, found = build_site(sources, config, drafts=options.drafts, history=history,
+                             **({"check": kept.check} if kept else {}))
     errors += found
     images = {}
     if site is not None:
         refs = site_images(site)
         images = read_images(project.content, project.root, [r.path for r in refs if r.path])
         errors += check_images(refs, images)
-    catalogs, found = _load_catalogs(project, config)
+    catalogs, found = _load_catalogs(project, config, kept.catalog if kept else load_catalog)
     errors += found
     fail_if(errors)
     return Loaded(config, site, catalogs, images)
 
 
-def _history(project: Project, sources: list, caches: Caches) -> dict:
-    """From git once; files changed since then count one more, uncommitted, revision."""
-    if caches.history is None:
-        caches.history = read_history(project.root, [s.path for s in sources])
-        caches.stamps = {path: entry[0] for path, entry in caches.sources.files.items()}
-        return caches.history
-    changed = [s.path for s in sources if caches.stamps.get(s.path) != caches.sources.files[s.path][0]]
-    return {**caches.history, **edited(caches.history, changed)}
-
-
-def render_site(project: Project, loaded: Loaded, today: date,
-                previous: Manifest | None = None, workers: int | None = None, brochure: bool = True,
-                fresh: bool = False, feeds_memo: Memo | dict | None = None, memos: dict | None = None,
-                images: ImageStore | None = None) -> Rendered:
-    """Every output file of the site; pages and feeds whose key is in `previous` are reused,
-    not rendered, brochures come from the PDF cache unless `fresh`, feed entries from
-    `feeds_memo`, processed images from `images` (default: .cache/images/ unless `fresh`);
-    `memos` (a preview's) lends the page renderer what it kept of earlier renders."""
+def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | None = None,
+                workers: int | None = None, brochure: bool = True) -> Rendered:
+    """Every output file of the site. With `reuse`, the pages and feeds the previous build
+    supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends."""
     assets, asset_names = render_assets(project.assets, loaded.config)
-    pictures = render_pictures(loaded.images, project.root, images or image_store(project, fresh),
-                               loaded.config.url_prefix)
+    pictures = render_pictures(loaded.images, project.root, loaded.config.url_prefix,
+                               reuse.images if reuse else None)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
-                        _template_cache(str(_cache_dir(project, "jinja"))), pictures.by_source)
+                        reuse.templates if reuse else None, reuse.fragments if reuse else None, pictures.by_source)
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
-                                 Cache(None if fresh else _cache_dir(project, "brochure")), pictures) if brochure else []
+                                 reuse.pdfs if reuse else None, pictures) if brochure else []
     try:
-        keys = Keys(renderer)
-        if memos is not None:
-            renderer.keep_memos(memos, keys.salt())
-        plans = plan_pages(renderer, {(b.lang, b.year): b.download for b in brochures})
-        pages = render_pages(renderer, plans, previous, workers, keys)
+        plans = plan_pages(renderer.planner, {(b.lang, b.year): b.download for b in brochures})
+        pages = render_keyed(renderer, plans, reuse, workers) if reuse else _render_pages(renderer, plans, workers)
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
+    # Planned now, serialised only once the feeds are written (after the pages): the page
+    # workers then fork from a process that does not yet hold every VEVENT.
+    feeds = render_feeds(loaded.site, renderer.formatters, reuse.vevents if reuse else None,
+                         reuse.previous if reuse else None, workers)
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
-    keys = dict(pages.keys)
+    page_paths = frozenset(renderer.output_path(plan) for plan in plans)
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        feeds = render_feeds(loaded.site, renderer.formatters, feeds_memo, previous, workers, renderer.memos.feeds)
-        keys.update(feeds.keys)
-        indexable = [p.meta for p in plans if p.template not in ("root.html", "404.html")
-                     and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
-        late = feeds.reused + render_sitemap(indexable, renderer.urls.absolute, loaded.config.site.base_url,
-                                             renderer.memos.sitemap)
-        late += render_data(loaded.site, renderer.formatters, renderer.urls, renderer.memos.data)
+        late = feeds.reused + render_sitemap(_indexable(plans, renderer), renderer.urls.absolute,
+                                             loaded.config.site.base_url)
+        late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
-        yield render_headers([*first, *late, *(Artifact(path, None) for path in keys)], asset_names,
-                             IMAGES_FOLDER if pictures.artifacts else None)
+        yield render_headers([*first, *late, *(Artifact(path, None) for path in (*page_paths, *feeds.keys))],
+                             asset_names, IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
-    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, frozenset(pages.keys),
-                    frozenset(a.path for a in pages.reused), keys)
+    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths,
+                    frozenset(a.path for a in pages.reused), {**pages.keys, **feeds.keys})
+
+
+def _render_pages(renderer: Renderer, plans: list[PagePlan], workers: int | None) -> Outputs:
+    """Every page, rendered (a cold build: nothing to reuse, no keys to keep)."""
+    def make() -> Iterator[Artifact]:
+        if plans:
+            renderer.render(plans[0])  # compile the templates once, before workers fork
+        for plan, data in zip(plans, render_each(lambda plan: renderer.render(plan).data, plans, workers)):
+            yield Artifact(renderer.output_path(plan), data)
+    return Outputs({}, [], make())
+
+
+def _indexable(plans: list[PagePlan], renderer: Renderer) -> list:
+    """The pages search engines should list: not the language chooser or 404, not fallbacks."""
+    return [p.meta for p in plans if p.template not in ("root.html", "404.html")
+            and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
@@ -254,21 +240,16 @@ def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
 def build(project: Project, options: Options) -> Result:
     """The whole build; the output folder changes only if every stage succeeded."""
     started = time.perf_counter()
-    manifest_file = _cache_dir(project, "manifests") / (hashlib.sha1(str(options.out.absolute()).encode()).hexdigest() + ".json")
-    previous = None if options.fresh else Manifest.load(manifest_file, options.out)
-    inputs = _inputs_stamp(project, options)
-    if previous is not None and previous.up_to_date(inputs):
-        pages = sum(1 for path in previous.entries if path.endswith(".html"))  # the others are feeds
-        return Result(pages, len(previous.files), time.perf_counter() - started,
+    cache = BuildCache.open(project.root, project.inputs(), options.out, options.facts(), fresh=options.fresh)
+    if cache.up_to_date():
+        pages = cache.page_count()
+        return Result(pages, cache.file_count(), time.perf_counter() - started,
                       _missing_strings(project, load_config(project.config_file)), pages)
-    loaded = load_project(project, options)
-    memo_file = _cache_dir(project, "memo") / "feeds.bin"
-    feeds_memo = Memo() if options.fresh else load_memo(memo_file)
-    rendered = render_site(project, loaded, options.today, previous, options.workers, options.brochure,
-                           options.fresh, feeds_memo)
-    files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
-    Manifest.record(options.out, rendered.keys, inputs).save(manifest_file)
-    save_memo(memo_file, feeds_memo)
+    with cache:
+        loaded = load_project(project, options)
+        rendered = render_site(project, loaded, options.today, cache.reuse, options.workers, options.brochure)
+        files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
+        cache.record(rendered.keys)
     return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))
 
@@ -279,70 +260,11 @@ def _missing_strings(project: Project, config: SiteConfig) -> dict[str, tuple[st
     return {lang: strings for lang, strings in missing.items() if strings}
 
 
-def _inputs_stamp(project: Project, options: Options) -> str:
-    """Everything a build reads: when it equals the last build's, the output is already right."""
-    facts = (__version__, options.today.isoformat(), repr(options.base_url), repr(options.drafts),
-             repr(options.brochure), repr(options.search), git_head(project.root) or "no git",
-             *(f"{name} {importlib.metadata.version(name)}" for name in _LIBRARIES))
-    code = Path(__file__).resolve().parent  # the generator itself: an upgrade rebuilds everything
-    return inputs_stamp([project.content, project.layouts, project.assets, project.locales, code],
-                        [project.config_file], *facts)
-
-
-_LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
-
-
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled layouts in .cache/jinja, and in memory for the rest of the process: every
-    language's environment and every later render (a preview's rebuilds) share the code
-    instead of reading and unmarshalling it again. Like the PDF cache, one that cannot be
-    written (a full disk, a read-only checkout) only means compiling again next time."""
-
-    def __init__(self, directory: str):
-        super().__init__(directory)
-        self.loaded: dict[tuple[str, str], CodeType] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.loaded.get((bucket.key, bucket.checksum))  # the checksum is the source's
-        if code is None:
-            super().load_bytecode(bucket)
-            code = bucket.code
-        if code is not None:
-            bucket.code = self.loaded[(bucket.key, bucket.checksum)] = code
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.loaded[(bucket.key, bucket.checksum)] = bucket.code
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-@functools.lru_cache(maxsize=None)
-def _template_cache(directory: str) -> _TemplateCache:
-    return _TemplateCache(directory)
-
-
-def image_store(project: Project, fresh: bool = False) -> ImageStore:
-    """Processed body images in .cache/images/; `fresh` encodes every image again."""
-    return ImageStore(None if fresh else _cache_dir(project, "images"))
-
-
-def _cache_dir(project: Project, name: str) -> Path:
-    """.cache/NAME under the project: disposable, ignored by git, rebuilt when missing."""
-    path = project.root / ".cache" / name
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # a read-only checkout or a full disk: every cache write is optional and skipped
-    return path
-
-
-def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[SiteError]]:
+def _load_catalogs(project: Project, config: SiteConfig, load: Callable = load_catalog) -> tuple[dict, list[SiteError]]:
     catalogs, errors = {}, []
     for lang in config.language_codes:
         try:
-            catalogs[lang] = load_catalog(project.locales, lang, config.site.default_language)
+            catalogs[lang] = load(project.locales, lang, config.site.default_language)
         except FileNotFoundError:
             errors.append(SiteError(f"locales/{lang}/LC_MESSAGES/messages.po", None, None,
                                     "is missing: every language of site.toml needs a catalog",
@@ -351,5 +273,3 @@ def _load_catalogs(project: Project, config: SiteConfig) -> tuple[dict, list[Sit
             errors.append(SiteError(f"locales/{lang}/LC_MESSAGES/messages.po", getattr(exc, "lineno", None),
                                     None, f"is not a valid catalog: {exc}"))
     return catalogs, errors
-
-

@@ -139,25 +139,21 @@ class SiteConfig:
 
 
 def load_config(path: Path, display: str = "site.toml") -> SiteConfig:
-    """Read and check site.toml; raise BuildFailed listing every problem. A preview asks on
-    every rebuild: the same text gives the same (immutable) object, checked once."""
+    """Read and check site.toml; raise BuildFailed listing every problem."""
+    return parse_config(read_config_text(path, display), display)
+
+
+def read_config_text(path: Path, display: str = "site.toml") -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuildFailed([SiteError(display, None, None, "file not found")])
     except UnicodeDecodeError as exc:
         raise BuildFailed([SiteError(display, None, None, f"not valid TOML: {exc}")])
-    found = _LOADED.get((str(path.absolute()), display))
-    if found is None or found[0] != text:
-        found = _LOADED[(str(path.absolute()), display)] = (text, _checked_config(text, display))
-    return found[1]
 
 
-_LOADED: dict[tuple[str, str], tuple[str, SiteConfig]] = {}
-"""(path, name shown in errors) -> (the text last read, its config)."""
-
-
-def _checked_config(text: str, display: str) -> SiteConfig:
+def parse_config(text: str, display: str = "site.toml") -> SiteConfig:
+    """site.toml's text, checked; raise BuildFailed listing every problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

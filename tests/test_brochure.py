@@ -6,7 +6,6 @@ clear errors. The PDFs are read back with pypdf; each is rendered once per sessi
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import unicodedata
@@ -19,7 +18,7 @@ from pypdf import PdfReader
 from conftest import BUILD_DAY, ROOT
 from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
-from generator.incremental.cache import Cache, Entry
+from generator.incremental.store import Store
 from generator.cli import main
 from generator.i18n.formatting import Formatter
 from generator.outputs.brochure import brochure_html, cache_key, plan_contents, read_design, render_brochure
@@ -27,8 +26,8 @@ from generator.outputs.brochure import brochure_html, cache_key, plan_contents, 
 YEAR = 2024
 
 
-def _render(model, lang: str, project: Project = Project(ROOT), cache: Cache = Cache(None)):
-    return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), cache)
+def _render(model, lang: str, project: Project = Project(ROOT), pdfs=None):
+    return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), pdfs)
 
 
 @pytest.fixture(scope="session")
@@ -177,18 +176,16 @@ def test_an_added_event_appears_in_overview_chapter_and_conferences(project_copy
         assert _flat("Reykjavik") in section, anchor
 
 
-def test_a_damaged_cache_entry_is_rebuilt_and_a_good_one_reused(real_model, pdfs, tmp_path):
-    cache = Cache(tmp_path / "cache")
+def test_a_stored_pdf_is_reused_and_a_new_one_stored(real_model, pdfs, tmp_path):
+    store = Store(tmp_path / "store")
+    kept = store.section("pdf")
     design = read_design(ROOT / "layouts", ROOT / "assets")
     key = cache_key(brochure_html(real_model.site, YEAR, "en", real_model.catalogs, design), design)
-    cache.put(key, Entry(b"%PDF-not really", {"pages": 1}))
-    stored = tmp_path / "cache" / key
-    stored.write_bytes(stored.read_bytes()[:-3])  # a truncated file
-    assert cache.get(key) is None
-    assert _render(real_model, "en", cache=cache).artifact.data == pdfs["en"].read_bytes()
-    assert cache.get(key).data == pdfs["en"].read_bytes()  # rewritten, valid
-    cache.put(key, Entry(b"%PDF-cached", {"pages": 1}))
-    assert _render(real_model, "en", cache=cache).artifact.data == b"%PDF-cached"  # not rendered again
+    assert _render(real_model, "en", pdfs=kept).artifact.data == pdfs["en"].read_bytes()
+    assert kept[key][0] == pdfs["en"].read_bytes()  # stored, with its page count
+    kept[key] = (b"%PDF-cached", 1)
+    assert _render(real_model, "en", pdfs=kept).artifact.data == b"%PDF-cached"  # not rendered again
+    store.close()
 
 
 def test_year_page_links_the_brochure(real_site):
@@ -258,14 +255,3 @@ def test_press_version_has_bleed_the_covers_run_into(real_model, texts, tmp_path
         width, height = image.size
         corners = [(4, 4), (width - 5, 4), (4, height - 5), (width - 5, height - 5)]
         assert [image.getpixel(xy) for xy in corners] == [colour] * 4, name
-
-
-def test_the_cache_keeps_the_most_recently_used_entries(tmp_path):
-    cache = Cache(tmp_path, keep=2)
-    for key in ("a", "b"):
-        cache.put(key, Entry(key.encode()))
-    os.utime(tmp_path / "a", (1, 1))
-    os.utime(tmp_path / "b", (2, 2))
-    assert cache.get("a").data == b"a"  # used: now the most recent
-    cache.put("c", Entry(b"c"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "c"]

@@ -26,7 +26,8 @@ from generator.errors import BuildFailed, SiteError
 from generator.content.fields import FIELDS
 from generator.i18n.catalogs import load_catalog
 from generator.outputs.assets import render_assets
-from generator.outputs.html import Renderer, plan_pages
+from generator.outputs.html import Renderer
+from generator.outputs.pages import plan_pages
 from generator.outputs.calendar.ics import render_feeds
 from generator.content.sources import KINDS, SourceFile, read_sources
 from generator.content.validate import build_site
@@ -83,7 +84,7 @@ def run_pipeline(target: str, text: str):
         return None
     renderer = Renderer(site, ROOT / "layouts", catalogs, asset_names, BUILD_DAY)
     shown = {i.id for i in site.items if fuzzed.display in (t.source for t in i.texts)}
-    for plan in plan_pages(renderer):
+    for plan in plan_pages(renderer.planner):
         item = plan.context.get("item")
         if (item is not None and item.id in shown) or (plan.lang == "en" and plan.shows and plan.shows & shown):
             try:

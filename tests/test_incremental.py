@@ -268,30 +268,40 @@ def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path)
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold-3")
 
 
-def test_the_feeds_memo_is_kept_and_a_damaged_one_is_ignored(tmp_path):
+def test_the_vevents_are_kept_and_a_damaged_store_is_ignored(tmp_path):
     from generator.build import load_project
     from generator.outputs.calendar.entries import in_calendars
-    from generator.incremental.memo import load_memo
+    from generator.incremental.store import Store
     project = copy_project(tmp_path / "p")
     out = tmp_path / "out"
     build(project, options(out))
-    memo_file = project.root / ".cache" / "memo" / "feeds.bin"
-    kept = load_memo(memo_file)
+    folder = project.root / ".cache" / "store"
+
+    def kept() -> dict[str, bytes]:
+        store = Store(folder)
+        found = dict(store.section("vevent"))
+        store.close()
+        return found
+
+    first = kept()
     site = load_project(project, options(out)).site
-    assert len(kept.previous) == 4 * sum(in_calendars(i, site.config.feeds) for i in site.items)  # per language
-    assert all(v.startswith(b"BEGIN:VEVENT\r\n") and v.endswith(b"END:VEVENT\r\n") for v in kept.previous.values())
+    assert len(first) == 4 * sum(in_calendars(i, site.config.feeds) for i in site.items)  # per language
+    assert all(v.startswith(b"BEGIN:VEVENT\r\n") and v.endswith(b"END:VEVENT\r\n") for v in first.values())
     expected = cold(project, tmp_path, "cold")
-    original = memo_file.read_bytes()
+    database = folder / "cache.db"
+    original = database.read_bytes()
     excom = project.content / "events" / "excom-2024.md"
-    for n, damaged in enumerate([original[:len(original) // 2], original[:-1] + b"x", b"", original[:70]]):
-        memo_file.write_bytes(damaged)
-        assert load_memo(memo_file).previous == {}
+    for n, damaged in enumerate([original[:len(original) // 2], original[:-1] + b"x", b"", original[:70],
+                                 b"not a database" * 100]):
+        for extra in folder.glob("cache.db-*"):  # SQLite's journal: the damage must not be undone
+            extra.unlink()
+        database.write_bytes(damaged)
         excom.write_text(excom.read_text() + "\n")  # a change, so that the feeds are made again
         build(project, options(out))
         assert {p: b for p, b in tree(out).items() if p.endswith(".ics")} == {
             p: b for p, b in cold(project, tmp_path, f"cold-{n}").items() if p.endswith(".ics")}
-    rewritten = load_memo(memo_file).previous  # whole again: the edited event's four entries are new
-    assert len(rewritten) == len(kept.previous) and len(rewritten.keys() - kept.previous.keys()) == 4
+    rewritten = kept()  # whole again: every entry is made anew where the store was damaged
+    assert len(rewritten) >= len(first) and all(v.startswith(b"BEGIN:VEVENT\r\n") for v in rewritten.values())
     assert expected.keys() == tree(out).keys()
 
 
@@ -316,12 +326,12 @@ def test_a_preview_that_breaks_while_writing_recovers_to_a_cold_build(tmp_path):
 
 def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     """The watcher names the saved files; the tree is walked again only when one is new or gone."""
-    from generator.content.sources import SourceCache, read_sources
+    from generator.incremental.sources import ContentReader
     project = copy_project(tmp_path / "p")
-    events, langs, cache = project.content / "events", ("en", "ko", "es", "ar"), SourceCache()
+    events, langs, reader = project.content / "events", ("en", "ko", "es", "ar"), ContentReader()
 
     def texts(changed=None) -> dict[str, str]:
-        sources, errors = read_sources(project.content, project.root, langs, cache, changed)
+        sources, errors = reader.read(project.content, project.root, langs, changed)
         assert not errors
         return {s.path.name: s.text for s in sources}
 

@@ -150,7 +150,7 @@ def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatc
     import gc
     import weakref
     import jinja2
-    from generator.serve.preview import preview as serve
+    from generator.serve import preview as serve
 
     made = []
     real_init = jinja2.Environment.__init__
@@ -178,13 +178,13 @@ def test_a_preview_forgets_earlier_versions_of_edited_files(tmp_path):
     project = fixture_project(tmp_path / "site", "basic")
     preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
     assert not preview.rebuild().errors
-    remembered = len(preview.caches.checked)  # each file's checked result, and each item
+    remembered = len(preview.kept.checked)  # each file's checked result
     source = project.content / "events" / "forum.md"
     text = source.read_text()
     for n in range(3):
         source.write_text(text.replace("Cancelled forum", f"Cancelled forum {n}"))
         assert not preview.rebuild({source}).errors
-    assert len(preview.caches.checked) == remembered
+    assert len(preview.kept.checked) == remembered
 
 
 def test_a_settings_change_reaches_every_check_and_page(tmp_path):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from generator.content.images import MAX_BYTES, SUFFIXES, ImageFile
 from generator.errors import SiteError, display_path
@@ -40,77 +40,23 @@ class SourceFile:
     text: str
 
 
-@dataclass
-class SourceCache:
-    """What a long-running preview keeps of the content tree between rebuilds."""
-
-    files: dict = field(default_factory=dict)
-    """Path -> (stamp, SourceFile or SiteError) as last read."""
-    order: list[Path] | None = None
-    """Every path of the last full walk, in order."""
-
-
-def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], cache: SourceCache | None = None,
-                 changed: set[Path] | None = None) -> tuple[list[SourceFile], list[SiteError]]:
-    """Every content file, in a stable order, with the problems found on the way.
-
-    `cache` (kept by a long-running preview) holds each path's last result and the
-    stamp it had: files that did not change are not read again. `changed` (the
-    watcher's report) names the only files that may differ since the cache was
-    filled: when none of them was added or removed, the tree is not walked either.
-    """
-    cache = SourceCache() if cache is None else cache
-    paths = _known_paths(cache, changed, content_dir)
-    if paths is None:
-        paths = cache.order = list(_walk(content_dir))
-        walked = set(paths)
-        for gone in [path for path in cache.files if path not in walked]:
-            del cache.files[gone]  # so that a file made again under its old name counts as new
-        check = paths
-    else:
-        check = [p for p in changed if p in cache.files]
+def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> tuple[list[SourceFile], list[SiteError]]:
+    """Every content file, in a stable order, with the problems found on the way."""
     real_root = content_dir.resolve()
-    saved = changed or set()
-    for path in check:
-        if path.suffix.lower() in SUFFIXES:
-            continue  # an image: read by read_images if a body shows it
+    sources, errors = [], []
+    for path in walk_content(content_dir):
         try:
             stat = path.lstat()
         except OSError:
-            continue  # deleted while we looked (a later walk drops it)
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        # A file the watcher saw saved is read again even if its stamp is the same: two saves of
-        # the same length within the file system's clock tick leave the same size and time.
-        if path in saved or path not in cache.files or cache.files[path][0] != stamp:
-            cache.files[path] = (stamp, _read_one(path, stat, content_dir, real_root, root, languages))
-    sources, errors = [], []
-    for path in paths:
-        if path in cache.files:
-            result = cache.files[path][1]
-            (errors if isinstance(result, SiteError) else sources).append(result)
+            continue  # deleted while we looked
+        result = read_source(path, stat, content_dir, real_root, root, languages)
+        (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 
 
-def _known_paths(cache: SourceCache, changed: set[Path] | None, content_dir: Path) -> list[Path] | None:
-    """The last walk's paths, if still right: no changed file was added to or removed from content/."""
-    if changed is None or cache.order is None:
-        return None
-    content = os.path.abspath(content_dir)
-    for path in changed:
-        if path in cache.files:
-            if not os.path.lexists(path):
-                return None  # deleted
-            continue
-        relative = os.path.relpath(os.path.abspath(path), content)
-        if relative.startswith(".."):
-            continue  # a layout, an asset, site.toml: not content
-        if not any(part.startswith(".") for part in Path(relative).parts):  # the walk skips dot-files
-            return None  # new: walk
-    return cache.order
-
-
-def _read_one(path: Path, lstat: os.stat_result, content_dir: Path, real_root: Path, root: Path,
-              languages: tuple[str, ...]) -> SourceFile | SiteError:
+def read_source(path: Path, lstat: os.stat_result, content_dir: Path, real_root: Path, root: Path,
+                languages: tuple[str, ...]) -> SourceFile | SiteError:
+    """One content file, or why it cannot be one (`lstat`: its stat, not following links)."""
     display = display_path(path, root)
     problem = _check_file(path, lstat, real_root)
     if problem:
@@ -126,12 +72,13 @@ def _read_one(path: Path, lstat: os.stat_result, content_dir: Path, real_root: P
     return SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n"))
 
 
-def _walk(content_dir: Path):
-    """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store)."""
+def walk_content(content_dir: Path) -> Iterator[Path]:
+    """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store) and images
+    (`read_images` reads those a body shows)."""
     for folder, dirs, files in os.walk(content_dir, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and not name.lower().endswith(SUFFIXES):
                 yield Path(folder) / name
         for name in dirs:
             if (Path(folder) / name).is_symlink():

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from generator.config import SiteConfig
 from generator.errors import SiteError
@@ -29,7 +29,7 @@ PAGE_IDS = ("home", "about", "contact")
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class CheckedFile:
     """One file after its fields were checked, before files are joined."""
 
     source: SourceFile
@@ -41,26 +41,27 @@ class _Checked:
     """Content files the body links to, with the body line of each link."""
 
 
+Checked = tuple[CheckedFile | None, list[SiteError]]
+"""A file's check: the checked file (None if it could not be read as one) and its problems."""
+
+
+def check_source(source: SourceFile, config: SiteConfig) -> Checked:
+    """Parse a file's front matter and check every field: the part of validation that depends
+    on this one file and site.toml alone (a preview keeps it for unchanged files)."""
+    front, errors = parse_front_matter(source.text, source.display)
+    return _check_file(source, front, config) if front is not None else (None, errors)
+
+
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
                history: Mapping[Path, Revision] | None = None,
-               memo: dict | None = None) -> tuple[Site | None, list[SiteError]]:
-    """Check every file and assemble the Site; None when there were errors.
-
-    `memo` (owned by the caller, e.g. the preview server) remembers each file's
-    checked result by its text, so a rebuild only parses the files that changed,
-    and each item by its files; it keeps only what this call used.
-    """
+               check: Callable[[SourceFile, SiteConfig], Checked] = check_source) -> tuple[Site | None, list[SiteError]]:
+    """Check every file (with `check`: `check_source` or one that remembers its results) and
+    assemble the Site; None when there were errors."""
     history = history or {}
-    memo = {} if memo is None else memo
-    used: dict = {}
-    settings = hash(repr(config))  # a file's check depends on site.toml (categories, places...)
     errors: list[SiteError] = []
     checked = []
     for source in sources:
-        key = (settings, source.display, source.kind, source.lang, source.text)
-        if key not in memo:
-            memo[key] = _parse_and_check(source, config)
-        result, found = used[key] = memo[key]
+        result, found = check(source, config)
         errors.extend(found)
         if result is not None:
             checked.append(result)
@@ -70,28 +71,27 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     translations = defaultdict(list)
     for c in checked:
         if c.source.lang is not None:
-            original = originals.get((c.source.kind, c.source.stem))
-            if original is None and (c.source.kind, c.source.stem) in broken:
+            name = (c.source.kind, c.source.stem)
+            original = originals.get(name)
+            if original is None and name in broken:
                 continue
             if original is None:
                 errors.append(SiteError(c.source.display, 1, None, "is a translation of a file that does not exist",
                                         allowed=c.source.display.replace(f".{c.source.lang}.md", ".md")))
             else:
                 errors.extend(_contradictions(original, c))
-                translations[id(original)].append(c)
+                translations[name].append(c)
     items, pages = [], {}
-    for original in originals.values():
+    for name, original in originals.items():
         if original.values.get("draft") and not drafts:
             continue
+        texts = _texts(original, translations[name], config)
         if original.source.kind == "page":
-            texts = _texts(original, translations[id(original)], config)
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
         else:
-            items.append(_assembled(original, translations[id(original)], config, history, memo, used))
-    # Every earlier version of an edited file, and every file after a change of settings, would
-    # otherwise stay for the life of a preview.
-    memo.clear()
-    memo.update(used)
+            files = [original, *translations[name]]
+            revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
+            items.append(_item(original, texts, revisions, _digest(files, revisions)))
     errors.extend(_check_ids(originals.values()))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
@@ -99,12 +99,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
 
 
-def _parse_and_check(source: SourceFile, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
-    front, errors = parse_front_matter(source.text, source.display)
-    return _check_file(source, front, config) if front is not None else (None, errors)
-
-
-def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> tuple[_Checked | None, list[SiteError]]:
+def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> tuple[CheckedFile | None, list[SiteError]]:
     errors, values = [], {}
     schema = FIELDS | (TRANSLATION_ONLY if source.lang else {})
     for name, raw in front.fields.items():
@@ -146,7 +141,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         translated_from=values.get("translated_from"),
         digest=digest,
     )
-    return _Checked(source, front, values, text, tuple(content_links(front.body, source.path))), []
+    return CheckedFile(source, front, values, text, tuple(content_links(front.body, source.path))), []
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
@@ -173,7 +168,7 @@ def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[Si
     return [SiteError(source.display, front.line(f), f, m, a) for f, m, a in problems]
 
 
-def _contradictions(original: _Checked, translation: _Checked) -> list[SiteError]:
+def _contradictions(original: CheckedFile, translation: CheckedFile) -> list[SiteError]:
     """A translation may repeat a non-text field, but not change it."""
     errors = []
     for name, value in translation.values.items():
@@ -188,7 +183,7 @@ def _contradictions(original: _Checked, translation: _Checked) -> list[SiteError
     return errors
 
 
-def _detail_mismatch(original: _Checked, translation: _Checked) -> list[SiteError]:
+def _detail_mismatch(original: CheckedFile, translation: CheckedFile) -> list[SiteError]:
     ours, theirs = original.values.get("details", ()), translation.values["details"]
     shape = [(bool(d.text), len(d.items), d.when) for d in ours]
     if shape != [(bool(d.text), len(d.items), d.when) for d in theirs]:
@@ -198,7 +193,7 @@ def _detail_mismatch(original: _Checked, translation: _Checked) -> list[SiteErro
     return []
 
 
-def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig) -> tuple[Text, ...]:
+def _texts(original: CheckedFile, translations: list[CheckedFile], config: SiteConfig) -> tuple[Text, ...]:
     order = config.language_codes
     ordered = sorted(translations, key=lambda c: order.index(c.source.lang))
     texts = [original.text]
@@ -212,29 +207,13 @@ def _texts(original: _Checked, translations: list[_Checked], config: SiteConfig)
     return tuple(texts)
 
 
-def _assembled(original: _Checked, translations: list[_Checked], config: SiteConfig,
-               history: Mapping[Path, Revision], memo: dict, used: dict) -> Item:
-    """The item made of these checked files and their history. Remembered in `memo` by the files'
-    identity (the memo of checked files keeps an unchanged file's result): a preview then rebuilds
-    only the items whose files changed, and the others stay the same objects between rebuilds."""
-    files = [original, *translations]
-    revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
-    key = ("item", *map(id, files), revisions)
-    found = memo.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], files)):
-        found = memo[key] = (files, _item(original, _texts(original, translations, config), revisions,
-                                          _digest(files, revisions)))
-    used[key] = found
-    return found[1]
-
-
-def _digest(files: list[_Checked], revisions: tuple[Revision, ...]) -> str:
+def _digest(files: list[CheckedFile], revisions: tuple[Revision, ...]) -> str:
     """Changes whenever anything the item is made from changes."""
     parts = sorted(c.text.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
-def _item(c: _Checked, texts: tuple[Text, ...], revisions: tuple[Revision, ...], digest: str) -> Item:
+def _item(c: CheckedFile, texts: tuple[Text, ...], revisions: tuple[Revision, ...], digest: str) -> Item:
     v = c.values
     start_time, end_time = v.get("time", (None, None))
     modified = max((r.modified for r in revisions), default=None)
@@ -253,7 +232,7 @@ def _item(c: _Checked, texts: tuple[Text, ...], revisions: tuple[Revision, ...],
 
 def _check_ids(originals) -> list[SiteError]:
     """Ids are unique across kinds: one id is one calendar UID."""
-    first: dict[str, _Checked] = {}
+    first: dict[str, CheckedFile] = {}
     errors = []
     for c in sorted(originals, key=lambda c: c.source.display):
         if c.source.kind == "page":

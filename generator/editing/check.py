@@ -24,12 +24,13 @@ from babel import Locale
 from generator.build import Loaded
 from generator.errors import SiteError
 from generator.content.frontmatter import parse_front_matter
-from generator.content.images import alt_missing, from_elsewhere, site_images
 from generator.content.markdown import content_link_path, parse_markdown
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs import Artifact
-from generator.outputs.html import Renderer, plan_pages
+from generator.content.images import alt_missing, from_elsewhere, site_images
+from generator.outputs.html import Renderer
 from generator.outputs.images import Picture
+from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
@@ -62,7 +63,7 @@ class Inputs:
 def check_site(inputs: Inputs, today: date) -> list[SiteError]:
     """Every finding, errors and warnings, in file and line order."""
     site = inputs.loaded.site
-    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today, pictures=dict(inputs.pictures))
+    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today, pictures=inputs.pictures)
     lines = _FieldLines(inputs.texts)
     images = site_images(site)
     findings = (
@@ -119,7 +120,7 @@ class _Links:
         self.renderer, self.urls, self.site = renderer, renderer.urls, renderer.site
         self.files = {a.path for a in inputs.artifacts}
         self.pages = {p.file: p for p in _pages(inputs.artifacts, self.urls.prefix)}
-        self.templates = {output_file(p.meta.path, self.urls.prefix): p.template for p in plan_pages(renderer)}
+        self.templates = {output_file(p.meta.path, self.urls.prefix): p.template for p in plan_pages(renderer.planner)}
         self.layouts = {path: text for path, text in inputs.texts.items() if path.startswith("layouts/")}
         self.draft_files, self.draft_pages = _drafts(self.site, inputs.drafts, self.urls)
         self.shown = {output_file(url, self.urls.prefix): (doc, lang)

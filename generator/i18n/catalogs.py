@@ -30,25 +30,20 @@ def catalog_messages(catalog: gettext.NullTranslations) -> str:
 
 
 def load_catalog(locales_dir: Path, lang: str, default_lang: str) -> gettext.NullTranslations:
-    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none.
-    A preview asks on every rebuild: an unchanged file (same size and time) gives the same catalog."""
-    po_path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
+    """Compile locales/LANG/LC_MESSAGES/messages.po in memory; English needs none."""
+    po_path = catalog_file(locales_dir, lang)
     if lang == default_lang and not po_path.exists():
         return gettext.NullTranslations()
-    stat = po_path.stat()
-    stamp = (str(po_path.absolute()), lang, stat.st_size, stat.st_mtime_ns)
-    if _CATALOGS.get(stamp[0], (None,))[0] != stamp:
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        buffer.seek(0)
-        _CATALOGS[stamp[0]] = (stamp, Catalog(buffer))
-    return _CATALOGS[stamp[0]][1]
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Catalog(buffer)
 
 
-_CATALOGS: dict[str, tuple[tuple, Catalog]] = {}
-"""Path -> (its stamp, the compiled catalog)."""
+def catalog_file(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / "messages.po"
 
 
 def extract_site_toml(fileobj, keywords, comment_tags, options):

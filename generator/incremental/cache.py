@@ -1,91 +1,82 @@
-"""A small on-disk cache for outputs that are slow to make (the brochure PDFs).
+"""What a one-off build (`sitegen build`) takes from the builds before it, and leaves for the next.
 
-I/O: reads and writes files under one folder, nothing else. Entries are
-addressed by a key that hashes every input, so an entry is never stale, only
-unused; the least recently used are removed beyond `keep`. Each entry stores
-a hash of its data: a damaged file is a miss (and is replaced on the next
-`put`), never wrong output.
+I/O under .cache/: the manifest of the previous output (manifests/), the store
+of VEVENTs, PDFs and processed images (store/), compiled layouts (jinja/). Everything here is
+disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
-from dataclasses import dataclass, field
+import importlib.metadata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
-_FORMAT = 1
-"""Bump to ignore entries written by an older layout of this module."""
+from generator import __version__
+from generator.content.history import git_head
+from generator.incremental.manifest import Manifest, inputs_stamp
+from generator.incremental.reuse import Reuse
+from generator.incremental.store import Store
+from generator.incremental.templates import template_cache
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    data: bytes
-    meta: Mapping[str, object] = field(default_factory=dict)
-    """Small facts computed with the data (a page count), JSON-serialisable."""
-
-
-def make_key(*parts: str | bytes) -> str:
-    """One hash of several inputs; lengths are included so ('ab', 'c') != ('a', 'bc')."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
+LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
+"""Libraries whose upgrade may change the output: part of the inputs stamp."""
+CODE = Path(__file__).resolve().parents[1]
+"""The generator itself: an upgrade rebuilds everything."""
 
 
-class Cache:
-    """Entries in `folder`, one file each; `Cache(None)` caches nothing. `keep` entries
-    are kept: enough for every language and year of a site, and a few edits back."""
+@dataclass
+class BuildCache:
+    out: Path
+    manifest_file: Path
+    stamp: str
+    """Everything the build reads (`inputs_stamp`): when it equals the last build's, the output is right."""
+    store: Store
+    reuse: Reuse
 
-    def __init__(self, folder: Path | None, keep: int = 32):
-        self.folder = folder
-        self.keep = keep
+    @classmethod
+    def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
+             fresh: bool = False) -> BuildCache:
+        """The cache of the project at `root` for a build into `out`; `inputs`: the folders and
+        files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
+        folder = root / ".cache"
+        manifest_file = cache_dir(folder / "manifests") / (hashlib.sha1(str(out.absolute()).encode()).hexdigest() + ".json")
+        libraries = (f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
+        stamp = inputs_stamp([*inputs[0], CODE], inputs[1], __version__, git_head(root) or "no git", *facts, *libraries)
+        store = Store(cache_dir(folder / "store"))
+        if fresh:
+            store.clear()
+        previous = None if fresh else Manifest.load(manifest_file, out)
+        reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
+                      images=store.section("image"))
+        return cls(out, manifest_file, stamp, store, reuse)
 
-    def get(self, key: str) -> Entry | None:
-        """The entry stored under `key`, or None when absent or damaged."""
-        if self.folder is None:
-            return None
-        path = self.folder / key
-        try:
-            header, _, data = path.read_bytes().partition(b"\n")
-            info = json.loads(header)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(info, dict) or info.get("format") != _FORMAT \
-                or info.get("sha256") != hashlib.sha256(data).hexdigest():
-            return None
-        try:
-            os.utime(path)  # recently used: pruned last
-        except OSError:
-            pass
-        return Entry(data, info.get("meta", {}))
+    def up_to_date(self) -> bool:
+        """Nothing the build reads changed, and the output is exactly as the last build left it."""
+        return self.reuse.previous is not None and self.reuse.previous.up_to_date(self.stamp)
 
-    def put(self, key: str, entry: Entry) -> None:
-        """Store an entry under `key`, atomically: readers never see half a file."""
-        if self.folder is None:
-            return
-        header = json.dumps({"format": _FORMAT, "sha256": hashlib.sha256(entry.data).hexdigest(),
-                             "meta": dict(entry.meta)}, sort_keys=True).encode()
-        temporary = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(header + b"\n" + entry.data)
-            os.replace(temporary, self.folder / key)
-            self._prune()
-        except OSError:
-            # A read-only checkout or a full disk only makes the next build slower.
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
+    def page_count(self) -> int:
+        return sum(1 for path in self.reuse.previous.entries if path.endswith(".html"))  # the others are feeds
 
-    def _prune(self) -> None:
-        entries = sorted((p for p in self.folder.iterdir() if not p.name.startswith(".")),
-                         key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in entries[self.keep:]:
-            old.unlink(missing_ok=True)
+    def file_count(self) -> int:
+        return len(self.reuse.previous.files)
+
+    def record(self, keys: dict[str, str]) -> None:
+        """Remember the output just written, for the next build."""
+        Manifest.record(self.out, keys, self.stamp).save(self.manifest_file)
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.store.close()
+
+
+def cache_dir(path: Path) -> Path:
+    """A folder under .cache/, made if missing; a read-only checkout or a full disk only
+    means every cache write is skipped."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return path

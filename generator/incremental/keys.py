@@ -20,8 +20,8 @@ dates), which the order of `shows` in the key catches.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Iterable
+from dataclasses import fields, is_dataclass
+from typing import Iterable, MutableMapping
 
 import jinja2
 import jinja2.meta
@@ -31,92 +31,49 @@ from generator import __version__
 from generator.views import queries as views
 from generator.i18n.catalogs import catalog_messages
 from generator.content.model import Item, Page, Text
-from generator.outputs.html import PagePlan, Renderer
+from generator.outputs.html import Renderer
+from generator.outputs.pages import PagePlan
 
 
 class Keys:
     """Computes page keys for one render of one site."""
 
-    def __init__(self, renderer: Renderer):
+    def __init__(self, renderer: Renderer, faces: MutableMapping[tuple, str] | None = None):
+        """`faces`: where items' faces are kept, by id and digest; a preview lends the ones of
+        its earlier renders under the same salt (`salt`)."""
         self.renderer = renderer
+        self.faces = {} if faces is None else faces
         self._templates: dict[tuple[str, str], str] = {}
         shared = self._shared_hash()
         self._globals = {lang: self._globals_hash(lang, shared) for lang in renderer.envs}
         self._position = {i.id: n for n, i in enumerate(renderer.site.items)}
-        self._since: dict[str, frozenset[str]] | None = None
-        self._generation = 0
         self._tuples: dict[tuple[int, str], tuple] = {}
 
     def key(self, plan: PagePlan) -> str:
-        """The page's key. A plan the renderer kept from the previous render (Memos.plans) keeps
-        its key while none of the items it shows changed since: an unchanged item is the same
-        object from one preview rebuild to the next (validate.py)."""
-        remembered, changed = self.renderer.memos.keys, self._changed(plan.lang)
-        found = remembered.get(id(plan))
-        if (found is not None and found[0] is plan and self._generation - found[2] <= 1
-                and changed.isdisjoint(plan.shows)):
-            remembered[id(plan)] = (plan, found[1], self._generation)
-            return found[1]
-        key = remembered[id(plan)] = (plan, self._key(plan), self._generation)
-        return key[1]
-
-    def _changed(self, lang: str) -> frozenset[str]:
-        """Ids of the items whose face in `lang` or place in the lists changed since the previous
-        render (Memos.items); only items that are not the same objects as then are compared."""
-        if self._since is None:
-            memos = self.renderer.memos
-            generation, before = memos.items
-            now = self.renderer.site.by_id
-            # The previous render's faces first: the memo keeps one item per id.
-            moved = [(self._faces_of(before[i], keep=False) if i in before else None,
-                      self._faces_of(now[i]) if i in now else None)
-                     for i in before.keys() | now.keys() if before.get(i) is not now.get(i)]
-            self._since = {code: frozenset((old or new).item.id for old, new in moved if _differ(old, new, code))
-                           for code in self.renderer.envs}
-            for faces in memos.face_in.values():
-                for old, new in moved:
-                    faces.pop((old or new).item.id, None)
-            self._generation = generation + 1
-            memos.items = (self._generation, now)
-        return self._since[lang]
-
-    def face(self, item: Item, lang: str) -> str:
-        """Hash of what a page in `lang` can show of an item of this render's site (see the
-        module's docstring)."""
-        faces = self._face_in(lang)
-        found = faces.get(item.id)
-        if found is None:
-            found = faces[item.id] = _face(self._faces_of(item), lang)
-        return found
-
-    def _face_in(self, lang: str) -> dict[str, str]:
-        """Item id -> face in `lang`, of the items that did not change since the previous render
-        (`_changed` drops the others) and those this render took since."""
-        self._changed(lang)
-        return self.renderer.memos.face_in.setdefault(lang, {})
-
-    def _faces_of(self, item: Item, keep: bool = True) -> _Faces:
-        """What the faces of an item are made of, remembered (if `keep`) by the item's identity,
-        which an unchanged item keeps between previews."""
-        found = self.renderer.memos.faces.get(item.id)
-        if found is None or found.item is not item:
-            facts = (*(_plain(getattr(item, name)) for name in _FACTS), item.languages)
-            found = _Faces(item, _sha1(repr(facts)))
-            if keep:
-                self.renderer.memos.faces[item.id] = found
-        return found
-
-    def _key(self, plan: PagePlan) -> str:
+        """The page's key: equal keys, equal bytes."""
         return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), self._shown(plan),
                       repr(plan.meta), self._describe(plan.context, plan.lang)])
+
+    def face(self, item: Item, lang: str) -> str:
+        """Hash of what a page in `lang` can show of an item (see the module's docstring)."""
+        text = item.text(lang)  # the original's where `lang` has no translation: they share the face
+        if item.digest is None:  # made in memory, not read from files: its words stand for it
+            return _facts(item) + _words(text)
+        key = (item.id, item.digest, text.lang)
+        found = self.faces.get(key)
+        if found is None:
+            facts = self.faces.get((item.id, item.digest))
+            if facts is None:
+                facts = self.faces[(item.id, item.digest)] = _facts(item)
+            found = self.faces[key] = facts + _words(text)
+        return found
 
     def _shown(self, plan: PagePlan) -> str:
         """The faces of the items a page shows, in the site's order: a list shows them in it."""
         by_id, position, lang = self.renderer.site.by_id, self._position, plan.lang
         absent = sorted(i for i in plan.shows if i not in position)  # a draft's, say: nothing to show
         shown = sorted(plan.shows.difference(absent) if absent else plan.shows, key=position.__getitem__)
-        faces = self._face_in(lang)
-        return _hash([*absent, *(faces.get(i) or self.face(by_id[i], lang) for i in shown)])
+        return _hash([*absent, *(self.face(by_id[i], lang) for i in shown)])
 
     def _describe(self, context: dict, lang: str) -> str:
         """A stable text for a page's context, with items by face rather than in full."""
@@ -182,38 +139,23 @@ changes with any word, nor its history (`modified`, `revisions`: every save chan
 only the feeds, events.json and the Atom feed show (a test holds the layouts to that)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Faces:
-    """What an item's faces are made of, and those already taken."""
-
-    item: Item
-    facts: str
-    """Hash of what it shows in every language."""
-    by_text: dict[str, str] = field(default_factory=dict)
-    """Language of a text -> the item's face with it."""
+def _facts(item: Item) -> str:
+    """Hash of what an item's pages show in every language."""
+    return _sha1(repr((*(_plain(getattr(item, name)) for name in _FACTS), item.languages)))
 
 
-def _face(faces: _Faces, lang: str) -> str:
-    text = faces.item.text(lang)  # the original's where `lang` has no translation: they share the face
-    face = faces.by_text.get(text.lang)
-    if face is None:
-        # A translation without place or details shows the original's (validate._texts). A text
-        # made in memory rather than read from a file has no digest: its words stand for it.
-        digest = text.digest or repr(_plain(text))
-        words = f"{text.source}|{digest}|{text.location}|{_plain(text.details)}"
-        face = faces.by_text[text.lang] = faces.facts + _sha1(words)
-    return face
+def _words(text: Text) -> str:
+    """Hash of an item's text in one language. A translation without place or details shows
+    the original's (validate._texts). A text made in memory rather than read from a file has
+    no digest: its words stand for it."""
+    digest = text.digest or repr(_plain(text))
+    return _sha1(f"{text.source}|{digest}|{text.location}|{_plain(text.details)}")
 
 
-def _differ(old: _Faces | None, new: _Faces | None, lang: str) -> bool:
-    if old is None or new is None:
-        return True
-    return old.item.sort_key() != new.item.sort_key() or _face(old, lang) != _face(new, lang)
-
-
-DERIVED = frozenset({"grid"})
-"""Context values made from others the key already holds: a month's grid is its year, month,
-items (`shows`) and the language's first weekday (globals). Describing one is slow."""
+DERIVED = frozenset({"grid", "map", "filters"})
+"""Context values made from others the key already holds, slow to describe: a month's grid is
+its year, month, items (`shows`) and the language's first weekday (globals); a map is its items'
+places and site.toml's; a filter's choices are its items' values and programs (`shows`)."""
 
 _REFERENCES: dict[str, tuple[str, ...]] = {}
 

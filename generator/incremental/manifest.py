@@ -15,11 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from generator.incremental.keys import Keys
-from generator.outputs import Outputs, reuse_or_make
-from generator.outputs.html import PagePlan, Renderer
-from generator.parallel import render_each
-from generator.outputs.urls import output_file
 
 VERSION = 3
 
@@ -128,17 +123,3 @@ def _files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
             yield from _files(entry.path, f"{prefix}{entry.name}/")
         else:
             yield prefix + entry.name, entry
-
-
-def render_pages(renderer: Renderer, plans: list[PagePlan], previous: Manifest | None,
-                 workers: int | None = None, keys: Keys | None = None) -> Outputs:
-    """Every planned page, rendering only those the previous build cannot supply."""
-    keys = keys or Keys(renderer)
-    keyed = [(output_file(plan.meta.path, renderer.urls.prefix), keys.key(plan), plan) for plan in plans]
-
-    def make(todo: list[PagePlan]) -> Iterator[bytes]:
-        if todo:
-            renderer.render(todo[0])  # compile the templates once, before workers fork
-        return render_each(lambda plan: renderer.render(plan).data, todo, workers)
-
-    return reuse_or_make(keyed, previous, make)

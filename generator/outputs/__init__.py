@@ -8,8 +8,9 @@ the files the previous build supplies, and the others made as they are written.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Protocol, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,10 @@ class Outputs:
         return self.reused + list(self.fresh)
 
 
-def reuse_or_make(keyed: list[tuple[str, str, T]], previous,
+def reuse_or_make(keyed: list[tuple[str, str, T]], previous: Previous | None,
                   make: Callable[[list[T]], Iterator[bytes]]) -> Outputs:
     """`keyed`: (output path, key, task) per file. Files whose key the previous build had are
-    reused (`previous` is the last build's manifest.Manifest); `make(tasks)` yields the bytes
-    of the others, in order."""
+    reused; `make(tasks)` yields the bytes of the others, in order."""
     keys, reused, todo = {}, [], []
     for path, key, task in keyed:
         keys[path] = key
@@ -56,3 +56,20 @@ def reuse_or_make(keyed: list[tuple[str, str, T]], previous,
             todo.append((path, task))
     fresh = (Artifact(path, data) for (path, _), data in zip(todo, make([task for _, task in todo])))
     return Outputs(keys, reused, fresh)
+
+
+class Previous(Protocol):
+    """The previous build, as outputs may reuse it (incremental/manifest.py's Manifest)."""
+
+    def reusable(self, path: str, key: str) -> str | None:
+        """The previous file for `path` if it was made from `key` and is untouched since."""
+
+
+def make_key(*parts: str | bytes) -> str:
+    """One hash of several inputs; lengths are included so ('ab', 'c') != ('a', 'bc')."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()

@@ -1,11 +1,13 @@
 """Site model -> the printable annual brochure: HTML from layouts/brochure/, then a PDF by WeasyPrint.
 
-Pure: model -> `Contents` -> HTML string -> PDF bytes -> Artifact. WeasyPrint
-fetches nothing but the fonts, logo and photos held in memory (`Design`), so the
-PDF never depends on the network or on the fonts installed here. Body images
-stored in content/ are printed from their largest processed file
-(outputs/images.py); any other image (another website's) is left out, never
-fetched. The one side effect is the optional PDF cache, keyed by a hash of every input.
+Pure apart from reading its design (`read_design`: layouts/brochure/, the logo
+and fonts of assets/) and its templates: model -> `Contents` -> HTML string ->
+PDF bytes -> Artifact. WeasyPrint fetches nothing but the fonts, logo and photos
+held in memory (`Design`), so the PDF never depends on the network or on the
+fonts installed here. Body images stored in content/ are printed from their
+largest processed file (outputs/images.py); any other image (another
+website's) is left out, never fetched. The PDFs it may reuse are lent by the
+caller (`pdfs`), keyed by a hash of every input.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, MutableMapping
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -30,7 +32,6 @@ from markupsafe import Markup
 from generator import __version__
 
 from generator.views import queries as views
-from generator.incremental.cache import Cache, Entry, make_key
 from generator.config import Category
 from generator.errors import BuildFailed, SiteError, layout_error
 from generator.i18n.formatting import Formatter
@@ -39,8 +40,9 @@ from generator.content.markdown import content_link_path, render_markdown
 from generator.content.model import Item, Site, Text
 from generator.outputs.urls import Urls, output_file
 from generator.content.when import Precision
-from generator.outputs import Artifact
+from generator.outputs import Artifact, make_key
 from generator.outputs.images import Picture, Pictures
+from generator.outputs.labels import labeller
 
 TEMPLATE = "brochure/brochure.html"
 """Under layouts/; it includes the other templates of layouts/brochure/."""
@@ -259,8 +261,8 @@ def _environment(site: Site, lang: str, catalog, design: Design, shown: frozense
     fmt = Formatter(language.locale or lang, catalog)
     by_source = {t.source: i for i in site.items for t in i.texts}
     env.globals.update(
-        site=site, config=config, lang=lang, language=language, fmt=fmt, views=views,
-        category=config.category, version=__version__,
+        site=site, config=config, lang=lang, language=language, fmt=fmt,
+        category=config.category, version=__version__, label=labeller(catalog.gettext),
         counter_style=COUNTER_STYLES.get(Locale.parse(fmt.locale).default_numbering_system, "decimal"),
         stylesheet=Markup(design.stylesheet), logo=SCHEME + "logo.svg",
         body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown, design)),
@@ -382,27 +384,29 @@ def cache_key(html: str, design: Design) -> str:
 
 
 def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
-                    cache: Cache, press: bool = False) -> Brochure:
-    """One language's brochure of `year` (with bleed if `press`), from the cache when its HTML
-    has not changed."""
+                    pdfs: MutableMapping[str, tuple[bytes, int]] | None = None, press: bool = False) -> Brochure:
+    """One language's brochure of `year` (with bleed if `press`). `pdfs` (the build's store)
+    keeps each PDF and its page count by `cache_key`: an unchanged HTML is not laid out again."""
     html = brochure_html(site, year, lang, catalogs, design, press)
     key = cache_key(html, design)
-    entry = cache.get(key)
-    if entry is None or not isinstance(entry.meta.get("pages"), int):
-        data, pages = render_pdf(html, design)
-        entry = Entry(data, {"pages": pages})
-        cache.put(key, entry)
+    found = pdfs.get(key) if pdfs is not None else None
+    if found is None:
+        found = render_pdf(html, design)
+        if pdfs is not None:
+            pdfs[key] = found
+    data, pages = found
     url = brochure_url(site, year, lang)
-    return Brochure(lang, year, Artifact(output_file(url, site.config.url_prefix), entry.data),
-                    Download(url, len(entry.data), entry.meta["pages"]))
+    return Brochure(lang, year, Artifact(output_file(url, site.config.url_prefix), data),
+                    Download(url, len(data), pages))
 
 
-def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path, cache: Cache,
+def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path,
+                     pdfs: MutableMapping[str, tuple[bytes, int]] | None = None,
                      pictures: Pictures | None = None) -> list[Brochure]:
     """Every language's brochure of every year the content covers, with the body images of
     `pictures`."""
     design = read_design(layouts, assets)
     if pictures is not None:
         design = with_pictures(design, pictures, site.config.url_prefix)
-    return [render_brochure(site, year, lang, catalogs, design, cache)
+    return [render_brochure(site, year, lang, catalogs, design, pdfs)
             for year in views.years(site) for lang in site.config.language_codes]

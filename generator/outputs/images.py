@@ -5,22 +5,24 @@ nothing. Every original is turned upright (EXIF orientation), converted to
 sRGB and saved again without any metadata (EXIF, GPS positions, camera, ICC),
 in a few widths, as WebP with a JPEG (or PNG, for transparency) fallback.
 Encoding is deterministic, so the names, which hash the bytes, are stable.
-Encoded files are kept between builds by a `Store` that the pipeline passes in.
+Encoded files are kept between builds in a mapping the pipeline lends
+(incremental.Reuse.images, on disk in .cache/store/); this module imports no cache.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Protocol
+from typing import Mapping, MutableMapping
 
 from generator.content.images import ALLOWED, ImageFile
 from generator.errors import BuildFailed, SiteError
-from generator.outputs import Artifact
+from generator.outputs import Artifact, make_key
 
 WIDTHS = (480, 960, 1600)
 """Pixels wide: a phone, a desktop column, a high-density screen (and the brochure's print).
@@ -44,12 +46,9 @@ class Encoded:
     data: bytes = field(repr=False)
 
 
-class Store(Protocol):
-    """Processed files by the original's hash and the settings (incremental.images.ImageStore)."""
-
-    def get(self, digest: str, settings: str) -> tuple[Encoded, ...] | None: ...
-
-    def put(self, digest: str, settings: str, encoded: tuple[Encoded, ...]) -> None: ...
+Kept = MutableMapping[str, tuple[tuple[int, int, str, bytes], ...]]
+"""Where processed files are kept between builds: `store_key(original digest)` -> each file's
+(width, height, media type, bytes). Plain values, so that a store outlives this module's classes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +90,7 @@ class Pictures:
         return next(a.data for a in self.artifacts if a.path == path)
 
 
+@functools.lru_cache(maxsize=1)
 def settings() -> str:
     """Everything besides the original that decides the files' bytes: this module's code (its
     widths, qualities and steps), Pillow's and its encoders' versions."""
@@ -99,20 +99,29 @@ def settings() -> str:
     return repr((code, pillow, features.version("webp"), features.version("jpg"), features.version("zlib")))
 
 
-def render_pictures(files: Mapping[str, ImageFile], root: Path, store: Store, prefix: str) -> Pictures:
-    """Process every image (`files`, checked by content/images.py) below the project `root`;
-    files the store has already made are taken from it. `prefix` is the site's URL path."""
-    chosen = settings()
+def store_key(digest: str) -> str:
+    """The key of an original's processed files: its SHA-256 and everything else they depend on."""
+    return make_key(digest, settings())
+
+
+def render_pictures(files: Mapping[str, ImageFile], root: Path, prefix: str, kept: Kept | None = None) -> Pictures:
+    """Process every image (`files`, checked by content/images.py) below the project `root`,
+    taking those already made from `kept` and keeping the others there. `prefix` is the
+    site's URL path."""
+    kept = {} if kept is None else kept
     by_source, artifacts, errors = {}, {}, []
     for path, facts in sorted(files.items()):
-        encoded = store.get(facts.digest, chosen)
-        if encoded is None:
+        key = store_key(facts.digest)
+        found = kept.get(key)
+        if found is not None:
+            encoded = tuple(Encoded(*values) for values in found)
+        else:
             try:
                 encoded = encode_image((root / path).read_bytes())
             except (OSError, ValueError, SyntaxError) as exc:  # Pillow's ways of saying "damaged"
                 errors.append(SiteError(path, None, None, f"cannot be read as an image: {exc}", ALLOWED))
                 continue
-            store.put(facts.digest, chosen, encoded)
+            kept[key] = tuple((e.width, e.height, e.mime, e.data) for e in encoded)
         picture, made = _publish(path, encoded, prefix)
         by_source[path] = picture
         artifacts.update((a.path, a) for a in made)  # the same photo twice is one file

@@ -31,9 +31,9 @@ from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from generator.build import Caches, Options, Project, load_project, render_site
+from generator.build import Options, Project, load_project, render_site
 from generator.errors import BuildFailed, SiteError
-from generator.incremental.manifest import Manifest
+from generator.incremental import Kept
 from generator.publish.write import update_artifacts
 
 POLL_SECONDS = 0.025
@@ -56,7 +56,7 @@ class Outcome:
 
 
 class Preview:
-    """The preview's state between rebuilds: caches, the last page keys, the output files."""
+    """The preview's state between rebuilds: what it kept (incremental.Kept), the output files."""
 
     def __init__(self, project: Project, out: Path, today: date, drafts: bool, base_url: str | None = None):
         self.project, self.out = project, out
@@ -64,8 +64,7 @@ class Preview:
         # (base_url https://example.org/calendar/) still previews at the server's root.
         self.options = Options(out=out, today=today, drafts=drafts, search=False, brochure=False,
                                base_url=base_url)
-        self.caches = Caches()
-        self.keys: dict[str, str] = {}
+        self.kept = Kept(project.root)
         self.paths: set[str] | None = None
         self.errors: tuple[SiteError, ...] = ()
         self._collected_at = 0
@@ -77,10 +76,8 @@ class Preview:
         is called once the pages are written, before the feeds: the browser can reload then."""
         started = time.perf_counter()
         try:
-            loaded = load_project(self.project, self.options, self.caches, changed)
-            previous = Manifest(self.out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
-            rendered = render_site(self.project, loaded, self.options.today, previous, brochure=False,
-                                   feeds_memo=self.caches.feeds, memos=self.caches.pages)
+            loaded = load_project(self.project, self.options, self.kept, changed)
+            rendered = render_site(self.project, loaded, self.options.today, self.kept.lend(self.out), brochure=False)
         except BuildFailed as failed:
             return self._failed(failed, started)
         pages_seconds = None
@@ -96,9 +93,9 @@ class Preview:
         except BuildFailed as failed:
             # Pages render as they are written: those before the broken one hold new bytes
             # that the recorded keys no longer describe. Forget the keys: render all next time.
-            self.keys = {}
+            self.kept.keys = {}
             return self._failed(failed, started)
-        self.keys, self.errors = rendered.keys, ()
+        self.kept.keys, self.errors = rendered.keys, ()
         outcome = Outcome(tuple(written), (), time.perf_counter() - started, pages_seconds)
         self._freeze()
         return outcome

@@ -12,21 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, MutableMapping
 
 from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vUri
 
 from generator import __version__
 
 from generator.views import queries as views
-from generator.incremental.cache import make_key
 from generator.outputs.calendar.entries import Entry, calendar_entry, entry_zone, in_calendars
 from generator.i18n.catalogs import catalog_messages
 from generator.i18n.formatting import Formatter
 from generator.content.model import Item, Site
 from generator.parallel import render_all
 from generator.outputs.urls import Urls, output_file
-from generator.outputs import Outputs, reuse_or_make
+from generator.outputs import Outputs, Previous, make_key, reuse_or_make
 
 PRODID = "-//WeGO//sitegen calendar feeds//EN"
 """Names the generator, not its version: a new release must not change every feed."""
@@ -44,100 +43,83 @@ class Feed:
     """Only items that `in_calendars` accepts, in date order."""
 
 
-def render_feeds(site: Site, formatters: dict[str, Formatter], memo: dict | None = None,
-                 previous=None, workers: int | None = None, kept: dict | None = None) -> Outputs:
-    """Every feed in every language of site.toml; those whose key the `previous` build
-    (a Manifest) had are reused.
+def render_feeds(site: Site, formatters: dict[str, Formatter], vevents: MutableMapping[str, bytes] | None = None,
+                 previous: Previous | None = None, workers: int | None = None) -> Outputs:
+    """Every feed in every language of site.toml; those whose key the `previous` build had
+    are reused.
 
-    `memo` (kept by the caller between builds) maps an item's digest, language and
+    `vevents` (kept by the caller between builds) maps an item's digest, language and
     settings to its VEVENT text, so that an unchanged item is not serialised again.
-    `kept` (a preview's) keeps what each item's feeds are made of between rebuilds.
     """
-    memo = {} if memo is None else memo
+    vevents = {} if vevents is None else vevents
     urls = Urls(site.config)
     lists = _Lists(site)
-    events = {lang: _Events(site, lang, formatters[lang], urls, memo, kept) for lang in site.config.language_codes}
+    events = {lang: _Events(site, lang, formatters[lang], urls, vevents) for lang in site.config.language_codes}
     keyed = []
     for lang, made in events.items():
         for feed in plan_feeds(site, lang, formatters[lang], urls, lists.dated):
             key = make_key(made.settings, feed.path, feed.name, feed.description, lists.digest(feed.items))
             keyed.append((output_file(feed.path, urls.prefix), key, (feed, made)))
-        owns = (made.of(item).own for item in lists.calendar)
+        owns = (made.own(item) for item in lists.calendar)
         keyed += [(file, key, (feed, made)) for file, key, feed in owns if feed is not None]
 
     def make(todo: list) -> Iterator[bytes]:
         # Only once the feeds are asked for (after the pages, when the build writes in order):
         # the page workers then fork from a process that does not yet hold every VEVENT.
-        _serialise_missing(lists.calendar, events, memo, workers)
+        _serialise_missing(lists.calendar, events, vevents, workers)
         for feed, made in todo:
             yield _serialise(feed, made, urls)
 
     return reuse_or_make(keyed, previous, make)
 
 
-def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], memo: dict, workers: int | None) -> None:
-    """Every VEVENT not in the memo, made on every core: folding lines is the feeds' largest cost.
-    Asking the memo for the others keeps them for the next build."""
+def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], vevents: MutableMapping[str, bytes],
+                       workers: int | None) -> None:
+    """Every VEVENT not yet made, made on every core: folding lines is the feeds' largest cost.
+    Asking `vevents` for the others keeps them for the next build."""
     # An item's languages side by side: those without a translation share its original's text.
-    missing = [(lang, item) for item in items for lang, made in events.items() if made.of(item).key not in memo]
+    missing = [(lang, item) for item in items for lang, made in events.items() if made.key(item) not in vevents]
     texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
     for (lang, item), text in zip(missing, texts):
-        memo[events[lang].of(item).key] = text
+        vevents[events[lang].key(item)] = text
 
 
 class _Lists:
     """The items calendars carry, per list of the views: the same in every language, so
-    filtered and hashed once."""
+    filtered and hashed once per list (a list is named by its items' ids)."""
 
     def __init__(self, site: Site):
         self.calendar = tuple(i for i in site.items if in_calendars(i, site.config.feeds))
-        self._carried = {id(i) for i in self.calendar}
-        self._dated: dict[int, tuple] = {}
-        self._digests: dict[int, str] = {}
+        self._carried = frozenset(i.id for i in self.calendar)
+        self._digests: dict[tuple[str, ...], str] = {}
 
     def dated(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         """The items of a view that calendars carry, in its (date) order."""
-        found = self._dated.get(id(items))
-        if found is None or found[0] is not items:
-            found = self._dated[id(items)] = (items, tuple(i for i in items if id(i) in self._carried))
-        return found[1]
+        return tuple(i for i in items if i.id in self._carried)
 
     def digest(self, items: tuple[Item, ...]) -> str:
-        found = self._digests.get(id(items))
-        if found is None or found[0] is not items:
-            found = self._digests[id(items)] = (items, make_key(*(f"{i.id}:{i.digest}" for i in items)))
-        return found[1]
-
-
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the feeds need of one item in one language, kept by a preview while the item is unchanged."""
-
-    item: Item
-    key: str
-    """Its VEVENT's key in the memo."""
-    own: tuple[str | None, str | None, Feed | None]
-    """File, key and Feed of the item's own .ics; all None if it has none."""
+        ids = tuple(i.id for i in items)
+        found = self._digests.get(ids)
+        if found is None:
+            found = self._digests[ids] = make_key(*(f"{i.id}:{i.digest}" for i in items))
+        return found
 
 
 class _Events:
     """Each item's calendar entry and VEVENT text, made once per language and shared by
     every feed it appears in (an event is in four or five feeds; folding lines is costly)."""
 
-    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, memo: dict, kept: dict | None):
-        self.site, self.lang, self.fmt, self.urls, self.memo = site, lang, fmt, urls, memo
+    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes]):
+        self.site, self.lang, self.fmt, self.urls, self.vevents = site, lang, fmt, urls, vevents
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
-        self.kept = {} if kept is None else kept
 
-    def of(self, item: Item) -> _Facts:
-        found = self.kept.get((self.settings, item.id))
-        if found is None or found.item is not item:
-            found = self.kept[(self.settings, item.id)] = _Facts(
-                item, make_key(self.settings, item.id, item.digest), self._own(item))
-        return found
+    def key(self, item: Item) -> str:
+        """Its VEVENT's key in `vevents`."""
+        return make_key(self.settings, item.id, item.digest)
 
-    def _own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
+    def own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
+        """File, key and Feed of the item's own .ics; all None if it has none."""
         path = self.urls.event_file(self.lang, item)
         if not path:
             return None, None, None
@@ -146,10 +128,11 @@ class _Events:
         return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,))
 
     def text(self, item: Item) -> bytes:
-        key = self.of(item).key
-        if key not in self.memo:
-            self.memo[key] = self.serialise(item)
-        return self.memo[key]
+        key = self.key(item)
+        found = self.vevents.get(key)
+        if found is None:
+            found = self.vevents[key] = self.serialise(item)
+        return found
 
     def serialise(self, item: Item) -> bytes:
         url = self.urls.absolute(self.urls.item(self.lang, item))

@@ -1,0 +1,49 @@
+"""What one render may take from earlier work, as one typed object.
+
+Pure data. The pipeline (build.render_site) hands each output its part: the
+page renderer its fragments, the feeds their VEVENTs, the brochure its PDFs,
+the body images their processed files, events.json its entries. A one-off build's comes from .cache/ (cache.py); a
+preview keeps one for its whole life (kept.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import MutableMapping
+
+import jinja2
+from markupsafe import Markup
+
+from generator.incremental.manifest import Manifest
+
+
+@dataclass
+class Reuse:
+    previous: Manifest | None
+    """The previous output's files by key: pages and feeds whose key is unchanged are linked, not made."""
+    vevents: MutableMapping[str, bytes]
+    """Each item's VEVENT by a hash of the item, language and settings (outputs/calendar/ics.py)."""
+    pdfs: MutableMapping[str, tuple[bytes, int]]
+    """Each brochure's PDF and page count by a hash of its HTML and design (outputs/brochure.py)."""
+    templates: jinja2.BytecodeCache | None = None
+    """Compiled layouts."""
+    images: MutableMapping[str, tuple] = field(default_factory=dict)
+    """Each body photo's processed files by a hash of the original and the encoder settings
+    (outputs/images.py): resizing and encoding a photo takes about a second."""
+    fragments: dict[tuple, Markup] = field(default_factory=dict)
+    """Item fragments of the page renderer (outputs/html.py Renderer.fragment)."""
+    faces: dict[tuple, str] = field(default_factory=dict)
+    """Items' faces by id and digest (keys.py)."""
+    entries: dict[tuple, str] = field(default_factory=dict)
+    """Items' entries in events.json by language, id and digest (outputs/data.py)."""
+    salt: str = ""
+    """What the three memos above were made under: layouts, catalogs, settings, date."""
+
+    def under(self, salt: str) -> None:
+        """Keep the memos only if they were made under the same `salt` (keys.Keys.salt): an
+        edit of a layout, a catalog or site.toml, or another date, empties them."""
+        if salt != self.salt:
+            self.fragments.clear()
+            self.faces.clear()
+            self.entries.clear()
+            self.salt = salt

@@ -1,0 +1,365 @@
+"""Site model -> page plans: every HTML page, its template, and what it shows.
+
+Pure. A plan's context is everything its layout reads of the content (the
+layouts query no views), and the items a page shows (`PagePlan.shows`) are
+derived from that context, so the two cannot drift apart. Plans are made fresh
+on every build; what a preview reuses is decided by the page keys
+(generator/incremental/keys.py), not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping
+
+from generator.content.images import image_refs
+from generator.content.model import Item, Page, Site, Text
+from generator.i18n.formatting import Formatter
+from generator.outputs.images import Picture
+from generator.outputs.labels import FORMAT_NAMES
+from generator.outputs.urls import Urls
+from generator.views import queries as views
+from generator.views.monthgrid import neighbours
+from generator.views.worldmap import world_map
+
+SECTIONS = ("events", "programs", "networks")
+
+HOME_UPCOMING = 6
+"""How many of the next activities the home page shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The picture social networks and chat apps show with a link to the page (og:image)."""
+
+    url: str
+    """Absolute: 'https://example.org/images/berlin-hall-1600.3f2a9c1b0d.jpg'."""
+    width: int
+    height: int
+    alt: str
+
+
+SHARE_IMAGE = ("share.png", 1200, 630)
+"""The site's own share image in assets/ and its size (1200 x 630, what Facebook, LinkedIn and
+X crop to): the og:image of every page without a photo of its own (layouts/base.html)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the head of a page says about it."""
+
+    path: str
+    title: str
+    description: str
+    alternates: tuple[Alternate, ...]
+    """The same page in every language that really has it (hreflang)."""
+    canonical: str
+    kind: str = "website"
+    image: ShareImage | None = None
+    """The page's own share image (an item's first photo); None: the site's (SHARE_IMAGE)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    lang: str
+    template: str
+    meta: PageMeta
+    context: dict[str, Any] = field(hash=False)
+    """Everything the layout shows of the content, by name."""
+    shows: frozenset[str] = frozenset()
+    """Ids of the items the context holds (`items_in`): an edit of any other item cannot
+    change the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page stands in a list that continues on several pages (layouts/macros.html)."""
+
+    number: int
+    count: int
+    first: str
+    """The list's first page, which the others are numbered below (Urls.list_page)."""
+
+    @property
+    def numbers(self) -> tuple[int | None, ...]:
+        """The page numbers to link to: the first, the last and two either side of this one;
+        None where numbers are left out."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        found: list[int | None] = []
+        for n in shown:
+            if found and n - found[-1] > 1:
+                found.append(None)
+            found.append(n)
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The choices of a list's in-page filter (layouts/filters.html): the values its items have."""
+
+    regions: frozenset[str]
+    categories: frozenset[str]
+    formats: frozenset[str]
+    programs: tuple[Item, ...]
+    """The programs and networks the items belong to, in site order: their titles are shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planner:
+    """What every plan is made from: the model, the build date, URLs and each language's formatter."""
+
+    site: Site
+    today: date
+    urls: Urls
+    formatters: dict[str, Formatter]
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images by their original's path (outputs/images.py)."""
+
+
+def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
+    """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
+    brochure's address, size and page count that its year page links to (layouts/year.html)."""
+    plans = [_root(p)]
+    for lang in p.site.config.language_codes:
+        plans += _language_pages(p, lang, downloads or {})
+    return plans + [_root_not_found(p, plans)]
+
+
+def items_in(value: Any) -> Iterable[Item]:
+    """Every item a context value holds, through tuples, mappings and dataclasses."""
+    if isinstance(value, Item):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset)):
+        for v in value:
+            yield from items_in(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from items_in(v)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from items_in(getattr(value, f.name))
+
+
+def _shown(context: dict[str, Any]) -> frozenset[str]:
+    return frozenset(i.id for i in items_in(tuple(context.values())))
+
+
+def _language_pages(p: Planner, lang: str, downloads: dict) -> list[PagePlan]:
+    site, urls, _ = p.site, p.urls, p.formatters[lang]._
+    plans = [
+        _home(p, lang),
+        _page(p, lang, "page.html", urls.page(lang, "about"), site.pages["about"], "about"),
+        _page(p, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], "contact"),
+        _plan(p, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
+              _("The page you were looking for is not here.")),
+        _plan(p, lang, "search.html", urls.search(lang), _("Search"),
+              _("Search every activity, program and network of the calendar.")),
+    ]
+    plans += [_year_page(p, lang, year, downloads.get((lang, year))) for year in views.years(site)]
+    plans += [_item_page(p, lang, item) for item in site.items]
+    plans += _section_pages(p, lang)
+    plans += _category_pages(p, lang) + _region_pages(p, lang)
+    return plans + _month_pages(p, lang) + _format_pages(p, lang)
+
+
+def _home(p: Planner, lang: str) -> PagePlan:
+    """The next activities, the current year by area, and every program and network."""
+    site, year = p.site, views.current_year(p.site, p.today)
+    text = site.pages["home"].text(lang)
+    return _text_page(p, lang, "home.html", p.urls.home(lang), site.pages["home"], "home",
+                      year=year, upcoming=views.upcoming(site, p.today, HOME_UPCOMING),
+                      glance=views.by_category(site, views.in_year(site, year)),
+                      programs=site.of_kind("program") + site.of_kind("network"), text=text)
+
+
+def _year_page(p: Planner, lang: str, year: int, brochure) -> PagePlan:
+    site, fmt = p.site, p.formatters[lang]
+    _ = fmt._
+    items = views.in_year(site, year)
+    return _plan(p, lang, "year.html", p.urls.year(lang, year),
+                 _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+                 _("Every WeGO activity of %(year)s by category and month, with dates and places.")
+                 % {"year": fmt.year(year)},
+                 year=year, years=views.years(site), items=items, filters=_filters(site, items),
+                 overview=views.by_category(site, items), months=views.by_month(site, year),
+                 year_round=views.year_round(site, year), map=world_map(items, site.config, lang),
+                 brochure=brochure)
+
+
+def _section_pages(p: Planner, lang: str) -> list[PagePlan]:
+    _ = p.formatters[lang]._
+    titles = {"events": _("Events"), "programs": _("Programs"), "networks": _("Regional networks")}
+    plans = []
+    for section, kind in zip(SECTIONS, ("event", "program", "network")):
+        plans += _paged(p, lang, "section.html", p.urls.section(lang, section), titles[section],
+                        _("All WeGO %(section)s, with dates and places.") % {"section": titles[section]},
+                        p.site.of_kind(kind), section=section)
+    plans.append(_index(p, lang, "categories.html", p.urls.section(lang, "categories"), _("Areas of activity"),
+                        _("WeGO's activities by area."),
+                        {cat.key: views.in_category(p.site, cat.key) for cat in p.site.config.categories}))
+    plans.append(_index(p, lang, "regions.html", p.urls.section(lang, "regions"), _("Regions"),
+                        _("WeGO's activities by region of the world."),
+                        {reg.key: views.in_region(p.site, reg.key) for reg in p.site.config.regions}))
+    return plans
+
+
+def _category_pages(p: Planner, lang: str) -> list[PagePlan]:
+    _ = p.formatters[lang]._
+    plans = []
+    for cat in p.site.config.categories:
+        name = _(cat.name)
+        plans += _paged(p, lang, "category.html", p.urls.category(lang, cat.key), name,
+                        _("WeGO activities in %(name)s.") % {"name": name},
+                        views.in_category(p.site, cat.key), filtered=True, cat=cat)
+    return plans
+
+
+def _region_pages(p: Planner, lang: str) -> list[PagePlan]:
+    _ = p.formatters[lang]._
+    plans = []
+    for reg in p.site.config.regions:
+        name, items = _(reg.name), views.in_region(p.site, reg.key)
+        plans += _paged(p, lang, "region.html", p.urls.region(lang, reg.key), name,
+                        _("WeGO activities in %(name)s.") % {"name": name}, items, filtered=True,
+                        mapped=True, reg=reg)
+    return plans
+
+
+def _format_pages(p: Planner, lang: str) -> list[PagePlan]:
+    """One page per way of taking part (the no-JavaScript format filter), and their index."""
+    site, _ = p.site, p.formatters[lang]._
+    plans = [_index(p, lang, "formats.html", p.urls.section(lang, "formats"), _("Formats"),
+                    _("WeGO's activities in person, online and hybrid."),
+                    {key: views.in_format(site, key) for key in FORMAT_NAMES})]
+    for key, label in FORMAT_NAMES.items():
+        name = _(label)
+        plans += _paged(p, lang, "format.html", p.urls.format(lang, key), name,
+                        _("WeGO activities: %(format)s.") % {"format": name}, views.in_format(site, key),
+                        filtered=True, format_key=key)
+    return plans
+
+
+def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
+    """Every month of every year as a grid, so that the previous and next month always exist."""
+    site, fmt = p.site, p.formatters[lang]
+    _, years = fmt._, views.years(site)
+    plans = []
+    for year in years:
+        for month in range(1, 13):
+            before, after = neighbours(year, month, years)
+            plans.append(_plan(
+                p, lang, "month.html", p.urls.month(lang, year, month), fmt.month(year, month),
+                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)},
+                year=year, month=month, agenda=views.month_items(site, year, month),
+                year_round=views.year_round(site, year), before=before, after=after,
+                grid=views.grid(site, year, month, fmt.first_weekday)))
+    return plans
+
+
+def _index(p: Planner, lang: str, template: str, path: str, title: str, description: str,
+           lists: dict[str, tuple[Item, ...]]) -> PagePlan:
+    """A page of links to lists, each with how many items it holds: it shows no item itself."""
+    return _plan(p, lang, template, path, title, description,
+                 counts={key: len(items) for key, items in lists.items()})
+
+
+def _paged(p: Planner, lang: str, template: str, first: str, title: str, description: str,
+           items: tuple[Item, ...], filtered: bool = False, mapped: bool = False, **context) -> list[PagePlan]:
+    """A list of items on as many pages as site.toml's [lists] page_size asks: the first at
+    `first`, the others below it. A `filtered` list of one page has the in-page filter; a
+    `mapped` one shows each page's items on a map."""
+    size, fmt = p.site.config.lists.page_size, p.formatters[lang]
+    _ = fmt._
+    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [()]
+    plans = []
+    for number, chunk in enumerate(chunks, 1):
+        heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
+            "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
+        if filtered:
+            context["filters"] = _filters(p.site, chunk) if len(chunks) == 1 else None
+        if mapped:
+            context["map"] = world_map(chunk, p.site.config, lang)
+        plans.append(_plan(p, lang, template, p.urls.list_page(first, number), heading, description,
+                           items=chunk, total=len(items), pager=Pager(number, len(chunks), first), **context))
+    return plans
+
+
+def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
+    programs = views.values_present(items, "program")
+    return Filters(views.values_present(items, "region"), views.values_present(items, "category"),
+                   views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
+
+
+def _item_page(p: Planner, lang: str, item: Item) -> PagePlan:
+    """An item's page shows it, its program and its program's members."""
+    text = item.text(lang)
+    meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
+                    _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
+                    p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=_share_image(p, text))
+    context = {"item": item, "text": text, "members": views.in_program(p.site, item.id),
+               "program": p.site.item(item.program) if item.program else None}
+    return PagePlan(lang, "item.html", meta, context, _shown(context))
+
+
+def _share_image(p: Planner, text: Text) -> ShareImage | None:
+    """The first photo of a text, as its page's og:image: the largest JPEG (or PNG)."""
+    for ref in image_refs(text):
+        found = p.pictures.get(ref.path or "")
+        if found:
+            largest = found.largest
+            return ShareImage(p.urls.absolute(largest.url), largest.width, largest.height, ref.alt)
+    return None
+
+
+def _root(p: Planner) -> PagePlan:
+    config = p.site.config
+    default = config.site.default_language
+    meta = PageMeta(p.urls.root(), config.site.title, config.site.organisation,
+                    _alternates(p, config.language_codes, p.urls.home), p.urls.absolute(p.urls.home(default)))
+    return PagePlan(default, "root.html", meta, {})
+
+
+def _root_not_found(p: Planner, plans: list[PagePlan]) -> PagePlan:
+    """/404.html, which static hosts serve for any missing address: the default language's 404."""
+    default = p.site.config.site.default_language
+    page = next(plan for plan in plans if plan.lang == default and plan.template == "404.html")
+    return replace(page, meta=replace(page.meta, path=p.urls.file("404.html")))
+
+
+def _plan(p: Planner, lang: str, template: str, path: str, title: str, description: str, **context) -> PagePlan:
+    """A page that exists in every language at the same place under each prefix."""
+    local = path[len(p.urls.home(lang)):]
+    meta = PageMeta(path, title, description,
+                    _alternates(p, p.site.config.language_codes, lambda other: p.urls.home(other) + local),
+                    p.urls.absolute(path))
+    return PagePlan(lang, template, meta, context, _shown(context))
+
+
+def _page(p: Planner, lang: str, template: str, path: str, page: Page, page_id: str) -> PagePlan:
+    return _text_page(p, lang, template, path, page, page_id, text=page.text(lang))
+
+
+def _text_page(p: Planner, lang: str, template: str, path: str, page: Page, page_id: str,
+               text: Text, **context) -> PagePlan:
+    """A plain page (home, about, contact): canonical where its text is written."""
+    meta = PageMeta(path, text.title, text.summary,
+                    _alternates(p, page.languages, lambda other: p.urls.page(other, page_id)),
+                    p.urls.absolute(p.urls.page(text.lang, page_id)))
+    context = {"text": text, "page_id": page_id, **context}
+    return PagePlan(lang, template, meta, context, _shown(context))
+
+
+def _alternates(p: Planner, langs, url_for: Callable[[str], str]) -> tuple[Alternate, ...]:
+    ordered = [code for code in p.site.config.language_codes if code in langs]
+    alternates = [Alternate(code, p.urls.absolute(url_for(code))) for code in ordered]
+    default = p.site.config.site.default_language
+    if len(alternates) > 1 and default in ordered:
+        alternates.append(Alternate("x-default", p.urls.absolute(url_for(default))))
+    return tuple(alternates)
