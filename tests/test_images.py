@@ -115,6 +115,7 @@ def attr(tag: str, name: str) -> str | None:
 # The page ------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_the_page_shows_a_picture_with_srcset_sizes_and_dimensions(built):
     project, out = built
     html = (out / PAGE).read_text()
@@ -136,6 +137,7 @@ def test_the_page_shows_a_picture_with_srcset_sizes_and_dimensions(built):
     assert attr(second, "title") == "Day two"
 
 
+@pytest.mark.build
 def test_processed_files_are_smaller_than_the_original_and_never_wider(built):
     project, out = built
     original = (project.content / "events" / "images" / "berlin-hall.jpg").stat().st_size
@@ -147,6 +149,7 @@ def test_processed_files_are_smaller_than_the_original_and_never_wider(built):
             assert image.width == int(re.search(r"-(\d+)\.", file.name).group(1)) <= 1600
 
 
+@pytest.mark.unit
 def test_a_small_original_is_never_enlarged():
     assert widths(300) == (300,) and widths(960) == (480, 960) and widths(1200) == (480, 960, 1200)
     assert widths(5000) == (480, 960, 1600)
@@ -154,6 +157,7 @@ def test_a_small_original_is_never_enlarged():
     assert {(e.width, e.height) for e in made} == {(300, 200)}
 
 
+@pytest.mark.build
 def test_no_metadata_reaches_the_published_files(built):
     project, out = built
     assert GPS_MARK in (project.content / "events" / "images" / "berlin-hall.jpg").read_bytes()
@@ -165,11 +169,13 @@ def test_no_metadata_reaches_the_published_files(built):
             assert not {"exif", "xmp", "icc_profile", "XML:com.adobe.xmp"} & set(image.info), (file.name, image.info)
 
 
+@pytest.mark.unit
 def test_the_camera_orientation_is_applied_before_the_metadata_goes():
     made = encode_image(photo_bytes((1600, 1200), orientation=6))  # stored landscape, shown portrait
     assert [(e.width, e.height) for e in made if e.mime == "image/jpeg"] == [(480, 640), (960, 1280), (1200, 1600)]
 
 
+@pytest.mark.unit
 def test_transparency_keeps_a_png_fallback():
     made = encode_image(photo_bytes((800, 600), fmt="PNG", alpha=True))
     assert {e.mime for e in made} == {"image/webp", "image/png"}
@@ -177,6 +183,8 @@ def test_transparency_keeps_a_png_fallback():
         assert image.mode == "RGBA"
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_two_builds_are_byte_identical_without_a_cache(tmp_path):
     project = berlin(tmp_path)
     first = build_site(project, tmp_path / "one", fresh=True)
@@ -187,6 +195,8 @@ def test_two_builds_are_byte_identical_without_a_cache(tmp_path):
     assert any(n.parts[0] == "images" for n in names)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_second_build_takes_the_processed_files_from_the_store(tmp_path):
     project = berlin(tmp_path)
     build_site(project, tmp_path / "out")
@@ -202,6 +212,8 @@ def test_the_second_build_takes_the_processed_files_from_the_store(tmp_path):
     store.close()
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_replaced_photo_changes_the_page_in_an_incremental_build(tmp_path):
     project = berlin(tmp_path, BODY + "\n![The stage](images/berlin-stage.jpg)\n")
     stage = project.content / "events" / "images" / "berlin-stage.jpg"
@@ -217,12 +229,15 @@ def test_a_replaced_photo_changes_the_page_in_an_incremental_build(tmp_path):
         assert (out / url).is_file(), url
 
 
+@pytest.mark.build
 def test_published_images_are_cached_for_a_year(built):
     _project, out = built
     headers = (out / "_headers").read_text()
     assert "/images/*\n  Cache-Control: public, max-age=31536000, immutable\n" in headers
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_the_page_is_valid_html_and_accessible(built):
     _project, out = built
     assert validate_html([out / PAGE]) == []
@@ -239,6 +254,7 @@ def test_the_page_is_valid_html_and_accessible(built):
             page.close()
 
 
+@pytest.mark.build
 def test_alt_text_and_title_cannot_leave_their_attributes(tmp_path):
     project = berlin(tmp_path, '![a" onerror="alert(1)"><script>x</script>](images/berlin-hall.jpg "t\\" onload=\\"y")\n')
     html = (build_site(project, tmp_path / "out") / PAGE).read_text()
@@ -248,6 +264,7 @@ def test_alt_text_and_title_cannot_leave_their_attributes(tmp_path):
     assert attr(img, "alt") == "a&quot; onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;x&lt;/script&gt;"
 
 
+@pytest.mark.unit
 def test_only_an_image_that_opens_the_body_is_told_so():
     seen = []
 
@@ -313,6 +330,7 @@ BAD_IMAGES = [
 ]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name, data, src, error", BAD_IMAGES, ids=[case[2] for case in BAD_IMAGES])
 def test_check_and_build_report_a_bad_image_at_its_line(tmp_path, capsys, name, data, src, error):
     project = berlin(tmp_path, f"Intro.\n\n![The hall]({src})\n", data() if data else None, name)
@@ -326,6 +344,7 @@ def test_check_and_build_report_a_bad_image_at_its_line(tmp_path, capsys, name, 
     assert code == 1 and finding in capsys.readouterr().out.splitlines()
 
 
+@pytest.mark.build
 def test_check_reports_an_image_without_alt_text_and_the_build_publishes_it(tmp_path, capsys):
     project = berlin(tmp_path, "Intro.\n\n![](images/berlin-hall.jpg)\n")
     code = main(["--root", str(project.root), "check", "--now", BUILD_DAY.isoformat()])
@@ -336,6 +355,7 @@ def test_check_reports_an_image_without_alt_text_and_the_build_publishes_it(tmp_
     assert 'alt=""' in (out / PAGE).read_text()
 
 
+@pytest.mark.build
 def test_content_holds_markdown_and_images_and_nothing_else(tmp_path, capsys):
     project = berlin(tmp_path)
     (project.content / "events" / "images" / "agenda.pdf").write_bytes(b"%PDF-1.7")
@@ -352,6 +372,8 @@ def test_content_holds_markdown_and_images_and_nothing_else(tmp_path, capsys):
 # Brochure and sharing ------------------------------------------------------
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_brochure_prints_the_photo_and_leaves_out_other_websites_images(tmp_path):
     body = BODY + "\n![A map](https://example.org/map.png)\n"
     project = berlin(tmp_path, body)
@@ -365,6 +387,7 @@ def test_the_brochure_prints_the_photo_and_leaves_out_other_websites_images(tmp_
     assert all(GPS_MARK not in i.data for i in images)
 
 
+@pytest.mark.build
 def test_the_first_photo_is_the_items_share_image_and_the_site_image_is_the_default(built):
     _project, out = built
     html = (out / PAGE).read_text()
@@ -381,6 +404,8 @@ def test_the_first_photo_is_the_items_share_image_and_the_site_image_is_the_defa
         assert image.size == SHARE_IMAGE[1:]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_preview_shows_a_replaced_photo_after_its_save(tmp_path):
     from generator.serve.preview import Preview
 
