@@ -425,3 +425,17 @@ def test_the_preview_shows_a_replaced_photo_after_its_save(tmp_path):
         "content/events/berlin-2024.md:20: body: the image images/berlin-stage.jpg: content/events/images/"
         "berlin-stage.jpg does not exist (use: a path from this file's folder to an image in content/, e.g. "
         "images/photo.jpg)"]
+
+
+@pytest.mark.build
+def test_an_image_linked_from_outside_content_is_refused(tmp_path, capsys):
+    outside = tmp_path / "private.jpg"
+    outside.write_bytes(photo_bytes((200, 100)))
+    project = berlin(tmp_path, "Intro.\n\n![The hall](images/link.jpg)\n")
+    (project.content / "events" / "images" / "link.jpg").symlink_to(outside)
+    code = main(["--root", str(project.root), "build", "--out", str(tmp_path / "out"), "--no-search", "--no-brochure"])
+    assert code == 1
+    assert ("content/events/berlin-2024.md:12: body: the image images/link.jpg: content/events/images/link.jpg is a "
+            "link to somewhere outside content/; copy the file here instead (use: a path from this file's folder "
+            "to an image in content/, e.g. images/photo.jpg)") in capsys.readouterr().err.splitlines()
+    assert not (tmp_path / "out").exists()

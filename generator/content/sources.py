@@ -85,7 +85,7 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
                 yield Path(folder) / name  # reported by _check_file, never followed
 
 
-def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: int | None = MAX_FILE_BYTES) -> str | None:
     info = lstat
     if stat.S_ISLNK(lstat.st_mode):  # only links need resolving (a large site has tens of thousands of files)
         try:
@@ -96,7 +96,7 @@ def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: i
             return "is a link to somewhere outside content/; copy the file here instead"
     if not stat.S_ISREG(info.st_mode):  # a linked folder; a pipe or a device would hang the build
         return "is not a regular file; content/ holds Markdown files and folders"
-    if info.st_size > max_bytes:
+    if max_bytes is not None and info.st_size > max_bytes:
         return f"is larger than {max_bytes // 1024} KiB; split it or remove embedded data"
     return None
 
@@ -147,7 +147,8 @@ def _read_image(file: Path, path: str, real_root: Path) -> ImageFile:
         lstat = file.lstat()
     except OSError:
         return ImageFile(path, problem="does not exist")
-    problem = _check_file(file, lstat, real_root, max_bytes=1 << 62)
+    # No size limit here: content/images.py judges the size, at the line that shows the image.
+    problem = _check_file(file, lstat, real_root, max_bytes=None)
     if problem:
         return ImageFile(path, problem=problem)
     data = file.read_bytes()
