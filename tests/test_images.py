@@ -9,6 +9,7 @@ EXIF with a GPS position and a camera name.
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -395,6 +396,8 @@ def test_the_first_photo_is_the_items_share_image_and_the_site_image_is_the_defa
     assert re.fullmatch(r"https://example\.org/calendar/images/berlin-hall-1600\.[0-9a-f]{10}\.jpg", og["og:image"])
     assert (og["og:image:width"], og["og:image:height"], og["og:image:alt"]) == ("1600", "1067",
                                                                                   "Delegates in the main hall")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["image"] == [og["og:image"]]  # search engines show it with the event
     home = dict(re.findall(r'<meta property="(og:image[^"]*)" content="([^"]*)">', (out / "en/index.html").read_text()))
     assert home["og:image"] == "https://example.org/calendar/assets/share.png"
     assert (home["og:image:width"], home["og:image:height"]) == ("1200", "630")

@@ -25,7 +25,7 @@ from generator.outputs.headers import content_security_policy
 from generator.outputs.images import Picture, picture_html
 from generator.outputs.jsonld import event_json_ld
 from generator.outputs.labels import FORMAT_NAMES, labeller
-from generator.outputs.pages import SHARE_IMAGE, PagePlan, Planner
+from generator.outputs.pages import SHARE_IMAGE, PagePlan, Planner, ShareImage
 from generator.outputs.urls import Urls, output_file
 from generator.views import queries as views
 from generator.views.queries import filter_values
@@ -73,7 +73,7 @@ class Renderer:
             body=lambda text: self.body(text, lang),
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
-            json_ld=lambda item: self.json_ld(item, lang),
+            json_ld=lambda item, image=None: self.json_ld(item, lang, image),
             fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             label=labeller(catalog.gettext), format_keys=tuple(FORMAT_NAMES),
             filter_values=filter_values,
@@ -125,8 +125,11 @@ class Renderer:
         direction = self.site.config.language(text.lang).direction
         return Markup(f' lang="{text.lang}" dir="{direction}"')
 
-    def json_ld(self, item: Item, lang: str) -> Markup:
+    def json_ld(self, item: Item, lang: str, image: ShareImage | None = None) -> Markup:
+        """schema.org Event data; `image`: the page's own photo, which search engines show with it."""
         data = event_json_ld(item, item.text(lang), self.urls, lang)
+        if image is not None:
+            data["image"] = [image.url]
         # '<' escaped as \u003c: no field can close the <script> element it sits in.
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
