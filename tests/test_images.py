@@ -184,6 +184,22 @@ def test_transparency_keeps_a_png_fallback():
         assert image.mode == "RGBA"
 
 
+@pytest.mark.unit
+def test_a_drawing_stays_sharp_a_photo_becomes_jpeg():
+    chart = Image.new("RGB", (600, 400), "white")
+    for x in range(0, 600, 20):
+        chart.paste((11, 79, 156), (x, 0, x + 2, 400))  # hard edges, as in a chart or a screenshot
+    for fmt in ("PNG", "GIF"):
+        out = io.BytesIO()
+        chart.save(out, fmt)
+        made = encode_image(out.getvalue())
+        assert {e.mime for e in made} == {"image/webp", "image/png"}, fmt
+        full = next(e.data for e in made if e.mime == "image/webp" and e.width == 600)
+        with Image.open(io.BytesIO(full)) as webp:
+            assert webp.convert("RGB").tobytes() == chart.tobytes(), fmt  # lossless: not one pixel changed
+    assert {e.mime for e in encode_image(photo_bytes((600, 400)))} == {"image/webp", "image/jpeg"}
+
+
 @pytest.mark.build
 @pytest.mark.slow
 def test_two_builds_are_byte_identical_without_a_cache(tmp_path):
