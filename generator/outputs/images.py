@@ -3,7 +3,8 @@
 Reads the originals it is given (content/) and returns Artifacts; writes
 nothing. Every original is turned upright (EXIF orientation), converted to
 sRGB and saved again without any metadata (EXIF, GPS positions, camera, ICC),
-in a few widths, as WebP with a JPEG (or PNG, for transparency) fallback.
+in a few widths, as WebP with a JPEG fallback (lossless WebP and PNG for PNG
+and GIF originals, which are drawings more often than photos).
 Encoding is deterministic, so the names, which hash the bytes, are stable.
 Encoded files are kept between builds in a mapping the pipeline lends
 (incremental.Reuse.images, on disk in .cache/store/); this module imports no cache.
@@ -30,6 +31,8 @@ An original narrower than one of them is never enlarged: its own width is the la
 SIZES = "(min-width: 48rem) 46rem, 100vw"
 """How wide a body image is shown (the .prose column of style.css is at most 46rem)."""
 WEBP = {"quality": 80, "method": 4}
+WEBP_LOSSLESS = {"lossless": True, "quality": 80, "method": 4}
+"""For PNG and GIF originals: drawings, charts, screenshots, whose edges lossy WebP would blur."""
 JPEG = {"quality": 82, "optimize": True, "progressive": True}
 PNG = {"optimize": True}
 FOLDER = "images"
@@ -131,10 +134,12 @@ def render_pictures(files: Mapping[str, ImageFile], root: Path, prefix: str, kep
 
 
 def encode_image(data: bytes) -> tuple[Encoded, ...]:
-    """The original, upright and in sRGB, at each width of `widths()`: WebP, then JPEG or PNG."""
+    """The original, upright and in sRGB, at each width of `widths()`: WebP, then JPEG (a photo)
+    or PNG (a PNG or GIF original, or any image with transparent parts)."""
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as original:
+        drawing = original.format in ("PNG", "GIF")
         image = _srgb(ImageOps.exif_transpose(original))
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if alpha else "RGB")
@@ -145,8 +150,9 @@ def encode_image(data: bytes) -> tuple[Encoded, ...]:
         height = max(1, round(image.height * width / image.width))
         sized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         sized.info.clear()  # nothing of the original travels: no EXIF, GPS, XMP, ICC or comments
-        encoded.append(Encoded(width, height, "image/webp", _save(sized, "WEBP", WEBP)))
-        fallback = ("PNG", PNG, "image/png") if alpha else ("JPEG", JPEG, "image/jpeg")
+        encoded.append(Encoded(width, height, "image/webp",
+                               _save(sized, "WEBP", WEBP_LOSSLESS if drawing else WEBP)))
+        fallback = ("PNG", PNG, "image/png") if alpha or drawing else ("JPEG", JPEG, "image/jpeg")
         encoded.append(Encoded(width, height, fallback[2], _save(sized, fallback[0], fallback[1])))
     return tuple(encoded)
 
