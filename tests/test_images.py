@@ -458,3 +458,14 @@ def test_an_image_linked_from_outside_content_is_refused(tmp_path, capsys):
             "link to somewhere outside content/; copy the file here instead (use: a path from this file's folder "
             "to an image in content/, e.g. images/photo.jpg)") in capsys.readouterr().err.splitlines()
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.build
+def test_a_damaged_photo_is_an_error_naming_the_file(tmp_path, capsys):
+    whole = photo_bytes((800, 600))
+    project = berlin(tmp_path, "![The hall](images/berlin-hall.jpg)\n", whole[:len(whole) // 2])  # cut short
+    code = main(["--root", str(project.root), "build", "--out", str(tmp_path / "out"), "--no-search", "--no-brochure"])
+    errors = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert any(line.startswith("content/events/images/berlin-hall.jpg: cannot be read as an image: ")
+               and line.endswith("(use: a JPEG, PNG, WebP or still GIF image)") for line in errors), errors

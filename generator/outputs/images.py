@@ -41,7 +41,7 @@ FOLDER = "images"
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """One processed file, as the Store keeps it."""
+    """One processed file."""
 
     width: int
     height: int
@@ -72,8 +72,8 @@ class Picture:
     modern: tuple[Variant, ...]
     """WebP."""
     fallback: tuple[Variant, ...]
-    """JPEG, or PNG for an image with transparency: what every browser, social network and
-    the PDF brochure can show."""
+    """JPEG, or PNG (a PNG or GIF original, transparency): what every browser, social network
+    and the PDF brochure can show."""
 
     @property
     def largest(self) -> Variant:
