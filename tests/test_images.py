@@ -462,6 +462,7 @@ def test_an_image_linked_from_outside_content_is_refused(tmp_path, capsys):
 
 @pytest.mark.build
 def test_a_damaged_photo_is_an_error_naming_the_file(tmp_path, capsys):
+    import weasyprint  # noqa: F401 - it makes Pillow lenient with damaged files, for the whole process
     whole = photo_bytes((800, 600))
     project = berlin(tmp_path, "![The hall](images/berlin-hall.jpg)\n", whole[:len(whole) // 2])  # cut short
     code = main(["--root", str(project.root), "build", "--out", str(tmp_path / "out"), "--no-search", "--no-brochure"])

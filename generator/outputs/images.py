@@ -136,11 +136,18 @@ def render_pictures(files: Mapping[str, ImageFile], root: Path, prefix: str, kep
 def encode_image(data: bytes) -> tuple[Encoded, ...]:
     """The original, upright and in sRGB, at each width of `widths()`: WebP, then JPEG (a photo)
     or PNG (a PNG or GIF original, or any image with transparent parts)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
-    with Image.open(io.BytesIO(data)) as original:
-        drawing = original.format in ("PNG", "GIF")
-        image = _srgb(ImageOps.exif_transpose(original))
+    # WeasyPrint, once imported (the brochure), tells Pillow to pad a photo cut short with grey:
+    # here a damaged original must be an error, as it is in a process without WeasyPrint.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(io.BytesIO(data)) as original:
+            drawing = original.format in ("PNG", "GIF")
+            original.load()
+            image = _srgb(ImageOps.exif_transpose(original))
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if alpha else "RGB")
     if alpha and image.getchannel("A").getextrema() == (255, 255):
