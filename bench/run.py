@@ -112,7 +112,8 @@ def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[
     file written); and the same seen from the editor, from the write of the file through the
     watcher to the browser's reload (every page written) and to the last feed written."""
     from generator.build import Project
-    from generator.serve.preview import Preview, Watcher
+    from generator.serve.preview import Preview
+    from generator.serve.watcher import Watcher
     project = Project(root)
     preview = Preview(project, root / ".cache" / "bench-preview", date.fromisoformat(NOW), drafts=False)
     preview.rebuild()
@@ -126,7 +127,7 @@ def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[
     watcher = Watcher([project.content, project.layouts, project.assets, project.locales, project.config_file],
                       lambda changed: (preview.rebuild(set(changed), on_pages=lambda: reloaded.append(
                           time.perf_counter())), done.set()))
-    watcher.start(None)
+    watcher.start()
     to_reload, to_written = [], []
     try:
         for run in range(runs):

@@ -12,7 +12,7 @@ keeps its own (serve/preview.py).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
@@ -26,7 +26,7 @@ from generator.content.validate import build_site
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.translations import missing_strings
-from generator.incremental import BuildCache, Kept, Reuse, render_keyed
+from generator.incremental import BuildCache, Kept, Reuse, render_keyed, start_render
 from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
@@ -160,7 +160,7 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
     paths = [s.path for s in sources]
     history = kept.history(project.root, paths) if kept else read_history(project.root, paths)
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
-                             **({"check": kept.check} if kept else {}))
+                             **({"check": kept.check, "assembled": kept.items} if kept else {}))
     errors += found
     images = {}
     if site is not None:
@@ -185,21 +185,24 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
                                  reuse.pdfs if reuse else None, pictures) if brochure else []
     try:
-        plans = plan_pages(renderer.planner, {(b.lang, b.year): b.download for b in brochures})
-        pages = render_keyed(renderer, plans, reuse, workers) if reuse else _render_pages(renderer, plans, workers)
+        keys = start_render(renderer, reuse) if reuse else None
+        planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
+        plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures})
+        pages = (render_keyed(renderer, plans, keys, reuse, workers) if reuse
+                 else _render_pages(renderer, plans, workers))
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     # Planned now, serialised only once the feeds are written (after the pages): the page
     # workers then fork from a process that does not yet hold every VEVENT.
     feeds = render_feeds(loaded.site, renderer.formatters, reuse.vevents if reuse else None,
-                         reuse.previous if reuse else None, workers)
+                         reuse.previous if reuse else None, workers, reuse.feed_facts if reuse else None)
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = frozenset(renderer.output_path(plan) for plan in plans)
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
         late = feeds.reused + render_sitemap(_indexable(plans, renderer), renderer.urls.absolute,
-                                             loaded.config.site.base_url)
+                                             loaded.config.site.base_url, reuse.sitemap if reuse else None)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late

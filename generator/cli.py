@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -26,11 +27,13 @@ from generator.outputs.brochure import (brochure_html, brochure_url, read_design
                                         with_pictures)
 from generator.outputs.images import render_pictures
 from generator.errors import BuildFailed, SiteError, display_path
+from generator.suggest import did_you_mean
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
-from generator.editing.new import (Refused, Request, already_exists, ask_missing, missing, missing_message, new_item,
-                       new_translation)
+from generator.editing.new import (OPTIONAL, Refused, Request, already_exists, ask_missing, missing, missing_message,
+                                   new_item, new_translation)
 from generator.content.sources import KINDS, read_sources
-from generator.i18n.translations import fingerprint, stamp, translation_report
+from generator.i18n.changes import original_changes
+from generator.i18n.translations import fingerprint, stamp, stamped, translation_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
     cmd.add_argument("--now", type=_day, default=None, help="the date that decides past and upcoming")
     cmd.add_argument("--out", type=Path, default=None, help="where the preview is built (default: ROOT/.cache/preview)")
+    cmd.add_argument("--poll", action="store_true", default=None,
+                     help="look for saves by polling, where the system does not tell of them (network drives, "
+                          "some containers)")
     cmd.set_defaults(run=_run_serve)
 
     cmd = commands.add_parser("translations", help="list missing and stale translations and interface strings")
@@ -120,7 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--category", help="a category of site.toml")
         sub.add_argument("--region", dest="regions", action="append", default=[],
                          help="a region of site.toml (repeatable, or separated by commas)")
-        sub.add_argument("--location", help="the place as displayed")
+        sub.add_argument("--format", help="in-person (default), online or hybrid")
+        sub.add_argument("--location", help="the place as displayed, e.g. 'Berlin, Germany'")
+        sub.add_argument("--city", help="the city, for the map, e.g. Berlin")
+        sub.add_argument("--country", help="the city's country as an ISO code, e.g. DE")
+        if kind == "event":
+            sub.add_argument("--time", help="the start, or start and end, e.g. 09:30 or 09:30-17:00")
+            sub.add_argument("--timezone", help="the time's zone, e.g. Europe/Berlin")
         sub.add_argument("--summary", help="one or two sentences (default: a placeholder to replace)")
         sub.add_argument("--id", help="the file name and address (default: made from the title)")
         sub.set_defaults(run=_run_new)
@@ -229,7 +241,7 @@ def _run_serve(args) -> int:
     project = Project(args.root.resolve())
     out = (args.out or project.root / ".cache" / "preview").absolute()
     serve(project, out, args.now or date.today(), host=args.host, port=args.port, drafts=args.drafts,
-          open_browser=args.open, log=lambda line: print(line, flush=True))
+          open_browser=args.open, log=lambda line: print(line, flush=True), force_polling=args.poll)
     return 0
 
 
@@ -246,28 +258,43 @@ def _run_translations(args) -> int:
         source = display_path(Path(name).resolve(), project.root) if Path(name).exists() else name
         doc = documents.get(source)
         if doc is None:
-            raise BuildFailed([SiteError(name, None, None, "is not a translation file",
+            raise BuildFailed([SiteError(name, None, None,
+                                         f"is not a translation file{did_you_mean(source, documents)}",
                                          allowed="a file such as content/events/excom-2024.ko.md")])
         path = project.root / source
         path.write_text(stamp(path.read_text(encoding="utf-8"), fingerprint(doc.original)), encoding="utf-8")
         print(f"stamped {source}")
     if to_stamp:
         return 0
+    sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
+    originals = {s.display: s for s in sources}
     for report in translation_report(loaded.site, project.locales):
         if args.lang and report.lang not in args.lang:
             continue
-        _print_report(report)
+        changes = {}
+        for source in report.stale:
+            doc = documents[source]
+            text = next(t for t in doc.texts if t.source == source)
+            changes[source] = original_changes(project.root, originals[doc.source], stamped(text), loaded.config)
+        _print_report(report, changes)
     return 0
 
 
-def _print_report(report) -> None:
+def _print_report(report, changes: dict[str, str | None]) -> None:
+    """Each list, and under each stale translation what changed in its original since it was stamped."""
     print(f"{report.lang}: {report.translated} of {report.total} files translated, "
-          f"{len(report.stale)} stale, {len(report.unstamped)} unstamped, "
-          f"{len(report.missing_strings)} interface strings missing")
-    for label, entries in (("missing", report.missing), ("stale", report.stale),
-                           ("unstamped", report.unstamped), ("string", report.missing_strings)):
+          f"{len(report.untranslated)} not yet translated, {len(report.stale)} stale, "
+          f"{len(report.unstamped)} unstamped, {len(report.missing_strings)} interface strings missing")
+    for label, entries in (("missing", report.missing), ("untranslated", report.untranslated),
+                           ("stale", report.stale), ("unstamped", report.unstamped),
+                           ("string", report.missing_strings)):
         for entry in entries:
             print(f"  {label}: {entry}")
+            if label == "stale":
+                diff = changes.get(entry)
+                print(textwrap.indent(diff.rstrip("\n"), "    ") if diff else
+                      "    (git has no committed version of the original with the fingerprint this translation "
+                      "records, so what changed cannot be shown)")
 
 
 def _run_catalogs(args) -> int:
@@ -325,14 +352,16 @@ def _run_check(args) -> int:
 def _run_new(args) -> int:
     project = Project(args.root.resolve())
     config = load_config(project.config_file)
-    options = {name: getattr(args, name) for name in ("title", "when", "category", "location", "id", "summary",
-                                                      "lang") if hasattr(args, name)}
+    options = {name: getattr(args, name) for name in ("title", "when", "category", "id", "summary", "lang", *OPTIONAL)
+               if hasattr(args, name)}
     regions = tuple(r.strip() for arg in getattr(args, "regions", ()) for r in arg.split(",") if r.strip())
     request = Request(args.kind, regions=regions, **options)
-    if missing(request) and not sys.stdin.isatty():
-        print(missing_message(request), file=sys.stderr)
-        return 2
-    request = ask_missing(request, config, input)
+    if not sys.stdin.isatty():
+        if missing(request):
+            print(missing_message(request), file=sys.stderr)
+            return 2
+    else:
+        request = ask_missing(request, config, input)
     try:
         new = _new_file(project, config, request)
         (project.root / new.path).parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import BuildFailed, SiteError
+from generator.suggest import did_you_mean
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -85,6 +86,9 @@ class Place:
     """Latitude in degrees, north positive, for the map."""
     lon: float
     """Longitude in degrees, east positive, for the map."""
+    country: str = ""
+    """ISO code of the city's country; when given, the entry is for the city of that country only
+    (to tell apart two cities of one name). Cities the gazetteer knows need no entry at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +118,8 @@ class SiteConfig:
     feeds: Feeds = Feeds()
     lists: Lists = Lists()
     places: tuple[Place, ...] = ()
-    """Coordinates of every city content names, for the "Where we'll be" map."""
+    """Cities for the "Where we'll be" map that the gazetteer does not know, or places
+    where it would not put them (content/gazetteer.py); an entry wins over the gazetteer."""
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -192,7 +197,7 @@ def _convert_table(kind, value, key: str, display: str, errors: list[SiteError])
     known = {f.name: f for f in fields(kind)}
     hints = typing.get_type_hints(kind)
     for unknown in sorted(set(value) - set(known)):
-        errors.append(SiteError(display, None, _join(key, unknown), "unknown key",
+        errors.append(SiteError(display, None, _join(key, unknown), f"unknown key{did_you_mean(unknown, known)}",
                                 allowed=", ".join(known)))
     args = {}
     for name, field in known.items():
@@ -236,21 +241,24 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
     for i, lang in enumerate(config.languages):
         if lang.direction not in ("ltr", "rtl"):
             errors.append(SiteError(display, None, f"languages[{i}].direction",
-                                    f"{lang.direction!r} is not allowed", allowed="ltr, rtl"))
+                                    f"{lang.direction!r} is not allowed{did_you_mean(lang.direction, ('ltr', 'rtl'))}",
+                                    allowed="ltr, rtl"))
     for i, cat in enumerate(config.categories):
         if not COLOUR_PATTERN.match(cat.colour):
             errors.append(SiteError(display, None, f"categories[{i}].colour",
                                     f"{cat.colour!r} is not a colour", allowed="#rrggbb"))
     if config.site.default_language not in config.language_codes:
         errors.append(SiteError(display, None, "site.default_language",
-                                f"{config.site.default_language!r} is not in languages",
+                                f"{config.site.default_language!r} is not in languages"
+                                f"{did_you_mean(config.site.default_language, config.language_codes)}",
                                 allowed=", ".join(config.language_codes)))
     url = urlsplit(config.site.base_url)
     if url.scheme not in ("http", "https") or not url.netloc or not config.site.base_url.endswith("/"):
         errors.append(SiteError(display, None, "site.base_url", f"{config.site.base_url!r} is not a site address",
                                 allowed="an http(s) address ending in '/'"))
     if config.feeds.undated not in ("span", "omit"):
-        errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed",
+        errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed"
+                                f"{did_you_mean(config.feeds.undated, ('span', 'omit'))}",
                                 allowed="span, omit"))
     if config.lists.page_size < 1:
         errors.append(SiteError(display, None, "lists.page_size", f"{config.lists.page_size} is too small",
@@ -259,12 +267,15 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
 
 
 def _check_places(places: tuple[Place, ...], display: str) -> list[SiteError]:
-    """Each city once, on the globe."""
+    """Each city (of a country) once, on the globe."""
     errors, seen = [], set()
     for i, place in enumerate(places):
-        if place.city in seen:
+        if (place.city, place.country) in seen:
             errors.append(SiteError(display, None, f"places[{i}].city", f"{place.city!r} appears twice"))
-        seen.add(place.city)
+        seen.add((place.city, place.country))
+        if place.country and not re.fullmatch(r"[A-Z]{2}", place.country):
+            errors.append(SiteError(display, None, f"places[{i}].country", f"{place.country!r} is not a country code",
+                                    allowed="an ISO 3166-1 alpha-2 code such as DE"))
         for name, value, limit in (("lat", place.lat, 90), ("lon", place.lon, 180)):
             if not -limit <= value <= limit:
                 errors.append(SiteError(display, None, f"places[{i}].{name}", f"{value} is off the globe",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -60,3 +61,9 @@ def basic(tmp_path) -> Project:
 def project_copy(tmp_path) -> Project:
     """A throwaway copy of the whole project that a test may edit and build."""
     return copy_project(tmp_path / "project")
+
+
+def committed(root: Path) -> None:
+    """The folder as a git repository with everything committed, as editors' content is."""
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", *command], cwd=root, check=True)

@@ -23,6 +23,8 @@ from generator.cli import main
 from generator.i18n.formatting import Formatter
 from generator.outputs.brochure import brochure_html, cache_key, plan_contents, read_design, render_brochure
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 YEAR = 2024
 
 

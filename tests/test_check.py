@@ -22,6 +22,8 @@ from generator.errors import SiteError
 
 from conftest import BUILD_DAY, ROOT, SITES, fixture_project
 
+pytestmark = pytest.mark.build
+
 CHECK_DAY = "2024-11-15"
 """After the tentative October ceremony of the fixture."""
 
@@ -94,7 +96,7 @@ def test_warnings_alone_exit_0(checked, capsys):
 def test_build_errors_are_reported_in_the_same_form(checked, capsys):
     edit(checked, "events/ceremony.md", "status: tentative", "status: canceled")
     code, out = run_check(checked, capsys)
-    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed "
+    assert out == ("content/events/ceremony.md:9: error: 'canceled' is not allowed; did you mean `cancelled`? "
                    "(status; use: confirmed, tentative, cancelled, postponed)\n"
                    "1 error, 0 warnings in 26 files checked\n")
     assert code == 1
@@ -133,3 +135,34 @@ def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
     _code, out = run_check(checked, capsys)
     assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
             "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
+
+
+@pytest.mark.parametrize("written, reported", [
+    ('<a href="#nowhere">nowhere</a>', "links to #nowhere, but that page has no anchor #nowhere"),
+    ("<a href='#nowhere'>nowhere</a>", "links to #nowhere, but that page has no anchor #nowhere"),
+    ('<a href="/calendar/en/nowhere/?from=1&amp;to=2">x</a>',
+     "links to /calendar/en/nowhere/?from=1&to=2, which is not a page or file of the site"),
+    ('<!-- <a href="#nowhere">an old link</a> -->', None),
+    ('<p title=\' href="#nowhere"\'>x</p>', None),
+])
+def test_layout_links_are_read_as_a_browser_reads_them(checked, capsys, written, reported):
+    """Links are found as HTML parses (either quotes, entities decoded; comments and attribute
+    text are not links), and reported at the layout line that writes them."""
+    base = checked.layouts / "base.html"
+    lines = base.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("<body")) + 1
+    lines.insert(at, written)
+    base.write_text("\n".join(lines))
+    _code, out = run_check(checked, capsys)
+    if reported is None:
+        assert "nowhere" not in out, out
+    else:
+        assert re.search(rf"^layouts/base\.html:{at + 1}: error: {re.escape(reported)} \(on \d+ pages", out, re.M), out
+
+
+def test_a_mistyped_anchor_suggests_the_closest_heading(checked, capsys):
+    edit(checked, "events/forum.md", "(summit.md#agenda)", "(summit.md#programe)")
+    code, out = run_check(checked, capsys)
+    assert code == 1
+    assert ("content/events/forum.md:12: error: links to summit.md#programe, but that page has no anchor #programe; "
+            "did you mean `programme`? (body; use: #programme)") in out, out

@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import checkers  # noqa: E402
 
+pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.slow]
+
 VALID_HTML = """<!DOCTYPE html>
 <html lang="en">
 <head>

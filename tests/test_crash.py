@@ -18,6 +18,8 @@ from conftest import BUILD_DAY, ROOT, fixture_project
 from generator.publish import write
 from generator.publish.reproducible import compare_trees
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 KILLED_BUILD = ROOT / "tests" / "killed_build.py"
 BUILD = ["build", "--now", BUILD_DAY.isoformat(), "--no-brochure"]
 """With the search index (made in the staging folder before the swap); without the slow PDFs."""

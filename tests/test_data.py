@@ -15,6 +15,8 @@ import pytest
 from conftest import BUILD_DAY, ROOT
 from generator.build import Options, Project, build
 
+pytestmark = pytest.mark.build
+
 LANGS = ("en", "ko", "es", "ar")
 SCHEMA = json.loads((ROOT / "docs" / "events.schema.json").read_text())
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -34,6 +34,8 @@ from generator.content.validate import build_site
 from generator.content.when import MAX_YEARS, WhenError, parse_when
 from test_security import markup_problems
 
+pytestmark = [pytest.mark.unit, pytest.mark.slow]
+
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("long", max_examples=5000, deadline=None,

@@ -9,6 +9,7 @@ and commit tests/golden/ with the change that caused it.
 
 from __future__ import annotations
 
+import pytest
 import difflib
 import os
 import shutil
@@ -16,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from conftest import ROOT, fixture_project
+
+pytestmark = pytest.mark.build
 from generator.build import Options, build
 
 GOLDEN = ROOT / "tests" / "golden" / "basic"

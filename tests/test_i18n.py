@@ -8,13 +8,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, committed, copy_project
+from generator.cli import main
 from generator.build import Options, build, load_project
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.formatting import Formatter
 from generator.i18n.translations import fingerprint, translation_report
 from generator.content.when import parse_when
 from htmltext import normalise
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 WHEN_FORMS = ["2024-09-19", "2024-09-19/2024-09-21", "2024-10", "2024-04/2024-11", "2024-Q3", "2024"]
 
@@ -165,3 +168,40 @@ def test_a_changed_original_makes_its_translation_stale(tmp_path):
     original.write_text(original.read_text().replace("COP29", "COP 29", 1))
     reports = {r.lang: r for r in translation_report(load_project(project, options).site, project.locales)}
     assert "content/events/cop29.ko.md" in reports["ko"].stale
+
+
+def translations_out(project, capsys, *args) -> str:
+    assert main(["--root", str(project.root), "translations", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_stale_translation_shows_what_changed_in_its_original_from_git(basic, capsys):
+    translations_out(basic, capsys, "--stamp", str(basic.content / "events/summit.ko.md"))
+    committed(basic.root)
+    summit = basic.content / "events/summit.md"
+    summit.write_text(summit.read_text().replace("summary: A one-day summit with a start and end time.",
+                                                 "summary: A one-day summit, from morning to evening.", 1))
+    out = translations_out(basic, capsys, "--lang", "ko")
+    assert "  stale: content/events/summit.ko.md\n    --- content/events/summit.md (translated from, " in out
+    assert ("    +++ content/events/summit.md (now)\n    @@ -1,6 +1,6 @@\n     ---\n     title: Summit on a known day\n"
+            "    -summary: A one-day summit with a start and end time.\n"
+            "    +summary: A one-day summit, from morning to evening.\n") in out, out
+
+
+def test_a_stale_translation_stamped_from_uncommitted_text_says_no_diff_can_be_shown(basic, capsys):
+    committed(basic.root)
+    translations_out(basic, capsys, "--stamp", str(basic.content / "events/summit.ko.md"))
+    summit = basic.content / "events/summit.md"
+    summit.write_text(summit.read_text().replace("Summit on a known day", "Summit on a set day", 1))
+    translations_out(basic, capsys, "--stamp", str(basic.content / "events/summit.ko.md"))
+    summit.write_text(summit.read_text().replace("Summit on a set day", "Summit on a fixed day", 1))
+    out = translations_out(basic, capsys, "--lang", "ko")
+    assert ("  stale: content/events/summit.ko.md\n    (git has no committed version of the original with the "
+            "fingerprint this translation records") in out, out
+
+
+def test_stamping_a_mistyped_file_suggests_the_translation(basic, capsys):
+    code = main(["--root", str(basic.root), "translations", "--stamp", "content/events/summit.kr.md"])
+    assert code == 1
+    assert ("content/events/summit.kr.md: is not a translation file; did you mean `content/events/summit.ko.md`? "
+            "(use: a file such as") in capsys.readouterr().err

@@ -32,6 +32,8 @@ from generator.content.model import Site
 from generator.outputs.calendar.ics import PRODID, render_feeds
 from generator.outputs.urls import Urls
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 REAL_BASE = "https://calendar.we-gov.org/"
 FIXTURE_BASE = "https://example.org/calendar/"
 

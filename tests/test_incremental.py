@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import multiprocessing.pool
 import re
 import subprocess
@@ -16,6 +17,8 @@ from generator.content.model import Site
 from generator.serve.preview import Preview
 
 sys.path.insert(0, str(ROOT / "bench"))
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 from corpus import LANGS, write_corpus  # noqa: E402
 
 

@@ -14,6 +14,8 @@ from checkers import browser, run_axe, serve, validate_html
 from conftest import BUILD_DAY, ROOT, copy_project
 from generator.build import Options, build, load_project
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 SIZE = 3
 
 
@@ -102,6 +104,7 @@ def test_pages_of_lists_are_in_the_sitemap_and_valid_html(paged):
     assert validate_html(files) == []
 
 
+@pytest.mark.browser
 def test_a_page_of_a_list_passes_axe(paged):
     out, _ = paged
     with serve(out) as base_url, browser() as chromium:

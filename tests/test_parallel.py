@@ -1,7 +1,10 @@
 """Rendering on every core: results in order, and the collector left as it was found."""
 
+import pytest
 import gc
 
+
+pytestmark = pytest.mark.unit
 from generator.parallel import MIN_TASKS_PER_WORKER, render_all
 
 TASKS = list(range(MIN_TASKS_PER_WORKER * 2 + 7))  # enough for two workers

@@ -16,6 +16,8 @@ from generator.build import Options, Project, build
 from generator.outputs.headers import IMMUTABLE, SHORT, content_security_policy
 from test_security import Elements, markup_problems
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 PAGES = ("index.html", "{lang}/", "{lang}/2024/", "{lang}/2024/10/", "{lang}/events/excom-2024/",
          "{lang}/programs/seoul-smart-city-prize/", "{lang}/networks/afscn/", "{lang}/events/",
          "{lang}/categories/governance/", "{lang}/regions/africa/", "{lang}/formats/", "{lang}/about/",
@@ -129,6 +131,7 @@ LISTEN = """document.addEventListener("securitypolicyviolation", (e) => {
 });"""
 
 
+@pytest.mark.browser
 def test_no_content_security_policy_violation_in_a_browser(site):
     from checkers import browser
     violations, checked = [], []

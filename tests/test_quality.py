@@ -12,6 +12,8 @@ from checkers import browser, run_axe, serve
 from conftest import BUILD_DAY, ROOT
 from generator.build import Options, Project, build
 
+pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.slow]
+
 LANGS = ("en", "ko", "es", "ar")
 PAGE_TYPES = {
     "home": "{lang}/",

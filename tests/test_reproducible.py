@@ -3,6 +3,7 @@ whatever the folder, the time, the time zone and the locale; `--verify-reproduci
 
 from __future__ import annotations
 
+import pytest
 import os
 import re
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from conftest import BUILD_DAY, ROOT, fixture_project
 from generator.cli import main
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 from generator.publish.reproducible import SETTINGS, UNSTABLE, compare_trees
 
 

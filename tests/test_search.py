@@ -15,6 +15,8 @@ from generator.build import Options, Project, build
 from generator.cli import main
 from generator.errors import BuildFailed
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 LANGS = ("en", "ko", "es", "ar")
 
 

@@ -41,6 +41,8 @@ from generator.outputs.calendar.ics import render_feeds
 from generator.content.sources import MAX_FILE_BYTES
 from generator.publish.write import write_artifacts
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 SAFE_SCHEMES = ("", "http", "https", "mailto", "tel", "webcal")
 """What a link or source in a published page may start with ('' is a path on the site)."""
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "xlink:href", "srcset")
@@ -538,6 +540,7 @@ def test_the_preview_answers_200_concurrent_requests(preview):
     assert errors == []  # nor any request before this one
 
 
+@pytest.mark.browser
 def test_the_preview_reloads_under_the_pages_content_security_policy(preview):
     """livereload writes its script inline, which the pages' policy refuses: the preview loads it from a file."""
     from checkers import browser

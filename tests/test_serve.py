@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 
@@ -17,6 +19,8 @@ from tornado.websocket import websocket_connect
 
 from conftest import ROOT, fixture_project
 from generator.serve.preview import Preview
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 
 def free_port() -> int:
@@ -43,12 +47,13 @@ def wait_for(condition, seconds: float = 10.0):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, request):
+    """`sitegen serve` on the basic fixture; parametrize indirectly with extra arguments (["--poll"])."""
     project = fixture_project(tmp_path / "site", "basic")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port),
-         "--now", "2024-06-15"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+         "--now", "2024-06-15", *getattr(request, "param", [])], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: _up(port), 30)
         yield project, port, process
@@ -79,8 +84,12 @@ async def _reload_message(port: int, action, seconds: float = 10.0) -> dict:
     return json.loads(message)
 
 
+@pytest.mark.build
+@pytest.mark.parametrize("server", [[], ["--poll"]], ids=["notified", "polled"], indirect=True)
 def test_save_rebuilds_and_reloads_the_browser(server):
-    project, port, _ = server
+    project, port, process = server
+    if "--poll" in process.args:  # watchfiles polls: the server holds no inotify instance
+        assert inotify_instances(process.pid) == 0
     page = get(port, "/en/events/workshop/")[1]
     assert "Workshop over three days" in page
     # The fixture publishes below /calendar/; the preview serves it at the root, links included.
@@ -96,18 +105,79 @@ def test_save_rebuilds_and_reloads_the_browser(server):
     assert "Workshop, three full days" in get(port, "/en/events/workshop/")[1]
 
 
-def test_a_bad_save_shows_the_error_and_the_next_good_save_recovers(server):
+BROKEN_WHEN = "when: next <img src=x onerror=alert(1)> autumn"
+"""A broken save whose error message quotes markup the editor typed."""
+
+
+@pytest.mark.build
+def test_a_bad_save_keeps_the_last_good_page_with_the_errors_over_it(server):
     project, port, process = server
     source = project.content / "events" / "workshop.md"
     good = source.read_text()
-    source.write_text(good.replace("when: 2024-09-19/2024-09-21", "when: next autumn"))
-    status, page = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(get(port, "/en/events/workshop/")))
-    assert "content/events/workshop.md:6: when: &#x27;next autumn&#x27; is not a date" in page
-    assert "livereload.js" in page  # so the browser reloads by itself once fixed
+
+    def break_it():
+        source.write_text(good.replace("when: 2024-09-19/2024-09-21", BROKEN_WHEN))
+
+    assert asyncio.run(_reload_message(port, break_it))["command"] == "reload"  # to show the errors
+    status, page = get(port, "/en/events/workshop/")
+    assert status == 200 and "Workshop over three days" in page  # the last good page
+    overlay = page[page.index('<section id="sitegen-errors"'):]
+    assert 'role="alert"' in overlay and 'tabindex="-1"' in overlay
+    assert ("<strong>content/events/workshop.md:6</strong>: when: &#x27;next &lt;img src=x onerror=alert(1)&gt; "
+            "autumn&#x27; is not a date") in overlay
+    assert "<img src=x" not in page  # the editor's text is escaped
+    assert 'src="/livereload.js' in page  # the browser reloads by itself once fixed
+    assert "sitegen-errors" in get(port, "/en/")[1]  # over every page
+    assert get(port, "/en/no-such-page/")[0] == 404 and "sitegen-errors" in get(port, "/en/no-such-page/")[1]
+    assert get(port, "/robots.txt") == (200, (project.root / ".cache/preview/robots.txt").read_text())
+    built = (project.root / ".cache/preview/en/events/workshop/index.html").read_text()
+    assert "sitegen-errors" not in built and "livereload" not in built  # added when served, never written
     assert process.poll() is None  # still serving
-    assert get(port, "/robots.txt")[0] == 200  # files other than pages are still served
-    source.write_text(good)
-    wait_for(lambda: get(port, "/en/events/workshop/")[0] == 200)
+
+    assert asyncio.run(_reload_message(port, lambda: source.write_text(good)))["command"] == "reload"
+    status, page = get(port, "/en/events/workshop/")
+    assert status == 200 and "sitegen-errors" not in page and 'src="/livereload.js' in page
+
+
+@pytest.mark.build
+def test_a_first_build_that_fails_still_serves_the_errors(tmp_path):
+    """No last good build at all (a broken file before the first start): every address shows the errors."""
+    project = fixture_project(tmp_path / "site", "basic")
+    source = project.content / "events" / "workshop.md"
+    source.write_text(source.read_text().replace("when: 2024-09-19/2024-09-21", BROKEN_WHEN))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", str(port),
+         "--now", "2024-06-15"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status, page = wait_for(lambda: _answer(port, "/en/"), 30)
+        assert status == 404 and "<strong>content/events/workshop.md:6</strong>: when:" in page
+        assert "Not built yet" in page and 'src="/livereload.js' in page
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _answer(port: int, path: str) -> tuple[int, str] | None:
+    try:
+        return get(port, path)
+    except OSError:
+        return None
+
+
+@pytest.mark.build
+def test_the_reload_channel_refuses_pages_of_other_origins(server):
+    """Another site open in the browser cannot connect to the preview's reload channel."""
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    _, port, _ = server
+
+    async def connect(origin: str):
+        request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": origin})
+        (await websocket_connect(request)).close()
+
+    asyncio.run(connect(f"http://127.0.0.1:{port}"))
+    with pytest.raises(HTTPClientError, match="403"):
+        asyncio.run(connect("https://attacker.example"))
 
 
 def test_many_quick_saves_end_in_the_last_state(server):
@@ -201,36 +271,153 @@ def test_a_settings_change_reaches_every_check_and_page(tmp_path):
                for e in errors), errors
 
 
-@pytest.mark.parametrize("notified", [True, False], ids=["notified", "polled"])
-def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, monkeypatch, notified):
-    """Told by the OS, or polling where the OS cannot tell: saves (an atomic replace of site.toml
-    too) reach the rebuild as one batch naming the files; dot-files (editors' swap files) do not."""
-    import os
-    import threading
+def inotify_instances(pid: int | str = "self") -> int:
+    """Inotify instances a process holds (Linux names each open one anon_inode:inotify)."""
+    return sum(1 for fd in os.listdir(f"/proc/{pid}/fd") if _link(f"/proc/{pid}/fd/{fd}") == "anon_inode:inotify")
 
-    import watchfiles
 
-    from generator.serve.preview import Watcher
-    if not notified:
-        monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no inotify")))
+def _link(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("polling", [None, True], ids=["notified", "polled"])
+def test_the_watcher_reports_each_settled_batch_of_saves(tmp_path, polling):
+    """Told by the OS, or by watchfiles' polling (force_polling, for file systems that cannot
+    tell): saves, and atomic replaces of site.toml one after another (each ends the OS's watch
+    on the file it replaced), reach the rebuild as one batch per burst naming the files;
+    dot-files (editors' swap files) do not."""
+    from generator.serve.watcher import Watcher
     content, settings = tmp_path / "content", tmp_path / "site.toml"
     (content / "events").mkdir(parents=True)
     settings.write_text("a")
     batches, seen = [], threading.Event()
-    watcher = Watcher([content, settings], lambda changed: (batches.append(set(changed)), seen.set()))
-    watcher.start(None)
+    before = inotify_instances()
+    watcher = Watcher([content, settings], lambda changed: (batches.append(set(changed)), seen.set()),
+                      force_polling=polling)
+    watcher.start()
     try:
+        assert inotify_instances() == before + (0 if polling else 1)
         (content / "events" / ".excom.md.swp").write_text("swap")
         for n in range(3):  # a burst of saves: one batch
             (content / "events" / "excom.md").write_text(f"save {n}")
         assert seen.wait(5)
-        time.sleep(0.3)
+        time.sleep(0.5)
         assert batches == [{content / "events" / "excom.md"}]
+        for n in range(2):
+            seen.clear()
+            replacement = tmp_path / "site.toml.new"
+            replacement.write_text(f"b{n}")
+            os.replace(replacement, settings)  # how many editors save
+            assert seen.wait(5), f"replace {n} not seen"
+            assert batches[-1] == {settings}
+            time.sleep(0.5)
         seen.clear()
-        replacement = tmp_path / "site.toml.new"
-        replacement.write_text("b")
-        os.replace(replacement, settings)  # how many editors save
-        assert seen.wait(5)
-        assert batches[-1] == {settings}
+        (content / "events" / "excom.md").write_text("after")
+        assert seen.wait(5) and batches[-1] == {content / "events" / "excom.md"}
+        # Two saves within one second: polling compares modification times to the second.
+        page, second = content / "events" / "excom.md", (time.time_ns() // 10**9 + 60) * 10**9  # later than now
+        for n, text in enumerate(["same second A", "same second B"]):
+            time.sleep(0.5)
+            seen.clear()
+            page.write_text(text)
+            os.utime(page, ns=(second + n, second + n))
+            assert seen.wait(5), f"save {text} not seen"
+            assert batches[-1] == {page}
     finally:
         watcher.stop()
+
+
+@pytest.mark.unit
+def test_the_watcher_polls_where_notifications_cannot_be_had(tmp_path, monkeypatch):
+    """A full inotify table (or a file system without notifications) makes watchfiles raise
+    OSError: the watcher then asks watchfiles to poll, and saves are still reported."""
+    import watchfiles
+
+    from generator.serve.watcher import Watcher
+    real = watchfiles.watch
+
+    def no_inotify(*paths, force_polling=None, **options):  # a generator, as watchfiles.watch is
+        if not force_polling:
+            raise OSError(28, "OS file watch limit reached")
+        yield from real(*paths, force_polling=force_polling, **options)
+
+    monkeypatch.setattr(watchfiles, "watch", no_inotify)
+    content = tmp_path / "content"
+    content.mkdir()
+    batches, seen = [], threading.Event()
+    watcher = Watcher([content], lambda changed: (batches.append(set(changed)), seen.set()))
+    watcher.start()
+    try:
+        assert watcher.force_polling is True
+        (content / "a.md").write_text("saved")
+        assert seen.wait(5) and batches == [{content / "a.md"}]
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.unit
+def test_a_save_during_a_rebuild_triggers_exactly_one_more(tmp_path):
+    """Saves made while the rebuild runs are collected meanwhile: one more rebuild, with all of them."""
+    from generator.serve.watcher import Watcher
+    content = tmp_path / "content"
+    content.mkdir()
+    batches, first, done = [], threading.Event(), threading.Event()
+
+    def rebuild(changed):
+        batches.append(set(changed))
+        if len(batches) == 1:
+            first.set()
+            time.sleep(0.5)  # a slow rebuild, saved over twice meanwhile
+        else:
+            done.set()
+
+    watcher = Watcher([content], rebuild)
+    watcher.start()
+    try:
+        (content / "a.md").write_text("1")
+        assert first.wait(5)
+        (content / "a.md").write_text("2")
+        time.sleep(0.1)
+        (content / "b.md").write_text("1")
+        assert done.wait(5)
+        time.sleep(0.5)
+        assert batches == [{content / "a.md"}, {content / "a.md", content / "b.md"}]
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.browser
+def test_the_errors_over_a_page_are_accessible_and_keep_its_content_security_policy(server):
+    """In Chromium, under the page's own policy: the overlay loads its style and script from the
+    preview (no violation), takes the focus, passes axe-core, fits a 390 px screen and is dismissed."""
+    from checkers import browser, run_axe
+    project, port, _ = server
+    source = project.content / "events" / "workshop.md"
+    source.write_text(source.read_text().replace("when: 2024-09-19/2024-09-21", BROKEN_WHEN))
+    wait_for(lambda: "sitegen-errors" in get(port, "/en/events/workshop/")[1])
+    with browser() as chromium:
+        for width, height in ((390, 844), (1280, 900)):
+            page = chromium.new_page(viewport={"width": width, "height": height})
+            refused = []
+            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(f"http://127.0.0.1:{port}/en/events/workshop/", wait_until="networkidle")
+            overlay = page.locator("#sitegen-errors")
+            assert overlay.is_visible() and overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
+            assert page.evaluate("document.activeElement.id") == "sitegen-errors"
+            assert "content/events/workshop.md:6: when:" in overlay.inner_text()
+            box = overlay.bounding_box()
+            assert box["width"] <= width and page.evaluate("document.documentElement.scrollWidth") <= width
+            assert run_axe(page) == []
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "sitegen-errors-dismiss"
+            page.keyboard.press("Enter")
+            assert not overlay.is_visible()
+            page.reload(wait_until="networkidle")
+            page.keyboard.press("Escape")
+            assert not overlay.is_visible()
+            assert refused == []
+            page.close()

@@ -10,6 +10,8 @@ import pytest
 from checkers import validate_html
 from htmltext import normalise, parse, visible_text
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 # The brochure's "Overview of 2024 Activities" and its "Possible conferences",
 # as printed (/work/shared/seeds). Dates are compared after `brochure_form`.
 OVERVIEW = [

@@ -6,7 +6,9 @@ import pytest
 
 from generator.cli import main
 
-from conftest import BUILD_DAY
+from conftest import BUILD_DAY, committed
+
+pytestmark = pytest.mark.build
 
 
 def run_build(project, capsys, *extra) -> tuple[int, str]:
@@ -32,23 +34,23 @@ def test_fixture_builds(basic, capsys):
     ("events/workshop.md", "category: capacity-building", "category: training",
      "content/events/workshop.md:4: category: 'training' is not a category (use: prize, governance, matchmaking"),
     ("events/workshop.md", "regions: [central-asia, global]", "regions: [central-asia, asia]",
-     "content/events/workshop.md:5: regions: 'asia' is not a region (use: east-asia, southeast-asia"),
+     "content/events/workshop.md:5: regions: 'asia' is not a region; did you mean `east-asia`? (use: east-asia, southeast-asia"),
     ("events/ceremony.md", "status: tentative", "status: canceled",
-     "content/events/ceremony.md:9: status: 'canceled' is not allowed (use: confirmed, tentative, cancelled, postponed)"),
+     "content/events/ceremony.md:9: status: 'canceled' is not allowed; did you mean `cancelled`? (use: confirmed, tentative, cancelled, postponed)"),
     ("events/ceremony.md", "program: prize", "program: award",
      "content/events/ceremony.md:8: program: 'award' is not a published program or network"),
     ("events/summit.md", "  website: https://example.org/summit", "  website: javascript:alert(1)",
      "content/events/summit.md:14: links: 'javascript:alert(1)' is not allowed (use: an https://, http:// or mailto: address)"),
     ("events/summit.md", "country: KR", "country: Korea",
-     "content/events/summit.md:11: country: 'Korea' is not a country code"),
+     "content/events/summit.md:11: country: 'Korea' is not a country code; did you mean `KR` (South Korea)?"),
     ("events/summit.md", "timezone: Asia/Seoul", "timezone: Seoul",
-     "content/events/summit.md:8: timezone: 'Seoul' is not a time zone"),
+     "content/events/summit.md:8: timezone: 'Seoul' is not a time zone; did you mean `Asia/Seoul`?"),
     ("events/summit.md", 'time: "09:30-17:00"', 'time: "17:00-09:30"',
      "content/events/summit.md:7: time: '17:00-09:30' ends before it starts"),
     ("events/forum.md", "format: online", "format: virtual",
      "content/events/forum.md:9: format: 'virtual' is not allowed (use: in-person, online, hybrid)"),
     ("events/forum.md", "title: Cancelled forum", "titel: Cancelled forum",
-     "content/events/forum.md:2: titel: is not a field of an event (use: id, title, summary"),
+     "content/events/forum.md:2: titel: is not a field of an event; did you mean `title`? (use: id, title, summary"),
     ("events/forum.md", "title: Cancelled forum\n", "",
      "content/events/forum.md:1: title: is required for an event"),
     ("events/forum.md", "summary: Was planned for May, then cancelled.", "summary: Planned: May",
@@ -64,11 +66,27 @@ def test_fixture_builds(basic, capsys):
     ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: Bad_ID",
      "content/events/ceremony.md:3: id: 'Bad_ID' cannot be used in an address"),
     ("events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: workshop",
-     "content/events/workshop.md:1: id: 'workshop' is already the id of content/events/ceremony.md"),
+     "content/events/ceremony.md:3: id: 'workshop' is already the id of content/events/workshop.md; an id is "
+     "permanent once published, so that file keeps it (use: choose another id for this new file)"),
     ("events/forum.md", "when: 2024-05-14/2024-05-15", "when: !!timestamp 2024-05-14",
      "content/events/forum.md:6: YAML tags such as !!timestamp are not allowed; write the value plainly"),
     ("home.md", "[summit](events/summit.md)", "[summit](events/summut.md)",
-     "content/home.md:5: body: links to summut.md, which is not a content file"),
+     "content/home.md:5: body: links to summut.md, which is not a content file; did you mean `summit.md`?"),
+    ("events/workshop.md", "category: capacity-building", "category: goverance",
+     "content/events/workshop.md:4: category: 'goverance' is not a category; did you mean `governance`? (use: prize"),
+    ("events/forum.md", "format: online", "format: hybird",
+     "content/events/forum.md:9: format: 'hybird' is not allowed; did you mean `hybrid`? (use: in-person, online, hybrid)"),
+    ("events/ceremony.md", "program: prize", "program: prise",
+     "content/events/ceremony.md:8: program: 'prise' is not a published program or network; did you mean `prize`?"),
+    ("events/summit.md", "  website: https://example.org/summit", "  wesbite: https://example.org/summit",
+     "content/events/summit.md:14: links: 'wesbite' is not a kind of link; did you mean `website`? (use: website,"),
+    ("events/summit.md", "country: KR", "country: kr",
+     "content/events/summit.md:11: country: 'kr' is not a country code; did you mean `KR`?"),
+    ("events/summit.md", "  website: https://example.org/summit", "\twebsite: https://example.org/summit",
+     "content/events/summit.md:14: the front matter is not valid YAML: tabs are not allowed for indentation; "
+     "use spaces (use: indent with spaces"),
+    ("programs/prize.md", "    when: 2024-04-01/2024-06-28", "\t  when: 2024-04-01/2024-06-28",
+     "content/programs/prize.md:12: the front matter is not valid YAML: tabs are not allowed for indentation"),
 ])
 def test_one_broken_line_is_reported_with_file_line_and_field(basic, capsys, file, old, new, expected):
     edit(basic, file, old, new)
@@ -153,3 +171,42 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
     assert code == 1
     assert ("locales/ko/LC_MESSAGES/messages.po: is missing: every language of site.toml needs a catalog "
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
+
+
+def test_a_mistyped_site_toml_key_suggests_the_closest(basic, capsys):
+    toml = basic.config_file.read_text()
+    basic.config_file.write_text(toml.replace("[feeds]", "[feeds]\nundatd = \"span\"", 1)
+                                 if "[feeds]" in toml else toml + '\n[feeds]\nundatd = "span"\n')
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated)" in err, err
+
+
+def test_a_duplicate_id_blames_the_file_git_does_not_know_yet(basic, capsys):
+    """ceremony.md (published, `id: gala`) sorts first and is not named after its id, so without
+    git the new gala.md would keep the id; with git, the new file is the one to change."""
+    edit(basic, "events/ceremony.md", "title: Ceremony in October", "title: Ceremony in October\nid: gala")
+    committed(basic.root)
+    text = (basic.content / "events/forum.md").read_text()
+    (basic.content / "events/gala.md").write_text(text)
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert ("content/events/gala.md:1: id: 'gala' is already the id of content/events/ceremony.md "
+            "(this file's id comes from its name); an id is permanent once published, so that file keeps it "
+            "(use: choose another id for this new file: rename it, or add an id line)") in err, err
+    assert "content/events/ceremony.md:3: id" not in err
+
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('undated = "span"', 'undated = "spam"', "site.toml: feeds.undated: 'spam' is not allowed; did you mean `span`? (use: span, omit)"),
+    ('default_language = "en"', 'default_language = "EN"', "site.toml: site.default_language: 'EN' is not in languages; "
+                                                           "did you mean `en`? (use: en, ko)"),
+])
+def test_a_wrong_site_toml_value_suggests_the_closest(basic, capsys, old, new, expected):
+    toml = basic.config_file.read_text()
+    assert old in toml
+    basic.config_file.write_text(toml.replace(old, new, 1))
+    code, err = run_build(basic, capsys)
+    assert code == 1
+    assert expected in err, err

@@ -11,10 +11,12 @@ import pytest
 
 from checkers import browser, run_axe, serve, validate_html
 from conftest import BUILD_DAY
-from generator.build import Options, build
+from generator.build import Options, build, load_project
 from generator.cli import main
 from generator.content.when import Precision
-from generator.views.worldmap import place_anchor
+from generator.views.worldmap import land_path, place_anchor, project
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 LANGS = ("en", "ko", "es", "ar")
 YEAR = 2024
@@ -205,22 +207,95 @@ def test_the_map_lists_every_city_of_the_year_with_its_items(real_site, real_mod
     assert 'role="group" aria-labelledby="where-map-title"' in where and "<img" not in where
 
 
+def _on_land(lat: float, lon: float) -> bool:
+    """Whether the map's outline covers a point: its path data read back, filled even-odd."""
+    x, y = project(lat, lon)
+    inside = False
+    for shape in re.finditer(r"M([-\d.]+) ([-\d.]+)l([^z]*)z", land_path()):
+        points = [(float(shape[1]), float(shape[2]))]
+        steps = [float(n) for n in re.findall(r"-?\d*\.?\d+", shape[3])]
+        for dx, dy in zip(steps[::2], steps[1::2]):
+            points.append((points[-1][0] + dx, points[-1][1] + dy))
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+@pytest.mark.parametrize("place, lat, lon, land", [
+    # Cities of site.toml on a coast or a narrow strip, where a rough outline puts them at sea.
+    ("Lisbon", 38.72, -9.14, True), ("Abu Dhabi", 24.45, 54.38, True), ("Baku", 40.41, 49.87, True),
+    ("Seoul", 37.57, 126.98, True), ("Taipei", 25.03, 121.57, True),
+    # Land cut at the antimeridian, on both edges of the map.
+    ("Chukotka, west of 180°", 66.0, 175.0, True), ("Chukotka, east of 180°", 66.0, -174.0, True),
+    ("Fiji", -17.8, 178.0, True), ("Tasmania", -42.0, 146.5, True), ("Greenland", 75.0, -40.0, True),
+    ("the Atlantic", 30.0, -40.0, False), ("the Caspian Sea, cut out", 42.0, 51.0, False),
+    ("the Black Sea", 43.0, 34.0, False), ("the Mediterranean", 35.0, 18.0, False),
+    ("Hudson Bay", 60.0, -85.0, False),
+])
+def test_the_map_outline_is_natural_earths_land(place, lat, lon, land):
+    assert _on_land(lat, lon) is land, place
+
+
 def test_every_city_in_content_has_coordinates(real_model):
-    cities = {i.city for i in real_model.site.items if i.city}
-    assert cities and all(real_model.config.place(city) for city in cities)
+    """The real content's cities are all in site.toml, whose coordinates win over the gazetteer's."""
+    cities = [i for i in real_model.site.items if i.city]
+    assert cities and all(i.coordinates == (real_model.config.place(i.city).lat, real_model.config.place(i.city).lon)
+                          for i in cities)
 
 
-def test_a_city_without_coordinates_is_an_error_naming_file_and_line(basic, capsys):
+def _placed(basic, city: str, country: str | None, capsys) -> tuple[int, str]:
+    """workshop.md moved to `city` (line 8) in `country` (line 9, removed when None), then built."""
     path = basic.content / "events/workshop.md"
     text = path.read_text()
-    assert "city: Almaty" in text
-    path.write_text(text.replace("city: Almaty", "city: Atlantis"))
-    line = text.splitlines().index("city: Almaty") + 1
-    code = main(["--root", str(basic.root), "build", "--now", BUILD_DAY.isoformat()])
-    err = capsys.readouterr().err
+    assert "city: Almaty\ncountry: KZ\n" in text
+    path.write_text(text.replace("city: Almaty\ncountry: KZ\n", f"city: {city}\n" + (f"country: {country}\n" if country else "")))
+    code = main(["--root", str(basic.root), "build", "--now", BUILD_DAY.isoformat(), "--no-search", "--no-brochure"])
+    return code, capsys.readouterr().err
+
+
+def test_a_city_and_country_are_enough_to_be_on_the_map(basic, capsys):
+    code, err = _placed(basic, "Berlin", "DE", capsys)
+    assert code == 0, err
+    site = load_project(basic, Options(out=basic.root / "public", today=BUILD_DAY)).site
+    lat, lon = site.item("workshop").coordinates
+    assert round(lat, 1) == 52.5 and round(lon, 1) == 13.4
+    year = (basic.root / "public/en/2024/index.html").read_text()
+    x, y = project(lat, lon)
+    assert 'id="place-berlin"' in year and f'{x:g}' in year and f'{y:g}' in year
+
+
+def test_a_places_entry_overrides_the_gazetteer(basic, capsys):
+    basic.config_file.write_text(basic.config_file.read_text()
+                                 + '\n[[places]]\ncity = "Berlin"\ncountry = "DE"\nlat = 52.5\nlon = 13.5\n')
+    code, err = _placed(basic, "Berlin", "DE", capsys)
+    assert code == 0, err
+    site = load_project(basic, Options(out=basic.root / "public", today=BUILD_DAY)).site
+    assert site.item("workshop").coordinates == (52.5, 13.5)
+
+
+def test_a_places_entry_with_a_country_settles_a_name_shared_in_one_country(basic, capsys):
+    basic.config_file.write_text(basic.config_file.read_text()
+                                 + '\n[[places]]\ncity = "Springfield"\ncountry = "US"\nlat = 39.8\nlon = -89.64\n')
+    code, err = _placed(basic, "Springfield", "US", capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("city, country, expected", [
+    ("Berln", "DE", "city: 'Berln' is not a city the gazetteer knows in DE; did you mean `Berlin`? (use: Berlin, "),
+    ("Atlantiss", None, "city: 'Atlantiss' is not a city the gazetteer knows; did you mean `Atlantis`? "),
+    ("Berlin", "FR", "city: 'Berlin' is not a city the gazetteer knows in FR; it knows Berlin in DE "
+                     '(use: a [[places]] entry in site.toml: city = "Berlin", lat = ..., lon = ... (degrees))'),
+    ("Barcelona", None, "city: 'Barcelona' is a city in 2 countries (ES, VE) (use: add its country: country: ES "
+                        "or country: VE)"),
+    ("Springfield", "US", "city: 'Springfield' names 8 cities in US (use: a [[places]] entry in site.toml "
+                          '(city = "Springfield", country = "US", lat = ..., lon = ...) for the one you mean: '
+                          "Springfield (US-IL): lat = 39.80, lon = -89.64; Springfield (US-MO)"),
+])
+def test_an_unknown_or_ambiguous_city_names_file_line_and_the_closest_names(basic, capsys, city, country, expected):
+    code, err = _placed(basic, city, country, capsys)
     assert code == 1
-    assert (f"content/events/workshop.md:{line}: city: 'Atlantis' has no coordinates in site.toml "
-            f"(use: add a [[places]] entry") in err
+    assert f"content/events/workshop.md:8: {expected}" in err, err
 
 
 def test_places_in_site_toml_are_checked(basic, capsys):
@@ -255,6 +330,7 @@ def _shown(page) -> set[str]:
                                          "els => els.filter(e => e.offsetParent).map(e => e.dataset.id)"))
 
 
+@pytest.mark.browser
 def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real_model):
     latin = {i.id for i in real_model.site.items if "latin-america" in i.regions and i.when and YEAR in i.when.years()}
     with browser() as b:
@@ -281,6 +357,7 @@ def test_filters_narrow_the_year_in_place_and_live_in_the_address(site_url, real
         assert _shown(page) == everything
 
 
+@pytest.mark.browser
 def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pages(site_url):
     with browser() as b:
         context = b.new_context(java_script_enabled=False)
@@ -297,6 +374,7 @@ def test_without_javascript_the_filter_links_lead_to_the_region_and_category_pag
         context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/en/2024/11/", "/ar/2024/11/", "/en/2024/", "/ar/regions/east-asia/"])
 def test_calendar_pages_pass_axe(site_url, path):
     with browser() as b:
@@ -305,6 +383,7 @@ def test_calendar_pages_pass_axe(site_url, path):
         assert run_axe(page) == []
 
 
+@pytest.mark.browser
 def test_printing_hides_navigation_and_filters(site_url):
     with browser() as b:
         page = b.new_page()

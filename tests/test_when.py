@@ -6,6 +6,8 @@ import pytest
 
 from generator.content.when import Precision, WhenError, parse_when
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("text, precision, start, end", [
     ("2024-09-19", Precision.DAY, date(2024, 9, 19), date(2024, 9, 19)),

@@ -22,6 +22,7 @@ from babel import Locale
 from generator.config import SiteConfig
 from generator.content.model import FORMATS, LINK_KINDS, STATUSES, Detail, Link
 from generator.content.when import GRAMMAR, WhenError, parse_when
+from generator.suggest import closest, did_you_mean
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))})
@@ -66,7 +67,7 @@ def check_id(value: Any, _config: SiteConfig) -> str:
 def check_category(value: Any, config: SiteConfig) -> str:
     keys = [c.key for c in config.categories]
     if value not in keys:
-        raise Invalid(f"{value!r} is not a category", ", ".join(keys))
+        raise Invalid(f"{value!r} is not a category{did_you_mean(value, keys)}", ", ".join(keys))
     return value
 
 
@@ -77,7 +78,8 @@ def check_regions(value: Any, config: SiteConfig) -> tuple[str, ...]:
         raise Invalid("needs at least one region", ", ".join(keys))
     for i, region in enumerate(values):
         if region not in keys:
-            raise Invalid(f"{region!r} is not a region", ", ".join(keys), at=f"[{i}]" if isinstance(value, list) else "")
+            raise Invalid(f"{region!r} is not a region{did_you_mean(region, keys)}", ", ".join(keys),
+                          at=f"[{i}]" if isinstance(value, list) else "")
     if len(set(values)) != len(values):
         raise Invalid("names a region twice", ", ".join(keys))
     return tuple(values)
@@ -88,15 +90,6 @@ def check_when(value: Any, _config: SiteConfig):
         return parse_when(value)
     except WhenError as exc:
         raise Invalid(str(exc), GRAMMAR) from None
-
-
-def check_city(value: Any, config: SiteConfig) -> str:
-    """A city the map can place: site.toml must give its coordinates."""
-    city = check_text(value, config)
-    if config.place(city) is None:
-        raise Invalid(f"{city!r} has no coordinates in site.toml",
-                      f'add a [[places]] entry: city = "{city}", lat = ..., lon = ... (degrees)')
-    return city
 
 
 def check_time(value: Any, _config: SiteConfig) -> tuple[time, time | None]:
@@ -118,20 +111,22 @@ def check_time(value: Any, _config: SiteConfig) -> tuple[time, time | None]:
 
 def check_timezone(value: Any, _config: SiteConfig) -> str:
     if not isinstance(value, str) or value not in _timezones():
-        raise Invalid(f"{value!r} is not a time zone", "an IANA name such as Asia/Seoul or Europe/Madrid")
+        raise Invalid(f"{value!r} is not a time zone{_zone_hint(value)}",
+                      "an IANA name such as Asia/Seoul or Europe/Madrid")
     return value
 
 
 def check_country(value: Any, _config: SiteConfig) -> str:
     if not isinstance(value, str) or value not in _countries():
-        raise Invalid(f"{value!r} is not a country code", "an ISO 3166-1 alpha-2 code such as KR, KZ, ES")
+        raise Invalid(f"{value!r} is not a country code{_country_hint(value)}",
+                      "an ISO 3166-1 alpha-2 code such as KR, KZ, ES")
     return value
 
 
 def check_choice(choices: tuple[str, ...]) -> Callable[[Any, SiteConfig], str]:
     def check(value: Any, _config: SiteConfig) -> str:
         if value not in choices:
-            raise Invalid(f"{value!r} is not allowed", ", ".join(choices))
+            raise Invalid(f"{value!r} is not allowed{did_you_mean(value, choices)}", ", ".join(choices))
         return value
     return check
 
@@ -155,7 +150,8 @@ def check_links(value: Any, _config: SiteConfig) -> tuple[Link, ...]:
     links = []
     for kind, url in value.items():
         if kind not in LINK_KINDS:
-            raise Invalid(f"{kind!r} is not a kind of link", ", ".join(LINK_KINDS), at=f".{kind}")
+            raise Invalid(f"{kind!r} is not a kind of link{did_you_mean(kind, LINK_KINDS)}", ", ".join(LINK_KINDS),
+                          at=f".{kind}")
         links.append(Link(kind, check_url(url, at=f".{kind}")))
     return tuple(sorted(links, key=lambda link: LINK_KINDS.index(link.kind)))
 
@@ -192,7 +188,8 @@ def _check_detail(entry: Any, at: str, config: SiteConfig) -> Detail:
     unknown = set(entry) - {"label", "text", "items", "when"}
     if unknown:
         first = sorted(unknown, key=str)[0]  # YAML keys may be numbers or dates as well as text
-        raise Invalid(f"unknown key {first!r}", allowed, f"{at}.{first}")
+        raise Invalid(f"unknown key {first!r}{did_you_mean(first, ('label', 'text', 'items', 'when'))}", allowed,
+                      f"{at}.{first}")
     if sum(k in entry for k in ("text", "items", "when")) != 1:
         raise Invalid("needs exactly one of text, items, when", allowed, at)
     label = _nested(check_text, entry["label"], config, f"{at}.label")
@@ -237,7 +234,7 @@ FIELDS: dict[str, Field] = {
     "time": Field(check_time, frozenset({"event"})),
     "timezone": Field(check_timezone, frozenset({"event"})),
     "location": Field(check_text, ITEMS, text=True),
-    "city": Field(check_city, ITEMS),
+    "city": Field(check_text, ITEMS),  # placed on the map with `country` by validate.py (gazetteer.py)
     "country": Field(check_country, ITEMS),
     "format": Field(check_choice(FORMATS), ITEMS),
     "status": Field(check_choice(STATUSES), ITEMS),
@@ -260,6 +257,24 @@ def _countries() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
+
+
+def _zone_hint(value: Any) -> str:
+    """'Seoul' -> Asia/Seoul: editors write the city, IANA names are region/city."""
+    zones = sorted(_timezones())
+    by_city = {z.rsplit("/", 1)[-1].replace("_", " "): z for z in zones if "/" in z}
+    found = closest(value, by_city)
+    return f"; did you mean `{by_city[found[0]]}`?" if found else did_you_mean(value, zones)
+
+
+def _country_hint(value: Any) -> str:
+    """'Korea' or 'kr' -> `KR` (South Korea): the code of the country named."""
+    names = {name: code for code, name in sorted(Locale("en").territories.items()) if code in _countries()}
+    by_code = closest(value, sorted(_countries()))
+    if by_code and by_code[0].casefold() == str(value).strip().casefold():
+        return f"; did you mean `{by_code[0]}`?"
+    found = closest(value, names)
+    return f"; did you mean `{names[found[0]]}` ({found[0]})?" if found else ""
 
 
 def _describe(value: Any) -> str:

@@ -68,6 +68,11 @@ def parse_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
         opened = exc.context and "flow" in exc.context and exc.context_mark
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         line = line_of(mark) if mark else 1
+        tab = _tab_indented(header, line - 2)
+        if tab is not None:
+            return None, [SiteError(display, tab + 2, None, "the front matter is not valid YAML: tabs are not "
+                                    "allowed for indentation; use spaces",
+                                    allowed="indent with spaces, e.g. two per level")]
         return None, [SiteError(display, line, None, f"the front matter is not valid YAML: {exc.problem}",
                                 allowed="'field: value' lines; quote values that contain ': ' or start with a symbol")]
     except yaml.reader.ReaderError as exc:  # a character YAML refuses to read: no mark, a position
@@ -83,6 +88,16 @@ def parse_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
         return None, [SiteError(display, 2, None, "the front matter must be 'field: value' lines")]
     body = "\n".join(lines[close + 1:])
     return FrontMatter(data, value_lines, body, close + 2), []
+
+
+def _tab_indented(header: str, upto: int) -> int | None:
+    """Index of the first header line, up to the failing one, indented with a tab. YAML forbids
+    tabs there, but PyYAML words it as a stray character, or fails lines later when a tab
+    made a nested line look like a new field."""
+    for index, text in enumerate(header.split("\n")[:upto + 1]):
+        if "\t" in text[:len(text) - len(text.lstrip(" \t"))]:
+            return index
+    return None
 
 
 class _Refused(ValueError):
@@ -151,9 +166,14 @@ def _index(node: yaml.Node, path: str, depth: int, line_of: Callable[[yaml.Mark]
     if path:
         out.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
+        given: dict[str, int] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else "?"
             child = f"{path}.{name}" if path else str(name)
+            if name in given:  # YAML would keep the last silently: the editor's first value lost
+                raise _Refused(f"'{child}' is given twice (line {given[name]} and line {line_of(key.start_mark)}); "
+                               f"keep one", line_of(key.start_mark))
+            given[name] = line_of(key.start_mark)
             out.setdefault(child, line_of(key.start_mark))  # errors point at the key
             _index(value, child, depth + 1, line_of, out, seen)
     elif isinstance(node, yaml.SequenceNode):

@@ -21,6 +21,9 @@ class Revision:
     """When the file last changed (UTC, whole seconds)."""
     count: int
     """How many revisions it has had: commits that touched it, plus one if edited since."""
+    added: datetime | None = None
+    """When the file was first committed; None when git does not know it (a new file, or no git).
+    Of two files claiming one id, the older keeps it: an id, once published, is permanent."""
 
 
 def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
@@ -33,7 +36,8 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
         times = (commits or {}).get(key, [])
         edited = dirty is None or key in dirty or not times
         modified = max(times + ([_mtime(path)] if edited else []))
-        history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0))
+        history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0),
+                                 min(times) if times else None)
     return history
 
 
@@ -70,6 +74,21 @@ def _git_dirty(root: Path) -> set[Path]:
     return {_canonical(top / entry[3:], folders) for entry in output.split("\0") if len(entry) > 3}
 
 
+def file_versions(root: Path, path: Path) -> list[tuple[str, str]]:
+    """(commit, text) of every committed version of one file, newest first; none outside git."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    log = _git(root, "log", "--format=%H", "--no-renames", "--", str(path))
+    if not top or not log:
+        return []
+    name = _canonical(path.absolute(), {}).relative_to(Path(top.strip()).resolve()).as_posix()
+    versions = []
+    for commit in log.split():
+        text = _git(root, "show", f"{commit}:{name}")
+        if text is not None:  # None: the commit deleted it
+            versions.append((commit, text.replace("\r\n", "\n")))
+    return versions
+
+
 def git_head(root: Path) -> str | None:
     """The commit checked out, if the project is in git: its history is part of the feeds."""
     head = _git(root, "rev-parse", "HEAD")
@@ -94,5 +113,6 @@ def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revis
     changed = {}
     for path in files:
         before = history.get(path)
-        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1)
+        changed[path] = Revision(_mtime(path), (before.count if before else 0) + 1,
+                                 before.added if before else None)
     return changed

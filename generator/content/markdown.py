@@ -3,9 +3,9 @@
 Pure. Raw HTML is off (shown as text, never run) and markdown-it's link
 validation refuses javascript:, vbscript:, file: and data: URLs. Links to
 content files (`../events/excom-2024.md`) become the item's page in the
-language being rendered; images go through the caller's `picture` (the site's
-<picture> of the processed files, the brochure's print file); headings get ids
-so they can be linked to.
+language being rendered; headings get ids so they can be linked to (mdit-py-plugins'
+anchors plugin, with our `slugify`); images go through the caller's `picture` (the
+site's <picture> of the processed files, the brochure's print file).
 """
 
 from __future__ import annotations
@@ -19,9 +19,46 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough"])
+
+def heading_id(title: str) -> str:
+    """The id of a heading, from its text; a heading with no letter or digit is a 'section'.
+    The anchors plugin numbers repeats: 'agenda', 'agenda-1', 'agenda-2'."""
+    return slugify(title) or "section"
+
+
+def _place_headings(state: StateCore) -> None:
+    """Headings `heading_shift` levels down (to h6 at most) and ids after `id_prefix`, when
+    the env asks for them: for a body shown inside a larger document (the brochure)."""
+    shift, prefix = state.env.get("heading_shift", 0), state.env.get("id_prefix", "")
+    if not (shift or prefix):
+        return
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
+            if prefix and token.attrGet("id") is not None:
+                token.attrSet("id", prefix + str(token.attrGet("id")))
+
+
+_md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
+       .enable(["table", "strikethrough"])
+       .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id))
+_md.core.ruler.after("anchor", "place_headings", _place_headings)
+
+
+def _mark_opening_image(state: StateCore) -> None:
+    """An image the body starts with is likely in view when the page opens: the `picture` the
+    env holds is told so (`first`), to load it at once rather than lazily."""
+    tokens = state.tokens
+    if len(tokens) > 1 and tokens[0].type == "paragraph_open" and tokens[1].children \
+            and tokens[1].children[0].type == "image":
+        state.env["first"] = tokens[1].children[0]
+
+
+_md.core.ruler.push("mark_opening_image", _mark_opening_image)
 
 
 def _render_link_open(self, tokens, idx, options, env):
@@ -50,22 +87,8 @@ def _render_image(self, tokens, idx, options, env):
     return self.image(tokens, idx, options, env)
 
 
-def _render_heading_open(self, tokens, idx, options, env):
-    title = tokens[idx + 1].content
-    used = env.setdefault("ids", set())
-    anchor = base = slugify(title) or "section"
-    n = 1
-    while anchor in used:
-        n += 1
-        anchor = f"{base}-{n}"
-    used.add(anchor)
-    tokens[idx].attrSet("id", anchor)
-    return self.renderToken(tokens, idx, options, env)
-
-
 _md.add_render_rule("link_open", _render_link_open)
 _md.add_render_rule("image", _render_image)
-_md.add_render_rule("heading_open", _render_heading_open)
 
 
 def parse_markdown(source: str) -> list[Token]:
@@ -77,17 +100,14 @@ Picturer = Callable[[str, str, "str | None", bool], "str | None"]
 """(src, alt, title, opens the body) -> the HTML of an image, or None for a plain lazy <img>."""
 
 
-def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None,
-                    picture: Picturer | None = None) -> str:
-    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it;
-    `picture` makes the HTML of each image (told whether it opens the body: likely in view,
-    so not loaded lazily)."""
-    env = {"resolve": resolve, "picture": picture}
-    tokens = _md.parse(source, env)
-    if len(tokens) > 1 and tokens[0].type == "paragraph_open" and tokens[1].children \
-            and tokens[1].children[0].type == "image":
-        env["first"] = tokens[1].children[0]
-    return _md.renderer.render(tokens, _md.options, env)
+def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None, *,
+                    heading_shift: int = 0, id_prefix: str = "", picture: Picturer | None = None) -> str:
+    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it.
+    Its headings are `heading_shift` levels lower (at most h6), their ids start with `id_prefix`.
+    `picture` makes the HTML of each image (told whether it opens the body: likely in view, so
+    not loaded lazily)."""
+    return _md.render(source, {"resolve": resolve, "heading_shift": heading_shift, "id_prefix": id_prefix,
+                               "picture": picture})
 
 
 @functools.lru_cache(maxsize=16)
@@ -149,7 +169,11 @@ def content_link_path(href: str, folder: Path) -> Path | None:
     return Path(posixpath.normpath((PurePosixPath(folder.as_posix()) / parts.path).as_posix()))
 
 
-def slugify(text: str) -> str:
-    """Heading text -> an id: lower case, letters and digits of any script, hyphens."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[^\w]+", "-", text).strip("-_")
+def slugify(text: str, *, ascii: bool = False) -> str:
+    """Text -> a slug: lower case, letters and digits of any script, runs of anything else as one
+    hyphen ('Smart City Expo 2024!' -> 'smart-city-expo-2024', '프로그램 안내' -> '프로그램-안내').
+    With `ascii`, for ids that name files and addresses (fields.ID_PATTERN), accents are dropped
+    ('Café' -> 'cafe') and letters without an ASCII form left out ('서울 행사' -> '')."""
+    if ascii:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")

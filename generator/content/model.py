@@ -56,6 +56,9 @@ class Text:
     """Line of the file where the body starts, for error messages."""
     translated_from: str | None = None
     """For a translation: the fingerprint of the original it was made from."""
+    untranslated: bool = False
+    """A translation file still holding the copy of the original that `sitegen new translation`
+    made: reported as not yet translated, and never shown; its language shows the original."""
     digest: str = ""
     """Hash of the file these words come from (incremental.py)."""
 
@@ -70,15 +73,15 @@ class _Translated:
         return self.texts[0]
 
     def text(self, lang: str) -> Text:
-        """The text in `lang`, or the original's when not translated."""
-        return next((t for t in self.texts if t.lang == lang), self.texts[0])
+        """The text in `lang`, or the original's when not translated (yet)."""
+        return next((t for t in self.texts if t.lang == lang and not t.untranslated), self.texts[0])
 
     def is_translated(self, lang: str) -> bool:
-        return any(t.lang == lang for t in self.texts)
+        return any(t.lang == lang and not t.untranslated for t in self.texts)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(t.lang for t in self.texts)
+        return tuple(t.lang for t in self.texts if not t.untranslated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,8 @@ class Item(_Translated):
     timezone: str | None = None
     city: str | None = None
     country: str | None = None
+    coordinates: tuple[float, float] | None = None
+    """Latitude and longitude of `city`, from site.toml's [[places]] or the gazetteer."""
     format: str = "in-person"
     status: str = "confirmed"
     program: str | None = None

@@ -13,16 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, MutableMapping
 
 from generator.config import SiteConfig
 from generator.errors import SiteError
 from generator.content.fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from generator.content.frontmatter import FrontMatter, parse_front_matter
+from generator.content.gazetteer import Unplaced, locate
 from generator.content.history import Revision
 from generator.content.markdown import content_links
 from generator.content.model import Item, Page, Site, Text
 from generator.content.sources import SourceFile
+from generator.i18n.translations import is_untouched_copy
+from generator.suggest import did_you_mean
 
 PAGE_IDS = ("home", "about", "contact")
 """Plain pages the layouts link to; each must exist."""
@@ -54,9 +57,12 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
 
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
                history: Mapping[Path, Revision] | None = None,
-               check: Callable[[SourceFile, SiteConfig], Checked] = check_source) -> tuple[Site | None, list[SiteError]]:
+               check: Callable[[SourceFile, SiteConfig], Checked] = check_source,
+               assembled: MutableMapping[str, tuple[str, Item]] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Check every file (with `check`: `check_source` or one that remembers its results) and
-    assemble the Site; None when there were errors."""
+    assemble the Site; None when there were errors. `assembled` (a preview's, emptied when
+    site.toml changes) keeps each item, by its file, with the digest of its files and history: an
+    unchanged item is not made again."""
     history = history or {}
     errors: list[SiteError] = []
     checked = []
@@ -85,18 +91,31 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
     for name, original in originals.items():
         if original.values.get("draft") and not drafts:
             continue
-        texts = _texts(original, translations[name], config)
         if original.source.kind == "page":
+            texts = _texts(original, translations[name], config)
             pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
-        else:
-            files = [original, *translations[name]]
-            revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
-            items.append(_item(original, texts, revisions, _digest(files, revisions)))
-    errors.extend(_check_ids(originals.values()))
+            continue
+        files = [original, *translations[name]]
+        revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
+        digest = _digest(files, revisions)
+        found = assembled.get(original.source.display) if assembled is not None else None
+        if found is None or found[0] != digest:
+            found = (digest, _item(original, _texts(original, translations[name], config), revisions, digest))
+            if assembled is not None:
+                assembled[original.source.display] = found  # one version per item
+        items.append(found[1])
+    errors.extend(_check_ids(originals.values(), history))
     errors.extend(_check_references(items, originals, pages, sources, broken, checked))
     if errors:
         return None, errors
     return Site(config, tuple(sorted(items, key=Item.sort_key)), pages), errors
+
+
+def read_text(source: SourceFile, config: SiteConfig) -> Text | None:
+    """The words of one file as the build reads them, or None when it has errors: what an
+    earlier version of an original said (translations compare fingerprints)."""
+    checked = check_source(source, config)[0]
+    return checked.text if checked is not None else None
 
 
 def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> tuple[CheckedFile | None, list[SiteError]]:
@@ -105,9 +124,10 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
     for name, raw in front.fields.items():
         field = schema.get(str(name))
         if field is None or source.kind not in field.kinds:
-            allowed = ", ".join(n for n, f in schema.items() if source.kind in f.kinds)
+            names = [n for n, f in schema.items() if source.kind in f.kinds]
             errors.append(SiteError(source.display, front.line(str(name)), str(name),
-                                    f"is not a field of {_kind_name(source)}", allowed=allowed))
+                                    f"is not a field of {_kind_name(source)}{did_you_mean(name, names)}",
+                                    allowed=", ".join(names)))
             continue
         try:
             values[name] = field.check(raw, config)
@@ -120,6 +140,7 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         if needed and name not in front.fields:
             errors.append(SiteError(source.display, 1, name, f"is required for {_kind_name(source)}"))
     errors.extend(_check_time(source, front, values))
+    errors.extend(_check_place(source, front, values, config))
     if "id" not in front.fields:
         errors.extend(_check_file_name(source, config))
     values.setdefault("id", source.stem)
@@ -168,6 +189,17 @@ def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[Si
     return [SiteError(source.display, front.line(f), f, m, a) for f, m, a in problems]
 
 
+def _check_place(source: SourceFile, front: FrontMatter, values: dict, config: SiteConfig) -> list[SiteError]:
+    """A city the map can place, from `city` and `country`: sets values['place']."""
+    if "city" not in values or source.lang:
+        return []
+    try:
+        values["place"] = locate(values["city"], values.get("country"), config)
+    except Unplaced as exc:
+        return [SiteError(source.display, front.line("city"), "city", str(exc), exc.allowed)]
+    return []
+
+
 def _contradictions(original: CheckedFile, translation: CheckedFile) -> list[SiteError]:
     """A translation may repeat a non-text field, but not change it."""
     errors = []
@@ -199,7 +231,7 @@ def _texts(original: CheckedFile, translations: list[CheckedFile], config: SiteC
     texts = [original.text]
     for t in ordered:
         # A translation without location or details keeps the original's (place names, dates).
-        text = t.text
+        text = replace(t.text, untranslated=is_untouched_copy(t.text))
         if text.location is None or not text.details:
             text = replace(text, location=text.location or original.text.location,
                            details=text.details or original.text.details)
@@ -223,27 +255,41 @@ def _item(c: CheckedFile, texts: tuple[Text, ...], revisions: tuple[Revision, ..
         kind=c.source.kind, id=v["id"], source=c.source.display,
         category=v["category"], regions=v["regions"], when=v.get("when"), texts=texts,
         start_time=start_time, end_time=end_time, timezone=v.get("timezone"),
-        city=v.get("city"), country=v.get("country"), format=v.get("format", "in-person"),
+        city=v.get("city"), country=v.get("country"),
+        coordinates=(v["place"].lat, v["place"].lon) if "place" in v else None,
+        format=v.get("format", "in-person"),
         status=v.get("status", "confirmed"), program=v.get("program"), conference=v.get("conference", False),
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
         modified=modified, revisions=sum(r.count for r in revisions), digest=digest,
     )
 
 
-def _check_ids(originals) -> list[SiteError]:
-    """Ids are unique across kinds: one id is one calendar UID."""
+def _check_ids(originals, history: Mapping[Path, Revision]) -> list[SiteError]:
+    """Ids are unique across kinds: one id is one calendar UID and one address, permanent once
+    published. Of the files claiming an id, the one git has known longest keeps it; between
+    files as old (or outside git), the one named after the id (as `sitegen new` names files),
+    then the first by name. The error goes to the others: the new file is the one to change."""
+    def age(c: CheckedFile) -> tuple:
+        added = history[c.source.path].added if c.source.path in history else None
+        return (added is None, added or datetime.min.replace(tzinfo=timezone.utc),
+                c.source.stem != c.values["id"], c.source.display)
+
     first: dict[str, CheckedFile] = {}
     errors = []
-    for c in sorted(originals, key=lambda c: c.source.display):
+    for c in sorted(originals, key=age):
         if c.source.kind == "page":
             continue
         item_id = c.values["id"]
-        if item_id in first:
-            errors.append(SiteError(c.source.display, c.front.line("id"), "id",
-                                    f"{item_id!r} is already the id of {first[item_id].source.display}",
-                                    allowed="a different id"))
-        else:
+        if item_id not in first:
             first[item_id] = c
+            continue
+        from_name = "" if "id" in c.front.fields else " (this file's id comes from its name)"
+        errors.append(SiteError(
+            c.source.display, c.front.line("id"), "id",
+            f"{item_id!r} is already the id of {first[item_id].source.display}{from_name}; an id is "
+            f"permanent once published, so that file keeps it",
+            allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else ""),
+        ))
     return errors
 
 
@@ -256,7 +302,8 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
         if item.program is not None and item.program not in containers and item.program not in unchecked:
             front = by_source[item.source].front
             errors.append(SiteError(item.source, front.line("program"), "program",
-                                    f"{item.program!r} is not a published program or network",
+                                    f"{item.program!r} is not a published program or network"
+                                    f"{did_you_mean(item.program, sorted(containers))}",
                                     allowed=", ".join(sorted(containers)) or "no program exists yet"))
     for page_id in PAGE_IDS:
         if page_id not in pages and ("page", page_id) not in broken:
@@ -265,8 +312,10 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
     for c in checked:
         for target, line in c.links:
             if target not in known:
+                nearby = sorted(p.name for p in known if p.parent == target.parent)
                 errors.append(SiteError(c.source.display, c.front.body_line + line, "body",
-                                        f"links to {target.name}, which is not a content file",
+                                        f"links to {target.name}, which is not a content file"
+                                        f"{did_you_mean(target.name, nearby)}",
                                         allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))
     return errors
 

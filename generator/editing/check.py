@@ -10,11 +10,11 @@ entries that look wrong.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from html import unescape
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
@@ -34,6 +34,7 @@ from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
 from generator.i18n.translations import LanguageReport
+from generator.suggest import did_you_mean
 from generator.outputs.urls import output_file
 
 WRITTEN_LATER = (BUNDLE + "/",)
@@ -80,9 +81,26 @@ def check_site(inputs: Inputs, today: date) -> list[SiteError]:
 
 # Links ---------------------------------------------------------------------
 
-_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
-_ID = re.compile(r'\sid="([^"]*)"')
-_BODY_LINK = re.compile(r'<(?:a|img)\s[^>]*?(?:href|src)="([^"]*)"')
+class _Scan(HTMLParser):
+    """What a rendered page or body links to and which ids it has, as a browser reads its tags:
+    attribute values unescaped, comments and the text of <script> (JSON-LD) skipped."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[str] = []
+        """Every href and src, in document order."""
+        self.ids: list[str] = []
+        self.body_links: list[str] = []
+        """The link of each <a> and <img>, in document order: what Markdown writes."""
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = [(name, value) for name, value in attrs if value is not None]
+        self.links += [value for name, value in values if name in ("href", "src")]
+        self.ids += [value for name, value in values if name == "id"]
+        if tag in ("a", "img"):
+            self.body_links += [value for name, value in values if name in ("href", "src")][:1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +152,7 @@ class _Links:
             links = Counter(page.links)
             if page.file in self.shown:
                 text, html = self._body(page.file)
-                in_body = _BODY_LINK.findall(html)
+                in_body = _Scan(html).body_links
                 links -= Counter(in_body)
                 found += self._check_body(text, page, in_body)
             for href in sorted(links.elements()):
@@ -194,18 +212,19 @@ class _Links:
         if file not in self.files:
             return _Problem(f"links to {href}, which is not a page or file of the site")
         if fragment and file in self.pages and fragment not in self.pages[file].ids:
-            return _Problem(f"links to {href}, but that page has no anchor #{fragment}", anchors_of=file)
+            anchors = [a.removeprefix("#") for a in (self._headings(file) or "").split(", ") if a.startswith("#")]
+            return _Problem(f"links to {href}, but that page has no anchor #{fragment}"
+                            f"{did_you_mean(fragment, anchors)}", anchors_of=file)
         return None
 
     def _headings(self, file: str) -> str | None:
         """The anchors an editor can link to on a page: those of its Markdown headings."""
         if file not in self.shown:
             return None
-        return ", ".join("#" + i for i in _ID.findall(self._body(file)[1])) or "that page has no headings"
+        return ", ".join("#" + i for i in _Scan(self._body(file)[1]).ids) or "that page has no headings"
 
     def _target(self, href: str, page: _Page) -> tuple[str, str] | None:
         """(output file, fragment) of a link into this site; None for links elsewhere."""
-        href = unescape(href)
         if href.startswith("webcal:"):  # a feed subscription: the same file over http(s)
             href = urlsplit(self.urls.absolute("/")).scheme + href[len("webcal"):]
         parts = urlsplit(urljoin(self.urls.absolute(page.url), href))
@@ -226,9 +245,11 @@ class _Links:
     def _layout_of(self, href: str, page: _Page) -> tuple[str, int | None]:
         """The layout line that writes `href` literally, else the layout the page was rendered with."""
         fragment = href.partition("#")[2]
-        for needle in (f'"{href}"', f'"#{fragment}"' if fragment else None):
+        # As a layout may write it: in either quotes, its '&' plain or as '&amp;'; else its fragment.
+        written = [href, escape(href, quote=False)] + ([f"#{fragment}"] if fragment else [])
+        for needle in (quote + value + quote for value in written for quote in "\"'"):
             for path, text in sorted(self.layouts.items()):
-                if needle and needle in text:
+                if needle in text:
                     return path, text[:text.index(needle)].count("\n") + 1
         return f"layouts/{self.templates.get(page.file, 'base.html')}", None
 
@@ -251,8 +272,8 @@ def _pages(artifacts: Sequence[Artifact], prefix: str) -> Iterator[_Page]:
         if artifact.path.endswith(".html") and artifact.data is not None:
             html = artifact.data.decode("utf-8")
             folder = artifact.path.removesuffix("index.html")
-            yield _Page(artifact.path, prefix + folder, tuple(_ATTRIBUTE.findall(html)),
-                        frozenset(unescape(i) for i in _ID.findall(html)))
+            scan = _Scan(html)
+            yield _Page(artifact.path, prefix + folder, tuple(scan.links), frozenset(scan.ids))
 
 
 def _drafts(site: Site, drafts: Site, urls) -> tuple[frozenset[str], dict[str, str]]:
@@ -320,6 +341,12 @@ def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLi
         found += [SiteError(path, None, None, f"has no {name} translation",
                             f"sitegen new translation {ids[path]} --lang {report.lang}", "warning")
                   for path in report.missing]
+        found += [SiteError(path, lines(path, "translated_from"), "translated_from",
+                            f"is not translated yet: it is still the copy of {original[path]} that sitegen new "
+                            f"made, so the site shows the original in its place",
+                            f"translate its text (it then counts as translated), or if it needs no change: "
+                            f"sitegen translations --stamp {path}", "warning")
+                  for path in report.untranslated]
         found += [SiteError(path, lines(path, "translated_from"), "translated_from",
                             f"was translated from an older version of {original[path]}",
                             f"update the translation, then: sitegen translations --stamp {path}", "warning")

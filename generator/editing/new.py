@@ -8,10 +8,8 @@ are the CLI's part.
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import yaml
@@ -19,10 +17,13 @@ import yaml
 from generator.config import SiteConfig
 from generator.errors import SiteError
 from generator.content.fields import FIELDS, Invalid, check_id
-from generator.content.frontmatter import parse_front_matter
-from generator.content.model import Item, Site
-from generator.content.sources import KINDS
-from generator.i18n.translations import fingerprint
+from generator.content.gazetteer import zone_of
+from generator.content.markdown import slugify
+from generator.content.model import FORMATS, Item, Site
+from generator.content.sources import KINDS, SourceFile
+from generator.content.validate import check_source
+from generator.i18n.translations import copy_stamp
+from generator.suggest import closest, did_you_mean
 
 SECTIONS = {kind: folder for folder, kind in KINDS.items()}
 """Kind -> folder under content/: 'event' -> 'events'."""
@@ -45,6 +46,8 @@ PLACEHOLDERS = frozenset(line for outline in OUTLINES.values() for _heading, lin
 OPTIONS = {"title": "TITLE", "when": "--when", "category": "--category", "regions": "--region",
            "id": "ID", "lang": "--lang"}
 """Field -> how the command line names it, for 'missing: ...' messages."""
+OPTIONAL = ("format", "location", "city", "country", "time", "timezone")
+"""Fields a terminal asks for after the required ones, in this order; Enter skips each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,13 @@ class Request:
     when: str | None = None
     category: str | None = None
     regions: tuple[str, ...] = ()
+    format: str | None = None
     location: str | None = None
+    city: str | None = None
+    country: str | None = None
+    time: str | None = None
+    """Passed to the `time` field as written: '09:30' or '09:30-17:00'."""
+    timezone: str | None = None
     id: str | None = None
     summary: str | None = None
     lang: str | None = None
@@ -99,43 +108,54 @@ def missing_message(request: Request) -> str:
     return f"sitegen new {request.kind}: missing {names} (use: {example})"
 
 
-def slugify(title: str) -> str:
-    """'Smart City Expo 2025' -> 'smart-city-expo-2025': ASCII letters, digits and hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def new_item(request: Request, config: SiteConfig, ids: Mapping[str, str]) -> NewFile:
     """The file of a new event, program or network; `ids` maps every existing item id to its file."""
-    item_id = request.id or slugify(request.title or "")
+    item_id = request.id or slugify(request.title or "", ascii=True)  # ids name files and addresses
     path = f"content/{SECTIONS[request.kind]}/{item_id}.md" if item_id else f"content/{SECTIONS[request.kind]}/"
-    values = {"title": request.title, "summary": request.summary or SUMMARY_PLACEHOLDER,
-              "category": request.category, "regions": list(request.regions),
-              "when": request.when, "location": request.location}
-    text = _front_matter({k: v for k, v in values.items() if v}) + _outline(request.kind)
-    errors = _id_errors(path, item_id, request.id is not None, ids) + _field_errors(path, text, config)
+    text = _item_text(request)
+    errors = _id_errors(path, item_id, request.id is not None, ids)
+    errors += [e for e in file_problems(request, config, path, item_id or "new") if e.field != "id"]
     if errors:
         raise Refused(errors)
     return NewFile(path, text)
 
 
-def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
-    """A translation of item or page `doc_id` into `lang`, stamped with the original's fingerprint.
+def _item_text(request: Request) -> str:
+    values = {"title": request.title, "summary": request.summary or SUMMARY_PLACEHOLDER,
+              "category": request.category, "regions": list(request.regions), "when": request.when,
+              **{name: getattr(request, name) for name in OPTIONAL}}
+    return _front_matter({k: v for k, v in values.items() if v}) + _outline(request.kind)
 
-    The text fields and body are the original's, for the translator to replace.
+
+def file_problems(request: Request, config: SiteConfig, path: str = "", stem: str = "new") -> list[SiteError]:
+    """The build's own errors for the file this request makes, without line numbers (the file
+    does not exist yet): every field's checker, and what involves several fields (a city and its
+    country on the map, a time and its zone)."""
+    path = path or f"content/{SECTIONS[request.kind]}/{stem}.md"
+    source = SourceFile(Path(path), path, request.kind, stem, None, _item_text(request))
+    return [replace(e, line=None) for e in check_source(source, config)[1]]
+
+
+def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
+    """A translation of item or page `doc_id` into `lang`: a copy of the original, marked
+    `translated_from: not yet translated (FINGERPRINT)`.
+
+    The text fields and body are the original's, for the translator to replace; until
+    they change (or the file is stamped) it counts as not yet translated.
     `site` must be built with drafts, so that drafts can be translated too.
     """
     doc = site.item(doc_id) or site.pages.get(doc_id)
     if doc is None:
         known = [i.id for i in site.items] + list(site.pages)
-        close = difflib.get_close_matches(doc_id, known, n=3)
-        raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page",
-                                 ", ".join(close) or None)])
+        raise Refused([SiteError("content/", None, "id", f"{doc_id!r} is not the id of an item or page"
+                                 f"{did_you_mean(doc_id, sorted(known))}",
+                                 ", ".join(closest(doc_id, sorted(known), 3)) or None)])
     path = f"{doc.source.removesuffix('.md')}.{lang}.md"
-    if lang not in _target_languages(site.config):
-        raise Refused([SiteError(path, None, "lang", f"{lang!r} is not a language to translate into",
-                                 ", ".join(_target_languages(site.config)))])
-    if doc.is_translated(lang):
+    targets = _target_languages(site.config)
+    if lang not in targets:
+        raise Refused([SiteError(path, None, "lang", f"{lang!r} is not a language to translate into"
+                                 f"{did_you_mean(lang, targets)}", ", ".join(targets))])
+    if any(t.lang == lang for t in doc.texts):  # an untranslated copy is a file too
         raise Refused([already_exists(path)])
     original = doc.original
     values: dict[str, Any] = {"title": original.title, "summary": original.summary}
@@ -143,7 +163,7 @@ def new_translation(site: Site, doc_id: str, lang: str) -> NewFile:
         values["location"] = original.location
     if original.details:
         values["details"] = [_detail(d) for d in original.details]
-    values["translated_from"] = fingerprint(original)
+    values["translated_from"] = copy_stamp(original)
     return NewFile(path, _front_matter(values) + original.body)
 
 
@@ -153,21 +173,52 @@ def already_exists(path: str) -> SiteError:
 
 
 def ask_missing(request: Request, config: SiteConfig, ask: Callable[[str], str]) -> Request:
-    """Ask for each missing required value until the build's checker accepts it."""
+    """Ask for each missing required value, then for the optional ones (Enter skips), each until
+    the build's checker accepts it; then again for any the whole file's check still refuses
+    (a city the map cannot place in that country, a time without its zone)."""
     for name in missing(request):
-        prompt = _question(name, request.kind, config)
-        while True:
-            answer = ask(prompt).strip()
-            value = tuple(r.strip() for r in answer.split(",") if r.strip()) if name == "regions" else answer
-            problem = _answer_problem(name, value, config)
-            if problem is None:
-                request = replace(request, **{name: value})
-                break
-            prompt = f"  {problem}\n{_question(name, request.kind, config)}"
-    return request
+        request = _ask(request, name, config, ask, required=True)
+    if request.kind == "translation":
+        return request
+    asked = [name for name in optional(request.kind) if getattr(request, name) is None]
+    for name in asked:
+        request = _ask(request, name, config, ask, required=False)
+    while True:
+        problems = sorted((e for e in file_problems(request, config) if e.field in asked),
+                          key=lambda e: OPTIONAL.index(e.field))  # the city before the zone it suggests
+        if not problems:
+            return request
+        first = problems[0]
+        hint = f" (use: {first.allowed})" if first.allowed else ""
+        request = _ask(request, first.field, config, ask, required=False,
+                       problem=f"{first.field}: {first.message}{hint}")
 
 
-def _question(name: str, kind: str, config: SiteConfig) -> str:
+def optional(kind: str) -> tuple[str, ...]:
+    """The optional fields `sitegen new` takes for this kind of file."""
+    return tuple(name for name in OPTIONAL if kind in FIELDS[name].kinds)
+
+
+def _ask(request: Request, name: str, config: SiteConfig, ask: Callable[[str], str], *, required: bool,
+         problem: str | None = None) -> Request:
+    default = zone_of(request.city, request.country) if name == "timezone" and request.city else None
+    if name == "timezone" and not request.time:
+        return request  # a zone without a time is refused: it is asked for after a time only
+    prompt = _question(name, request.kind, config, default)
+    prompt = f"  {problem}\n{prompt}" if problem else prompt
+    while True:
+        answer = ask(prompt).strip() or (default or "")
+        value = tuple(r.strip() for r in answer.split(",") if r.strip()) if name == "regions" else answer
+        if not value and not required:
+            return replace(request, **{name: None})
+        problem = _answer_problem(name, value, config)
+        if problem is None:
+            return replace(request, **{name: value})
+        prompt = f"  {problem}\n{_question(name, request.kind, config, default)}"
+
+
+def _question(name: str, kind: str, config: SiteConfig, default: str | None = None) -> str:
+    skip = f" [{default}]" if default else " (Enter to skip)"
     return {
         "title": f"Title of the {kind}: ",
         "when": "When (2025-11-04, 2025-11-04/2025-11-06, 2025-11, 2025-Q4 or 2025): ",
@@ -175,6 +226,12 @@ def _question(name: str, kind: str, config: SiteConfig) -> str:
         "regions": f"Regions, separated by commas ({', '.join(r.key for r in config.regions)}): ",
         "id": "Id of the item or page to translate (its file name without .md): ",
         "lang": f"Language ({', '.join(_target_languages(config))}): ",
+        "format": f"Format ({', '.join(FORMATS)}){skip}: ",
+        "location": f"Location as displayed, e.g. 'Berlin, Germany'{skip}: ",
+        "city": f"City, for the map, e.g. Berlin{skip}: ",
+        "country": f"Country code, e.g. DE{skip}: ",
+        "time": f"Time, '09:30' or '09:30-17:00'{skip}: ",
+        "timezone": f"Time zone, e.g. Europe/Berlin{skip}: ",
     }[name]
 
 
@@ -208,17 +265,6 @@ def _id_errors(path: str, item_id: str, given: bool, ids: Mapping[str, str]) -> 
         return [SiteError(path, None, "id", f"{item_id!r} is already the id of {ids[item_id]}",
                           "a different --id")]
     return []
-
-
-def _field_errors(path: str, text: str, config: SiteConfig) -> list[SiteError]:
-    """Check the file as the build will read it: parsed back, every field through its checker."""
-    front, errors = parse_front_matter(text, path)
-    for name, value in front.fields.items() if front else ():
-        try:
-            FIELDS[name].check(value, config)
-        except Invalid as exc:
-            errors.append(SiteError(path, None, name, str(exc), exc.allowed))
-    return errors
 
 
 def _front_matter(values: Mapping[str, Any]) -> str:

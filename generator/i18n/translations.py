@@ -4,7 +4,9 @@ Pure apart from reading catalogs. A translation records the fingerprint of
 the original's text it was made from (`translated_from`); when the original's
 text changes, its fingerprint changes and the translation is reported stale.
 `sitegen translations --stamp FILE` records the current fingerprint once a
-translator has brought a file up to date.
+translator has brought a file up to date. A file `sitegen new translation` made
+says `translated_from: not yet translated (FINGERPRINT)`: while its text is still
+that copy, it is reported as untranslated and the site shows the original instead.
 """
 
 from __future__ import annotations
@@ -27,6 +29,29 @@ def fingerprint(text: Text) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+_COPY = re.compile(r"not yet translated \(([0-9a-f]{12})\)")
+
+
+def copy_stamp(original: Text) -> str:
+    """`translated_from` of a new translation file: the copy of this version of the original."""
+    return f"not yet translated ({fingerprint(original)})"
+
+
+def stamped(text: Text) -> str | None:
+    """The fingerprint of the original a translation was made from (a copy's too), if it says."""
+    if text.translated_from is None:
+        return None
+    copy = _COPY.fullmatch(text.translated_from)
+    return copy[1] if copy else text.translated_from
+
+
+def is_untouched_copy(text: Text) -> bool:
+    """Still the copy `sitegen new translation` made: marked so, and its text unchanged since.
+    Stamping it (`--stamp`) or changing any of its words makes it a translation."""
+    copy = _COPY.fullmatch(text.translated_from or "")
+    return bool(copy) and fingerprint(text) == copy[1]
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageReport:
     lang: str
@@ -34,6 +59,8 @@ class LanguageReport:
     """Files that could be translated (items and pages)."""
     missing: tuple[str, ...]
     """Originals with no translation in this language."""
+    untranslated: tuple[str, ...]
+    """Translation files still holding the copy of their original (shown in the original's language)."""
     stale: tuple[str, ...]
     """Translations made from an older version of their original."""
     unstamped: tuple[str, ...]
@@ -43,7 +70,7 @@ class LanguageReport:
 
     @property
     def translated(self) -> int:
-        return self.total - len(self.missing)
+        return self.total - len(self.missing) - len(self.untranslated)
 
 
 def translation_report(site: Site, locales: Path) -> tuple[LanguageReport, ...]:
@@ -56,17 +83,19 @@ def translation_report(site: Site, locales: Path) -> tuple[LanguageReport, ...]:
     for lang in site.config.language_codes:
         if lang == default:
             continue
-        missing, stale, unstamped = [], [], []
+        missing, untranslated, stale, unstamped = [], [], [], []
         for doc in documents:
-            if not doc.is_translated(lang):
+            text = next((t for t in doc.texts if t.lang == lang), None)
+            if text is None:
                 missing.append(doc.source)
-                continue
-            text = doc.text(lang)
-            if text.translated_from is None:
+            elif text.untranslated:
+                untranslated.append(text.source)
+            elif text.translated_from is None:
                 unstamped.append(text.source)
-            elif text.translated_from != fingerprint(doc.original):
+            elif stamped(text) != fingerprint(doc.original):
                 stale.append(text.source)
-        reports.append(LanguageReport(lang, len(documents), tuple(sorted(missing)), tuple(sorted(stale)),
+        reports.append(LanguageReport(lang, len(documents), tuple(sorted(missing)), tuple(sorted(untranslated)),
+                                      tuple(sorted(stale)),
                                       tuple(sorted(unstamped)),
                                       missing_strings(locales, lang)))
     return tuple(reports)

@@ -37,6 +37,10 @@ class Kept:
     _catalogs: dict[tuple, object] = field(default_factory=dict)
     checked: dict[Path, tuple[tuple, Checked]] = field(default_factory=dict)
     """Each content file's check, by what it depends on (its text, site.toml): one version per file."""
+    items: dict[str, tuple] = field(default_factory=dict)
+    """Each item by its file, with the digest of its files and history (content/validate.py)."""
+    _settings: tuple = (None, 0)
+    """The config of the last check and a hash of its text."""
     _history: dict[Path, Revision] | None = None
     _history_stamps: dict[Path, tuple] = field(default_factory=dict)
 
@@ -50,6 +54,7 @@ class Kept:
         text = read_config_text(path)
         if text not in self._configs:
             self._configs.clear()
+            self.items.clear()  # checked against the old settings
             self._configs[text] = parse_config(text)
         return self._configs[text]
 
@@ -68,7 +73,9 @@ class Kept:
     def check(self, source: SourceFile, config: SiteConfig) -> Checked:
         """content/validate.check_source, done again only when the file or site.toml changed;
         one version per file is kept."""
-        key = (hash(repr(config)), source.display, source.kind, source.lang, source.text)
+        if config is not self._settings[0]:  # a new config: describe it once, not once per file
+            self._settings = (config, hash(repr(config)))
+        key = (self._settings[1], source.display, source.kind, source.lang, source.text)
         found = self.checked.get(source.path)
         if found is None or found[0] != key:
             found = self.checked[source.path] = (key, check_source(source, config))

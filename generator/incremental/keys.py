@@ -32,17 +32,21 @@ from generator.views import queries as views
 from generator.i18n.catalogs import catalog_messages
 from generator.content.model import Item, Page, Text
 from generator.outputs.html import Renderer
+from generator.outputs import pages
 from generator.outputs.pages import PagePlan
 
 
 class Keys:
     """Computes page keys for one render of one site."""
 
-    def __init__(self, renderer: Renderer, faces: MutableMapping[tuple, str] | None = None):
-        """`faces`: where items' faces are kept, by id and digest; a preview lends the ones of
-        its earlier renders under the same salt (`salt`)."""
+    def __init__(self, renderer: Renderer, faces: MutableMapping[tuple, str] | None = None,
+                 known: MutableMapping[tuple, str] | None = None):
+        """`faces`: where items' faces are kept, by id and digest; `known`: item pages' keys by
+        their plan's `made_from`. A preview lends those of its earlier renders under the same
+        salt (`salt`)."""
         self.renderer = renderer
         self.faces = {} if faces is None else faces
+        self.known = {} if known is None else known
         self._templates: dict[tuple[str, str], str] = {}
         shared = self._shared_hash()
         self._globals = {lang: self._globals_hash(lang, shared) for lang in renderer.envs}
@@ -51,6 +55,20 @@ class Keys:
 
     def key(self, plan: PagePlan) -> str:
         """The page's key: equal keys, equal bytes."""
+        if plan.made_from is not None:  # the same items make the same page (under one salt)
+            found = self.known.get(plan.made_from)
+            if found is None:
+                found = self.known[plan.made_from] = self._key(plan)
+            return found
+        return self._key(plan)
+
+    def keep_only(self, made_from: set) -> None:
+        """Forget the keys of pages made from anything else (earlier versions of edited items):
+        a preview's memo then holds one render's worth."""
+        for stale in [m for m in self.known if m not in made_from]:
+            del self.known[stale]
+
+    def _key(self, plan: PagePlan) -> str:
         return _hash([self._globals[plan.lang], self.template(plan.lang, plan.template), self._shown(plan),
                       repr(plan.meta), self._describe(plan.context, plan.lang)])
 
@@ -152,7 +170,7 @@ def _words(text: Text) -> str:
     return _sha1(f"{text.source}|{digest}|{text.location}|{_plain(text.details)}")
 
 
-DERIVED = frozenset({"grid", "map", "filters"})
+DERIVED = pages.DERIVED | {"filters"}
 """Context values made from others the key already holds, slow to describe: a month's grid is
 its year, month, items (`shows`) and the language's first weekday (globals); a map is its items'
 places and site.toml's; a filter's choices are its items' values and programs (`shows`)."""

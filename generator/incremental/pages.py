@@ -15,11 +15,22 @@ from generator.outputs.pages import PagePlan
 from generator.parallel import render_each
 
 
-def render_keyed(renderer: Renderer, plans: list[PagePlan], reuse: Reuse, workers: int | None = None) -> Outputs:
+def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
+    """This render's page keys; the memos `reuse` lends are emptied first if they were made
+    under another salt (layouts, catalogs, settings, date), before any is taken."""
+    keys = Keys(renderer, reuse.faces, reuse.page_keys)
+    reuse.under(keys.salt())
+    return keys
+
+
+def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: Reuse,
+                 workers: int | None = None) -> Outputs:
     """Every planned page, rendering only those the previous build cannot supply."""
-    keys = Keys(renderer, reuse.faces)
-    reuse.under(keys.salt())  # before any fragment or face is taken: those of other layouts go
     keyed = [(renderer.output_path(plan), keys.key(plan), plan) for plan in plans]
+    used = {plan.made_from for plan in plans}
+    keys.keep_only(used)
+    for stale in [m for m in reuse.plans if m not in used]:  # one render's plans, not every edit's
+        del reuse.plans[stale]
 
     def make(todo: list[PagePlan]) -> Iterator[bytes]:
         if todo:

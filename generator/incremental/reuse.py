@@ -36,8 +36,16 @@ class Reuse:
     """Items' faces by id and digest (keys.py)."""
     entries: dict[tuple, str] = field(default_factory=dict)
     """Items' entries in events.json by language, id and digest (outputs/data.py)."""
+    sitemap: dict = field(default_factory=dict)
+    """Pages' entries in sitemap.xml by their head metadata (outputs/sitemap.py)."""
+    feed_facts: dict[tuple, tuple] = field(default_factory=dict)
+    """Items' VEVENT keys and own feeds by settings, id and digest (outputs/calendar/ics.py)."""
+    plans: dict = field(default_factory=dict)
+    """Item pages' plans by what they are made from (outputs/pages.py PagePlan.made_from)."""
+    page_keys: dict[tuple, str] = field(default_factory=dict)
+    """Pages' keys by what their plans are made from (keys.py)."""
     salt: str = ""
-    """What the three memos above were made under: layouts, catalogs, settings, date."""
+    """What the memos above were made under: layouts, catalogs, settings, date."""
 
     def under(self, salt: str) -> None:
         """Keep the memos only if they were made under the same `salt` (keys.Keys.salt): an
@@ -46,4 +54,8 @@ class Reuse:
             self.fragments.clear()
             self.faces.clear()
             self.entries.clear()
+            self.sitemap.clear()
+            self.feed_facts.clear()
+            self.plans.clear()
+            self.page_keys.clear()
             self.salt = salt

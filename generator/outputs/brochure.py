@@ -301,11 +301,9 @@ def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str,
         return (f'<img class="photo" src="{SCHEME}{name}" alt="{escape(alt)}" width="{largest.width}" '
                 f'height="{largest.height}">')
 
-    html = render_markdown(text.body, resolve, picture)
     # Body headings start at h2 (the page title is h1); here the item title is `level`.
-    html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + level - 1)}", html)
     # Heading ids must be unique in the one document that holds every item.
-    return re.sub(r'(<h[1-6] id=")', lambda m: m.group(1) + prefix, html)
+    return render_markdown(text.body, resolve, heading_shift=level - 1, id_prefix=prefix, picture=picture)
 
 
 def _text_attrs(site: Site, text: Text, lang: str) -> Markup:

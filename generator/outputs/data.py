@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from generator.i18n.formatting import Formatter
 from generator.content.model import Item, Site
@@ -29,12 +30,10 @@ def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls, memo: 
     files = [Artifact(output_file(urls.schema(), urls.prefix), SCHEMA_FILE.read_bytes())]
     memo = {} if memo is None else memo
     for lang in site.config.language_codes:
-        document = events_document(site, lang, formatters[lang], urls)
-        entries = ",".join(_remembered(memo, item, lang, formatters[lang], urls) for item in site.items)
-        # The items are encoded one by one (and a preview keeps each): spliced into the document's
-        # empty list, they give the same bytes as the whole document encoded at once. Only the key itself can read
-        # "items":[] in the text, since quotes inside strings are escaped.
-        text = _dumps(document).replace('"items":[]', f'"items":[{entries}]', 1)
+        # The items are encoded one by one (and a preview keeps each), then the document around them.
+        members = {key: _dumps(value) for key, value in events_document(site, lang, formatters[lang], urls).items()}
+        members["items"] = _array(_remembered(memo, item, lang, formatters[lang], urls) for item in site.items)
+        text = _object(members)
         files.append(Artifact(output_file(urls.data(lang), urls.prefix), (text + "\n").encode("utf-8")))
     return files
 
@@ -45,8 +44,21 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# The json module cannot take part of a document already encoded, so these two put encoded
+# parts together as _dumps would write the whole: the same separators, keys sorted.
+
+def _object(members: Mapping[str, str]) -> str:
+    """A JSON object from its keys and their values' JSON texts."""
+    return "{" + ",".join(f"{_dumps(key)}:{members[key]}" for key in sorted(members)) + "}"
+
+
+def _array(values: Iterable[str]) -> str:
+    """A JSON array from its values' JSON texts."""
+    return "[" + ",".join(values) + "]"
+
+
 def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
-    """The document of a language, its list of items left empty for render_data to fill."""
+    """The document of a language, its list of items left empty (render_data encodes them one by one)."""
     config = site.config
     changes = [i.modified for i in site.items if i.modified]
     return {

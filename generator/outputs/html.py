@@ -99,7 +99,7 @@ class Renderer:
             found = self.pictures.get(image_path(src, text.source) or "")
             return picture_html(found, alt, title, eager=first) if found else None
 
-        return Markup(render_markdown(text.body, resolve, picture))
+        return Markup(render_markdown(text.body, resolve, picture=picture))
 
     def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
         """A macro of macros.html that shows one item (a card, an agenda line) or one number,
@@ -130,7 +130,9 @@ class Renderer:
         data = event_json_ld(item, item.text(lang), self.urls, lang)
         if image is not None:
             data["image"] = [image.url]
-        # '<' escaped as \u003c: no field can close the <script> element it sits in.
+        # '<' escaped as \u003c: no field can close the <script> element it sits in. Escaping, not
+        # splicing: '<' only occurs inside JSON strings, where \u003c is the same character, and the
+        # json module has no option for it (a JSONEncoder subclass cannot change how strings are written).
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).replace("<", "\\u003c"))
 
     def output_path(self, plan: PagePlan) -> str:

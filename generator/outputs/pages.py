@@ -9,9 +9,9 @@ on every build; what a preview reuses is decided by the page keys
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterator, Mapping, MutableMapping
 
 from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
@@ -76,6 +76,10 @@ class PagePlan:
     shows: frozenset[str] = frozenset()
     """Ids of the items the context holds (`items_in`): an edit of any other item cannot
     change the page."""
+    made_from: tuple | None = None
+    """What the plan is made from: its kind, language, place, its lists as their items' ids
+    and digests, its other values as text. Under the same settings (catalogs, site.toml,
+    layouts, date), equal `made_from`, equal plan and page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,9 @@ class Planner:
     formatters: dict[str, Formatter]
     pictures: Mapping[str, Picture] = field(default_factory=dict)
     """The processed body images by their original's path (outputs/images.py)."""
+    kept: MutableMapping[tuple, PagePlan] | None = None
+    """Plans of earlier renders by what they are made from (a preview's, under the same
+    settings): an unchanged page is not planned again."""
 
 
 def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
@@ -132,23 +139,74 @@ def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
     return plans + [_root_not_found(p, plans)]
 
 
-def items_in(value: Any) -> Iterable[Item]:
+DERIVED = frozenset({"grid", "map"})
+"""Context values made from others of the same context (a month's grid from its agenda, a map
+from the list it draws): the items they hold are already among those, so `shows` skips them."""
+
+
+def items_in(value: Any) -> Iterator[Item]:
     """Every item a context value holds, through tuples, mappings and dataclasses."""
-    if isinstance(value, Item):
+    kind = type(value)
+    if kind is Item:
         yield value
-    elif isinstance(value, (tuple, list, frozenset)):
+    elif kind is tuple or kind is list or kind is frozenset:
         for v in value:
-            yield from items_in(v)
-    elif isinstance(value, dict):
+            if type(v) is Item:
+                yield v
+            else:
+                yield from items_in(v)
+    elif kind is dict:
         for v in value.values():
             yield from items_in(v)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for f in fields(value):
-            yield from items_in(getattr(value, f.name))
+    elif kind is views.Group:
+        yield from value.items
+    elif hasattr(kind, "__dataclass_fields__"):
+        for name in kind.__dataclass_fields__:
+            yield from items_in(getattr(value, name))
+
+
+def _kept(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
+    """The plan `make(made_from)` gives, or the one a preview kept from an earlier render
+    (`Planner.kept`) made from the same: lists' plans are costly (grids, maps, filters)."""
+    found = p.kept.get(made_from) if p.kept is not None else None
+    if found is None:
+        found = make(made_from)
+        if p.kept is not None:
+            p.kept[made_from] = found
+    return found
+
+
+def _fingerprint(items: tuple[Item, ...]) -> tuple:
+    """A list as its items' ids and digests, in order (an item made in memory, in full)."""
+    return tuple(_made(i) for i in items)
+
+
+def _made_from(lang: str, path: str, template: str, context: dict[str, Any]) -> tuple:
+    """What a page is made from, under one salt: its lists as their items' ids and digests in
+    order, its other values as text. The values DERIVED from those, and the filter's choices
+    (its items' values and programs, among the items), add nothing."""
+    parts: list = [lang, path, template]
+    for name, value in context.items():
+        if name in DERIVED or name == "filters":
+            continue
+        parts.append(name)
+        if isinstance(value, (Item, Page, Text)):
+            parts.append(_made(value))
+        elif type(value) is tuple or type(value) is dict or isinstance(value, views.Group):
+            parts.append(tuple(_made(i) for i in items_in(value)) or repr(value))
+        else:
+            parts.append(repr(value))
+    return tuple(parts)
+
+
+def _made(value: Item | Page | Text) -> tuple | str:
+    if isinstance(value, Item) and value.digest:
+        return value.id, value.digest
+    return repr(value)  # a plain page, a text, an item made in memory (no digest): in full
 
 
 def _shown(context: dict[str, Any]) -> frozenset[str]:
-    return frozenset(i.id for i in items_in(tuple(context.values())))
+    return frozenset(i.id for name, value in context.items() if name not in DERIVED for i in items_in(value))
 
 
 def _language_pages(p: Planner, lang: str, downloads: dict) -> list[PagePlan]:
@@ -183,14 +241,13 @@ def _year_page(p: Planner, lang: str, year: int, brochure) -> PagePlan:
     site, fmt = p.site, p.formatters[lang]
     _ = fmt._
     items = views.in_year(site, year)
-    return _plan(p, lang, "year.html", p.urls.year(lang, year),
-                 _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
-                 _("Every WeGO activity of %(year)s by category and month, with dates and places.")
-                 % {"year": fmt.year(year)},
-                 year=year, years=views.years(site), items=items, filters=_filters(site, items),
-                 overview=views.by_category(site, items), months=views.by_month(site, year),
-                 year_round=views.year_round(site, year), map=world_map(items, site.config, lang),
-                 brochure=brochure)
+    return _kept(p, ("year", lang, year, _fingerprint(items), repr(brochure)), lambda made_from: _plan(
+        p, lang, "year.html", p.urls.year(lang, year),
+        _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+        _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
+        made_from, year=year, years=views.years(site), items=items, filters=_filters(site, items),
+        overview=views.by_category(site, items), months=views.by_month(site, year),
+        year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure))
 
 
 def _section_pages(p: Planner, lang: str) -> list[PagePlan]:
@@ -254,12 +311,13 @@ def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
     for year in years:
         for month in range(1, 13):
             before, after = neighbours(year, month, years)
-            plans.append(_plan(
+            agenda, year_round = views.month_items(site, year, month), views.year_round(site, year)
+            inputs = ("month", lang, year, month, before, after, _fingerprint(agenda), _fingerprint(year_round))
+            plans.append(_kept(p, inputs, lambda made_from: _plan(
                 p, lang, "month.html", p.urls.month(lang, year, month), fmt.month(year, month),
-                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)},
-                year=year, month=month, agenda=views.month_items(site, year, month),
-                year_round=views.year_round(site, year), before=before, after=after,
-                grid=views.grid(site, year, month, fmt.first_weekday)))
+                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, made_from,
+                year=year, month=month, agenda=agenda, year_round=year_round, before=before, after=after,
+                grid=views.grid(site, year, month, fmt.first_weekday))))
     return plans
 
 
@@ -282,12 +340,20 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
     for number, chunk in enumerate(chunks, 1):
         heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
             "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
-        if filtered:
-            context["filters"] = _filters(p.site, chunk) if len(chunks) == 1 else None
-        if mapped:
-            context["map"] = world_map(chunk, p.site.config, lang)
-        plans.append(_plan(p, lang, template, p.urls.list_page(first, number), heading, description,
-                           items=chunk, total=len(items), pager=Pager(number, len(chunks), first), **context))
+        path, pager = p.urls.list_page(first, number), Pager(number, len(chunks), first)
+
+        def make(made_from: tuple, chunk=chunk, path=path, pager=pager, heading=heading) -> PagePlan:
+            extra = dict(context)
+            if filtered:
+                extra["filters"] = _filters(p.site, chunk) if pager.count == 1 else None
+            if mapped:
+                extra["map"] = world_map(chunk, p.site.config, lang)
+            return _plan(p, lang, template, path, heading, description, made_from,
+                         items=chunk, total=len(items), pager=pager, **extra)
+
+        inputs = ("list", lang, path, heading, description, repr(pager), len(items), _fingerprint(chunk),
+                  repr(sorted(context.items())))
+        plans.append(_kept(p, inputs, make))
     return plans
 
 
@@ -299,13 +365,20 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
 
 def _item_page(p: Planner, lang: str, item: Item) -> PagePlan:
     """An item's page shows it, its program and its program's members."""
-    text = item.text(lang)
-    meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
-                    _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
-                    p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=_share_image(p, text))
-    context = {"item": item, "text": text, "members": views.in_program(p.site, item.id),
-               "program": p.site.item(item.program) if item.program else None}
-    return PagePlan(lang, "item.html", meta, context, _shown(context))
+    members = views.in_program(p.site, item.id)
+    program = p.site.item(item.program) if item.program else None
+    share = _share_image(p, item.text(lang))
+    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), share)
+
+    def make(made_from: tuple) -> PagePlan:
+        text = item.text(lang)
+        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
+                        _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
+                        p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
+        context = {"item": item, "text": text, "members": members, "program": program}
+        return PagePlan(lang, "item.html", meta, context, _shown(context), made_from)
+
+    return _kept(p, inputs, make)
 
 
 def _share_image(p: Planner, text: Text) -> ShareImage | None:
@@ -333,13 +406,16 @@ def _root_not_found(p: Planner, plans: list[PagePlan]) -> PagePlan:
     return replace(page, meta=replace(page.meta, path=p.urls.file("404.html")))
 
 
-def _plan(p: Planner, lang: str, template: str, path: str, title: str, description: str, **context) -> PagePlan:
-    """A page that exists in every language at the same place under each prefix."""
+def _plan(p: Planner, lang: str, template: str, path: str, title: str, description: str,
+          made_from: tuple | None = None, **context) -> PagePlan:
+    """A page that exists in every language at the same place under each prefix; `made_from`:
+    what it is made from, when the caller knows (`_kept`)."""
     local = path[len(p.urls.home(lang)):]
     meta = PageMeta(path, title, description,
                     _alternates(p, p.site.config.language_codes, lambda other: p.urls.home(other) + local),
                     p.urls.absolute(path))
-    return PagePlan(lang, template, meta, context, _shown(context))
+    return PagePlan(lang, template, meta, context, _shown(context),
+                    made_from or _made_from(lang, path, template, context))
 
 
 def _page(p: Planner, lang: str, template: str, path: str, page: Page, page_id: str) -> PagePlan:
@@ -353,7 +429,7 @@ def _text_page(p: Planner, lang: str, template: str, path: str, page: Page, page
                     _alternates(p, page.languages, lambda other: p.urls.page(other, page_id)),
                     p.urls.absolute(p.urls.page(text.lang, page_id)))
     context = {"text": text, "page_id": page_id, **context}
-    return PagePlan(lang, template, meta, context, _shown(context))
+    return PagePlan(lang, template, meta, context, _shown(context), _made_from(lang, path, template, context))
 
 
 def _alternates(p: Planner, langs, url_for: Callable[[str], str]) -> tuple[Alternate, ...]:

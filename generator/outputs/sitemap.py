@@ -6,15 +6,22 @@ same plan without knowing how pages are drawn.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, MutableMapping
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.outputs import Artifact
 
 
-def render_sitemap(pages: Iterable, absolute, base_url: str) -> list[Artifact]:
-    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL."""
-    entries = [_entry(meta, absolute) for meta in pages]
+def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None) -> list[Artifact]:
+    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL; `made` (a
+    preview's, kept under one base URL) holds the entries of earlier renders by their PageMeta."""
+    made = {} if made is None else made
+    entries = []
+    for meta in pages:
+        found = made.get(meta)
+        if found is None:
+            found = made[meta] = _entry(meta, absolute)
+        entries.append(found)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")

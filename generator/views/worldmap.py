@@ -1,6 +1,6 @@
 """Derived view: the "Where we'll be" map of some items, drawn at build time.
 
-Pure: from items and site.toml's [[places]] to an immutable `WorldMap` (an
+Pure: from items and their coordinates (site.toml's [[places]] or the gazetteer) to an immutable `WorldMap` (an
 equirectangular projection of world_outline.py, one entry per city, markers)
 that layouts/worldmap.html turns into inline SVG. No tiles, no network.
 """
@@ -8,13 +8,12 @@ that layouts/worldmap.html turns into inline SVG. No tiles, no network.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from generator.config import SiteConfig
+from generator.content.markdown import slugify
 from generator.content.model import Item
-from generator.views.world_outline import LAND, WATER
+from generator.views.world_outline import LAND
 
 NORTH, SOUTH = 84.0, -58.0
 """Latitudes shown: Antarctica and the high Arctic hold no city of ours."""
@@ -68,7 +67,7 @@ class WorldMap:
 
 
 def world_map(items: tuple[Item, ...], config: SiteConfig, lang: str) -> WorldMap:
-    places = _places(items, config, lang)
+    places = _places(items, lang)
     x, y, width = _frame(places)
     return WorldMap(f"{x:g} {y:g} {width:g} {width * HEIGHT / WIDTH:g}", land_path(), places,
                     _markers(places, width / WIDTH))
@@ -79,10 +78,9 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return round(lon + 180, 2), round(NORTH - lat, 2)
 
 
-@lru_cache(maxsize=1)
 def land_path() -> str:
-    rings = [*LAND.values(), *WATER.values()]
-    return " ".join(_ring(ring) for ring in rings)
+    """Natural Earth's land, projected and simplified once by scripts/world_outline.py."""
+    return LAND
 
 
 def land_svg() -> bytes:
@@ -94,33 +92,17 @@ def land_svg() -> bytes:
 
 
 def place_anchor(city: str) -> str:
-    return "place-" + (re.sub(r"[^a-z0-9]+", "-", city.casefold()).strip("-") or "city")
+    return "place-" + (slugify(city, ascii=True) or "city")
 
 
-def _ring(text: str) -> str:
-    """One closed shape as compact path data: a start, then steps relative to it, to a tenth of a degree."""
-    points = [project(*reversed([float(v) for v in pair.split(",")])) for pair in text.split()]
-    tenths = [(round(x * 10), round(y * 10)) for x, y in points]
-    steps = [(x - px, y - py) for (px, py), (x, y) in zip(tenths, tenths[1:])]
-    numbers = " ".join(_short(v / 10) for step in steps for v in step)
-    return f"M{_short(tenths[0][0] / 10)} {_short(tenths[0][1] / 10)}l{numbers}z".replace(" -", "-")
-
-
-def _short(value: float) -> str:
-    """'0.5' as '.5', '-0.5' as '-.5': a few kilobytes less in every page with a map."""
-    text = f"{value:g}"
-    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
-
-
-def _places(items: tuple[Item, ...], config: SiteConfig, lang: str) -> tuple[MapPlace, ...]:
+def _places(items: tuple[Item, ...], lang: str) -> tuple[MapPlace, ...]:
     by_city: dict[str, list[Item]] = {}
     for item in items:
         if item.city:
             by_city.setdefault(item.city, []).append(item)
     places = []
     for city, held in by_city.items():
-        where = config.place(city)  # validation guarantees one
-        x, y = project(where.lat, where.lon)
+        x, y = project(*held[0].coordinates)  # validation placed every city
         places.append(MapPlace(city, _local_name(city, held, lang), place_anchor(city),
                                next((i.country for i in held if i.country), None), x, y, tuple(held)))
     return tuple(sorted(places, key=lambda p: (p.name.casefold(), p.city)))

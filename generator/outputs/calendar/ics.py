@@ -44,17 +44,20 @@ class Feed:
 
 
 def render_feeds(site: Site, formatters: dict[str, Formatter], vevents: MutableMapping[str, bytes] | None = None,
-                 previous: Previous | None = None, workers: int | None = None) -> Outputs:
+                 previous: Previous | None = None, workers: int | None = None,
+                 facts: MutableMapping[tuple, tuple] | None = None) -> Outputs:
     """Every feed in every language of site.toml; those whose key the `previous` build had
     are reused.
 
     `vevents` (kept by the caller between builds) maps an item's digest, language and
-    settings to its VEVENT text, so that an unchanged item is not serialised again.
+    settings to its VEVENT text, so that an unchanged item is not serialised again; `facts`
+    (a preview's) keeps the keys and own feed of each item by the same.
     """
     vevents = {} if vevents is None else vevents
     urls = Urls(site.config)
     lists = _Lists(site)
-    events = {lang: _Events(site, lang, formatters[lang], urls, vevents) for lang in site.config.language_codes}
+    facts = {} if facts is None else facts
+    events = {lang: _Events(site, lang, formatters[lang], urls, vevents, facts) for lang in site.config.language_codes}
     keyed = []
     for lang, made in events.items():
         for feed in plan_feeds(site, lang, formatters[lang], urls, lists.dated):
@@ -109,17 +112,29 @@ class _Events:
     """Each item's calendar entry and VEVENT text, made once per language and shared by
     every feed it appears in (an event is in four or five feeds; folding lines is costly)."""
 
-    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes]):
-        self.site, self.lang, self.fmt, self.urls, self.vevents = site, lang, fmt, urls, vevents
+    def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes],
+                 facts: MutableMapping[tuple, tuple]):
+        self.site, self.lang, self.fmt, self.urls, self.vevents, self.facts = site, lang, fmt, urls, vevents, facts
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
 
     def key(self, item: Item) -> str:
         """Its VEVENT's key in `vevents`."""
-        return make_key(self.settings, item.id, item.digest)
+        return self._facts(item)[0]
 
     def own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
         """File, key and Feed of the item's own .ics; all None if it has none."""
+        return self._facts(item)[1]
+
+    def _facts(self, item: Item) -> tuple:
+        found = self.facts.get((self.settings, item.id, item.digest)) if item.digest else None
+        if found is None:
+            found = (make_key(self.settings, item.id, item.digest), self._own(item))
+            if item.digest:
+                self.facts[(self.settings, item.id, item.digest)] = found
+        return found
+
+    def _own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
         path = self.urls.event_file(self.lang, item)
         if not path:
             return None, None, None
