@@ -635,22 +635,34 @@ def test_the_window_reaches_back_whole_months_from_the_build_date(today, months,
 
 
 def test_subscription_feeds_keep_the_last_year_and_what_is_ahead_the_year_feed_keeps_all(feeds_model):
-    later = date(2025, 6, 1)  # window from 2024-06-01
-    feeds = render_at(feeds_model, later)
-    whole = set(by_uid(feeds["en/calendar.ics"]))
     dated = {f"{i.id}@we-gov.org": i for i in feeds_model.site.items if in_calendars(i, feeds_model.config.feeds)}
-    assert whole == {uid for uid, i in dated.items() if i.when.end >= date(2024, 6, 1)}
-    assert "daily@we-gov.org" in whole and "month@we-gov.org" in whole  # ends 2024-10-31
-    assert "day@we-gov.org" not in whole  # 2024-03-05: older than twelve months
+    last = max(i.when.end for i in dated.values())
+    later = date(2024, 10, 1)  # three months: a window from 2024-07-01, before the last activity
+    assert later <= last
+    feeds = render_at(feeds_model, later, window_months=3)
+    whole = set(by_uid(feeds["en/calendar.ics"]))
+    assert whole == {uid for uid, i in dated.items() if i.when.end >= date(2024, 7, 1)} != set(dated)
     assert set(by_uid(feeds["en/2024/calendar.ics"])) == set(dated)
     assert set(by_uid(feeds["en/programs/prize/calendar.ics"])) >= {"day@we-gov.org"}  # programs: complete
     assert "en/events/day/event.ics" in feeds
-    # A region whose activities all fell out of the window has no feed any more.
-    gone = [r.key for r in feeds_model.config.regions if f"en/regions/{r.key}/calendar.ics" in render_at(feeds_model, BUILD_DAY)
-            and f"en/regions/{r.key}/calendar.ics" not in feeds]
-    assert gone
     everything = render_at(feeds_model, later, window_months=0)
     assert set(by_uid(everything["en/calendar.ics"])) == set(dated)
+
+
+def test_with_nothing_recent_the_window_ends_at_the_last_activity(feeds_model):
+    """Years later the subscribed addresses still answer, with the calendar's last months of
+    activity (three here), never an empty or missing file; a region with nothing in them has no feed."""
+    dated = {f"{i.id}@we-gov.org": i for i in feeds_model.site.items if in_calendars(i, feeds_model.config.feeds)}
+    start = window_start(Feeds(window_months=3), max(i.when.end for i in dated.values()))
+    recent = {uid for uid, i in dated.items() if i.when.end >= start}
+    assert recent and recent != set(dated)  # the fixture has activities on both sides of it
+    for today in (date(2030, 1, 1), date(2041, 7, 9)):
+        feeds = render_at(feeds_model, today, window_months=3)
+        assert set(by_uid(feeds["en/calendar.ics"])) == recent
+        for region in feeds_model.config.regions:
+            held = {uid for uid in recent if region.key in dated[uid].regions}
+            path = f"en/regions/{region.key}/calendar.ics"
+            assert (set(by_uid(feeds[path])) == held) if held else path not in feeds, region.key
 
 
 def render_at(loaded, today: date, **feeds) -> dict[str, bytes]:
@@ -666,11 +678,9 @@ def test_year_pages_offer_the_years_complete_feed(feeds_site, feeds_project, tmp
     links = parse(html).links
     assert "/calendar/en/calendar.ics" in links and "/calendar/en/2024/calendar.ics" in links
     assert "webcal://example.org/calendar/en/2024/calendar.ics" in links
-    # Years later nothing is recent enough for the whole calendar: the year's feed is offered instead.
+    # Years later the whole calendar's feed still answers (its last months of activity), beside the year's.
     out = tmp_path / "later"
     build(feeds_project, Options(out=out, today=date(2030, 1, 1), **QUICK))
-    assert not (out / "en/calendar.ics").exists() and (out / "en/2024/calendar.ics").exists()
+    assert (out / "en/calendar.ics").exists() and (out / "en/2024/calendar.ics").exists()
     links = parse((out / "en/2024/index.html").read_text()).links
-    assert "/calendar/en/calendar.ics" not in links and "webcal://example.org/calendar/en/2024/calendar.ics" in links
-    event = (out / "en/events/day/index.html").read_text()
-    assert "/calendar/en/2024/#subscribe" in parse(event).links and 'id="subscribe"' in (out / "en/2024/index.html").read_text()
+    assert "/calendar/en/calendar.ics" in links and "webcal://example.org/calendar/en/2024/calendar.ics" in links

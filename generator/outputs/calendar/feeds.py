@@ -65,6 +65,11 @@ class FeedLists:
     def __init__(self, site: Site, today: date, dated: Callable[[tuple[Item, ...]], tuple[Item, ...]] | None = None):
         self.site, self.today, self.feeds = site, today, site.config.feeds
         self._dated = dated or (lambda items: complete(items, self.feeds))
+        # The window ends at the build date, or at the calendar's last activity if that is
+        # earlier: a calendar with nothing recent keeps its last months of activity in its
+        # feeds, so that subscribers' addresses never stop answering.
+        ends = [i.when.end for i in self._dated(site.items)]
+        self._start = window_start(self.feeds, min(today, max(ends)) if ends else today)
 
     def whole(self) -> tuple[Item, ...]:
         return self._window(self.site.items)
@@ -86,9 +91,8 @@ class FeedLists:
     def _window(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         """Those that end on or after the window's start. An item known to the month or quarter
         counts by the last day of its period; year-round and undated items are in no feed."""
-        start = window_start(self.feeds, self.today)
         dated = self._dated(items)
-        return dated if start is None else tuple(i for i in dated if i.when.end >= start)
+        return dated if self._start is None else tuple(i for i in dated if i.when.end >= self._start)
 
 
 def published(path: str, items: tuple[Item, ...]) -> str | None:
