@@ -2,9 +2,12 @@
 
 Pure apart from reading its design (`read_design`: layouts/brochure/, the logo
 and fonts of assets/) and its templates: model -> `Contents` -> HTML string ->
-PDF bytes -> Artifact. WeasyPrint fetches nothing but the fonts and logo held in memory (`Design`), so the PDF
-never depends on the network or on the fonts installed here. The PDFs it may
-reuse are lent by the caller (`pdfs`), keyed by a hash of every input.
+PDF bytes -> Artifact. WeasyPrint fetches nothing but the fonts, logo and photos
+held in memory (`Design`), so the PDF never depends on the network or on the
+fonts installed here. Body images stored in content/ are printed from their
+largest processed file (outputs/images.py); any other image (another
+website's) is left out, never fetched. The PDFs it may reuse are lent by the
+caller (`pdfs`), keyed by a hash of every input.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import base64
 import importlib.metadata
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Mapping, MutableMapping
 from urllib.parse import urljoin, urlsplit
@@ -31,11 +35,13 @@ from generator.views import queries as views
 from generator.config import Category
 from generator.errors import BuildFailed, SiteError, layout_error
 from generator.i18n.formatting import Formatter
+from generator.content.images import image_path
 from generator.content.markdown import content_link_path, render_markdown
 from generator.content.model import Item, Site, Text
 from generator.outputs.urls import Urls, output_file
 from generator.content.when import Precision
 from generator.outputs import Artifact, make_key
+from generator.outputs.images import Picture, Pictures
 from generator.outputs.labels import labeller
 from generator.parallel import render_all
 
@@ -187,9 +193,12 @@ class Design:
     stylesheet: str
     """layouts/brochure/print.css, its fonts at 'brochure:fonts/NAME'."""
     files: Mapping[str, tuple[str, bytes]]
-    """Name -> (media type, bytes): 'logo.svg' and 'fonts/NotoSans-Regular.ttf'..."""
+    """Name -> (media type, bytes): 'logo.svg' and 'fonts/NotoSans-Regular.ttf'..., and the
+    photos' print files ('images/berlin-hall-1600.3f2a9c1b0d.jpg', see `with_pictures`)."""
     compiled: jinja2.BytecodeCache = field(compare=False)
     """Templates compiled once for all the languages' environments."""
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images by original (content/...): each printed from its largest file."""
 
     def digest(self) -> str:
         return make_key(self.stylesheet, *(part for name, (mime, data) in sorted(self.files.items())
@@ -205,6 +214,14 @@ def read_design(layouts: Path, assets: Path) -> Design:
     css = (layouts / "brochure" / "print.css").read_text(encoding="utf-8")
     css = re.sub(r'url\("(fonts/[^"]+)"\)', lambda m: f'url("{SCHEME}{m.group(1)}")', css)
     return Design(layouts, css, files, _Compiled())
+
+
+def with_pictures(design: Design, pictures: Pictures, prefix: str) -> Design:
+    """The design with the site's processed body images: the largest JPEG (or PNG) of each,
+    1600 pixels wide unless the original is narrower: about 230 dpi across the A4 text column."""
+    photos = {p.largest.url[len(prefix):]: (p.largest.mime, pictures.data(p.largest, prefix))
+              for p in pictures.by_source.values()}
+    return replace(design, files={**design.files, **photos}, pictures=pictures.by_source)
 
 
 def standalone(html: str, design: Design) -> str:
@@ -254,7 +271,7 @@ def _environment(site: Site, lang: str, catalog, design: Design, shown: frozense
         category=config.category, version=__version__, label=labeller(catalog.gettext),
         counter_style=COUNTER_STYLES.get(Locale.parse(fmt.locale).default_numbering_system, "decimal"),
         stylesheet=Markup(design.stylesheet), logo=SCHEME + "logo.svg",
-        body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown)),
+        body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown, design)),
         text_attrs=lambda text: _text_attrs(site, text, lang),
         place=lambda item, text: text.location or item.city or "",
         fmt_list=lambda values: format_list(list(values), locale=fmt.locale),
@@ -263,8 +280,9 @@ def _environment(site: Site, lang: str, catalog, design: Design, shown: frozense
 
 
 def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str, Item],
-          shown: frozenset[str]) -> str:
-    """A text's Markdown as HTML: headings below `level`, links to items kept inside the PDF."""
+          shown: frozenset[str], design: Design) -> str:
+    """A text's Markdown as HTML: headings below `level`, links to items kept inside the PDF,
+    photos of content/ at print size; other images are left out (docs/editing.md says so)."""
     folder, prefix = Path(text.source).parent, Path(text.source).stem + "--"
     urls = Urls(site.config)
     home = urls.absolute(urls.home(lang))
@@ -281,9 +299,17 @@ def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str,
         # A relative link means the site; the PDF has no site around it.
         return None if urlsplit(href).scheme else urljoin(home, href)
 
+    def picture(src: str, alt: str, title: str | None, first: bool) -> str:
+        found = design.pictures.get(image_path(src, text.source) or "")
+        if found is None:
+            return ""  # another website's image: the PDF loads nothing from the network
+        name, largest = found.largest.url[len(site.config.url_prefix):], found.largest
+        return (f'<img class="photo" src="{SCHEME}{name}" alt="{escape(alt)}" width="{largest.width}" '
+                f'height="{largest.height}">')
+
     # Body headings start at h2 (the page title is h1); here the item title is `level`.
     # Heading ids must be unique in the one document that holds every item.
-    return render_markdown(text.body, resolve, heading_shift=level - 1, id_prefix=prefix)
+    return render_markdown(text.body, resolve, heading_shift=level - 1, id_prefix=prefix, picture=picture)
 
 
 def _text_attrs(site: Site, text: Text, lang: str) -> Markup:
@@ -411,11 +437,13 @@ def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design:
 
 def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path,
                      pdfs: MutableMapping[str, tuple[bytes, int]] | None = None,
-                     workers: int | None = None) -> list[Brochure]:
+                     workers: int | None = None, pictures: Pictures | None = None) -> list[Brochure]:
     """Every language's brochure of every year the content covers, in that order. The HTML is
     made here; the PDFs that `pdfs` does not hold are made on up to `workers` processes at
-    once (seconds each, and WeasyPrint uses one core)."""
+    once (seconds each, and WeasyPrint uses one core), with the body images of `pictures`."""
     design = read_design(layouts, assets)
+    if pictures is not None:
+        design = with_pictures(design, pictures, site.config.url_prefix)
     wanted = [(year, lang) for year in views.years(site) for lang in site.config.language_codes]
     pages = [brochure_html(site, year, lang, catalogs, design) for year, lang in wanted]
     keys = [cache_key(html, design) for html in pages]
