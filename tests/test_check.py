@@ -1,7 +1,7 @@
 """`sitegen check`: the fixture tests/sites/check holds one case of every finding; the report is compared whole.
 
 The fixture is tests/sites/basic plus: a body link to a missing page, one to a
-missing anchor, one to a draft, an image without alt text, a Korean
+missing anchor, one to a draft, an image of another website without alt text, a Korean
 translation for every file but one (one of them stale, one unstamped), a
 catalog that lacks one string, an October event still tentative in November,
 two events with the same title and date, an event of 2025 filed under a
@@ -41,6 +41,7 @@ content/events/forum.md:13: error: links to draft-idea.md, which is a draft: pub
 content/events/summit.ko.md: warning: does not say which version of content/events/summit.md it was translated from (translated_from; use: sitegen translations --stamp content/events/summit.ko.md)
 content/events/workshop.md:2: warning: 'Workshop over three days' on 2024-09-19/2024-09-21 is also the title and date of content/events/workshop-again.md (title; use: a different title, or remove the duplicate)
 content/events/workshop.md:16: error: the image https://example.org/photo.jpg has no alt text (body; use: ![what the image shows](https://example.org/photo.jpg))
+content/events/workshop.md:16: error: the image https://example.org/photo.jpg is on another website: pages show only images stored in content/ (body; use: save it (if you may publish it) beside the Markdown file, e.g. images/photo.jpg)
 content/events/workshop.md:18: error: links to /calendar/en/agenda/, which is not a page or file of the site (body)
 content/home.ko.md:8: warning: names 2025, but the home page shows 2024 (body; use: words for every year here, and 2024's in content/years/2024.ko.md)
 content/home.md: warning: the home page shows 2024, which has no introduction: it shows home.md's words alone (use: content/years/2024.md; see docs/editing.md, 'A new year')
@@ -48,7 +49,7 @@ content/networks/net.ko.md:4: warning: was translated from an older version of c
 content/programs/school.md: warning: has no Korean translation (use: sitegen new translation school --lang ko)
 content/years/2026.md: warning: introduces 2026, which has no dated activity yet: no page shows it (use: an activity in 2026; its year page then shows this text)
 locales/ko/LC_MESSAGES/messages.po: warning: 'Programs' is not translated, so pages show it in English (use: translate it in this catalog)
-4 errors, 11 warnings in 28 files checked
+5 errors, 11 warnings in 28 files checked
 """
 
 
@@ -84,14 +85,14 @@ def test_json_has_the_same_findings_and_counts(checked, capsys):
     report = json.loads(out)
     lines = [format_finding(SiteError(**finding)) for finding in report["findings"]]
     assert lines == EXPECTED.splitlines()[:-1]
-    assert (report["errors"], report["warnings"], report["files"]) == (4, 11, 28)
+    assert (report["errors"], report["warnings"], report["files"]) == (5, 11, 28)
     assert code == 1
 
 
 def test_warnings_alone_exit_0(checked, capsys):
     edit(checked, "events/forum.md", "See the [summit programme](summit.md#agenda) instead,\n", "")
     edit(checked, "events/forum.md", "and [an idea](draft-idea.md) for later.\n", "")
-    edit(checked, "events/workshop.md", "![](", "![Participants](")
+    edit(checked, "events/workshop.md", "![](https://example.org/photo.jpg)", "")
     edit(checked, "events/workshop.md", "/calendar/en/agenda/", "/calendar/en/events/summit/#programme")
     code, out = run_check(checked, capsys)
     assert code == 0, out

@@ -1,11 +1,14 @@
 """Rendering on every core: results in order, and the collector left as it was found."""
 
-import pytest
 import gc
+import os
 
+import pytest
+
+from generator.errors import BuildFailed, SiteError
+from generator.parallel import MIN_TASKS_PER_WORKER, TaskFailed, render_all
 
 pytestmark = pytest.mark.unit
-from generator.parallel import MIN_TASKS_PER_WORKER, TaskFailed, render_all
 
 TASKS = list(range(MIN_TASKS_PER_WORKER * 2 + 7))  # enough for two workers
 
@@ -47,3 +50,21 @@ def test_a_workers_error_reaches_the_parent_with_its_frames():
         render_all(_fails_on_200, TASKS, workers=2)
     assert str(raised.value) == "KeyError: 'no such field'"
     assert (__file__, _fails_on_200.__code__.co_firstlineno + 2) in raised.value.frames
+
+
+def test_tasks_of_seconds_each_get_a_worker():
+    # Brochures: four PDFs of seconds each are worth a process each, 150 page renders are not.
+    pids = render_all(lambda n: os.getpid(), [0, 1], workers=2, per_worker=1)
+    assert os.getpid() not in pids  # forked (which worker takes which is the pool's choice)
+    assert render_all(lambda n: os.getpid(), [0, 1], workers=2) == [os.getpid()] * 2
+
+
+def test_a_workers_errors_reach_the_caller_whole():
+    error = SiteError("layouts/brochure/brochure.html", 3, None, "the brochure may not load 'x'")
+
+    def fail(n):
+        raise BuildFailed([error])
+
+    with pytest.raises(BuildFailed) as raised:
+        render_all(fail, [0, 1], workers=2, per_worker=1)
+    assert raised.value.errors == (error,)
