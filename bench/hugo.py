@@ -109,6 +109,8 @@ def hugo_config(settings: dict, languages: list[Language]) -> dict:
         # (the terms); each event's own file. RSS stands in for our Atom feed.
         "outputs": {"home": ["html", "rss", "calendar"], "section": ["html"], "taxonomy": ["html"],
                     "term": ["html", "calendar"], "page": ["html"]},
+        # ...but a year or a month has no feed of its own, in ours either.
+        "cascade": [{"target": {"kind": "term", "path": "{/years/**,/months/**}"}, "outputs": ["html"]}],
         # Nothing from the network (the theme is local, no module is imported) and no
         # dates from git.
         "module": {"proxy": "off"},
