@@ -37,7 +37,8 @@ from hugo import hugo_command, write_hugo_site  # noqa: E402
 NOW = "2024-06-15"
 MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+           "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode); "
            "sys.stderr.write(r.stdout + r.stderr)")
 
 
@@ -59,13 +60,15 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1))
 
 
-def timed(command: list[str]) -> tuple[float, float, str]:
-    """Seconds, peak memory (MB) and output of one command run in its own process."""
+def timed(command: list[str]) -> tuple[float, float, str, float]:
+    """Seconds, peak memory (MB), output and CPU seconds (user and system, its workers
+    included) of one command run in its own process. CPU time is what a loaded machine
+    changes least: other work takes wall-clock time, not the command's CPU."""
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, cwd=ROOT)
-    seconds, rss_kb, code = result.stdout.split()
+    seconds, rss_kb, cpu, code = result.stdout.split()
     if code != "0":
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stderr}")
-    return float(seconds), int(rss_kb) / 1024, result.stderr
+    return float(seconds), int(rss_kb) / 1024, result.stderr, float(cpu)
 
 
 def build_command(root: Path, *extra: str) -> list[str]:
@@ -97,7 +100,7 @@ def measure_real(runs: int) -> dict:
 
 def measure_builds(root: Path, runs: int, out: Path | None = None, hugo: Path | None = None) -> dict:
     out = out or root / "public"
-    cold, warm, one, preview, memory, files, pages = [], [], [], [], [], 0, 0
+    cold, cold_cpu, warm, one, preview, memory, files, pages = [], [], [], [], [], [], 0, 0
     hugo_runs: list[dict] = []
     event = next(p for p in sorted((root / "content" / "events").glob("*.md")) if p.name.count(".") == 1)
     original = event.read_text(encoding="utf-8")
@@ -108,8 +111,9 @@ def measure_builds(root: Path, runs: int, out: Path | None = None, hugo: Path | 
             # Cold means no cache at all: the VEVENT memo and compiled layouts too.
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(root / ".cache", ignore_errors=True)
-            seconds, rss, output = timed(build_command(root, "--out", str(out)))
+            seconds, rss, output, cpu = timed(build_command(root, "--out", str(out)))
             cold.append(seconds)
+            cold_cpu.append(cpu)
             memory.append(rss)
             pages = int(output.split("Built ")[1].split(" pages")[0])
             files = int(output.split(" files in")[0].rsplit(" ", 1)[1])
@@ -120,10 +124,10 @@ def measure_builds(root: Path, runs: int, out: Path | None = None, hugo: Path | 
         preview, reload, saves = measure_preview(root, event, original, runs)
     finally:
         event.write_text(original, encoding="utf-8")
-    row = {"files": files, "pages": pages, "cold": cold, "warm": warm, "one_file": one,
+    row = {"files": files, "pages": pages, "cold": cold, "cold_cpu": cold_cpu, "warm": warm, "one_file": one,
            "preview": preview, "reload": reload, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
     if hugo:
-        row["hugo"] = {key: [r[key] for r in hugo_runs] for key in ("cold", "memory_mb", "files")}
+        row["hugo"] = {key: [r[key] for r in hugo_runs] for key in ("cold", "cold_cpu", "memory_mb", "files")}
         row["hugo"]["ratio"] = [ours / theirs for ours, theirs in zip(cold, row["hugo"]["cold"])]
     return row
 
@@ -134,8 +138,9 @@ def hugo_cold(site: Path) -> dict:
     destination, cache = site / "public", site / ".hugo-cache"
     for folder in (destination, cache, site / "resources"):
         shutil.rmtree(folder, ignore_errors=True)
-    seconds, rss, _ = timed(hugo_command(site, destination, cache))
-    return {"cold": seconds, "memory_mb": rss, "files": sum(1 for p in destination.rglob("*") if p.is_file())}
+    seconds, rss, _, cpu = timed(hugo_command(site, destination, cache))
+    return {"cold": seconds, "cold_cpu": cpu, "memory_mb": rss,
+            "files": sum(1 for p in destination.rglob("*") if p.is_file())}
 
 
 def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list, list, list]:
@@ -185,12 +190,14 @@ def spread(values: list[float], digits: int = 2) -> str:
 def hugo_table(rows: list[dict]) -> str:
     """Our cold build against Hugo's, run by run alternately: medians with min-max; the
     ratio is taken per pair of neighbouring runs, then its median."""
-    lines = ["| corpus | events | langs | our cold build s | Hugo cold build s | ours / Hugo | our files | Hugo files "
-             "| our peak MB | Hugo peak MB |", "|" + "---|" * 10]
+    lines = ["| corpus | events | langs | our cold build s | Hugo cold build s | ours / Hugo | our CPU s | Hugo CPU s "
+             "| ours / Hugo, CPU | our files | Hugo files | our peak MB | Hugo peak MB |", "|" + "---|" * 13]
     for r in rows:
         h = r["hugo"]
+        cpu_ratio = [ours / theirs for ours, theirs in zip(r["cold_cpu"], h["cold_cpu"])]
         lines.append(f"| {r['name']} | {r['events']} | {r['languages']} | {spread(r['cold'])} | {spread(h['cold'])} | "
-                     f"{spread(h['ratio'], 1)} × | {r['files']} | {h['files'][-1]} | {spread(r['memory_mb'], 0)} | "
+                     f"{spread(h['ratio'], 1)} × | {spread(r['cold_cpu'])} | {spread(h['cold_cpu'])} | "
+                     f"{spread(cpu_ratio, 1)} × | {r['files']} | {h['files'][-1]} | {spread(r['memory_mb'], 0)} | "
                      f"{spread(h['memory_mb'], 0)} |")
     return "\n".join(lines)
 

@@ -131,3 +131,6 @@ def test_lists_paginate_at_our_page_size_and_taxonomies_have_their_pages(built):
     first = parse_when(read(events(corpus)[0])[0]["when"])
     month = public / "es" / "months" / f"{first.start:%Y-%m}" / "index.html"
     assert f"/es/events/{events(corpus)[0].stem}/" in month.read_text(encoding="utf-8")
+    # A month or year has a page but no feed, as in ours: Hugo spends no time on one.
+    assert not month.with_name("index.ics").exists()
+    assert not (public / "es" / "years" / str(first.start.year) / "index.ics").exists()
