@@ -181,7 +181,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     # Planned now, serialised only once the feeds are written (after the pages): the page
     # workers then fork from a process that does not yet hold every VEVENT.
-    feeds = render_feeds(loaded.site, renderer.formatters, reuse.vevents if reuse else None,
+    feeds = render_feeds(loaded.site, renderer.formatters, today, reuse.vevents if reuse else None,
                          reuse.previous if reuse else None, workers, reuse.feed_facts if reuse else None)
     first = assets + [b.artifact for b in brochures]
     page_paths = frozenset(renderer.output_path(plan) for plan in plans)

@@ -96,6 +96,10 @@ class Feeds:
     undated: str = "span"
     """Items known to the month or quarter: 'span' (one tentative all-day
     event over the period) or 'omit' (leave them out of feeds)."""
+    window_months: int = 12
+    """How far back the subscription feeds (the whole calendar, each region and
+    area) reach: an item is in them if it ends at most this many months before
+    the build date. 0 keeps every year. Year feeds and program feeds are complete."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +264,9 @@ def _check_semantics(config: SiteConfig, display: str) -> list[SiteError]:
         errors.append(SiteError(display, None, "feeds.undated", f"{config.feeds.undated!r} is not allowed"
                                 f"{did_you_mean(config.feeds.undated, ('span', 'omit'))}",
                                 allowed="span, omit"))
+    if config.feeds.window_months < 0:
+        errors.append(SiteError(display, None, "feeds.window_months", f"{config.feeds.window_months} is negative",
+                                allowed="a whole number of months (12 is usual), or 0 for every year"))
     if config.lists.page_size < 1:
         errors.append(SiteError(display, None, "lists.page_size", f"{config.lists.page_size} is too small",
                                 allowed="a whole number from 1 (100 is usual)"))

@@ -16,7 +16,9 @@ import shutil
 
 import pytest
 
-from generator.editing.check import format_finding
+from generator.editing.check import format_finding, large_feeds
+from generator.outputs import Artifact
+from generator.outputs.calendar.ics import SIZE_LIMIT
 from generator.cli import main
 from generator.errors import SiteError
 
@@ -134,6 +136,32 @@ def test_a_link_to_a_plain_page_file_is_explained(checked, capsys):
     _code, out = run_check(checked, capsys)
     assert ("content/events/forum.md:11: error: links to ../about.md, which is not an event, program or network: "
             "only those become links to their page (body; use: a link to the page's address)") in out.splitlines()
+
+
+def test_a_subscription_feed_past_one_megabyte_is_a_warning():
+    """Google Calendar drops subscriptions over 1 MB; an event's own file is imported once."""
+    big, small = b"x" * (SIZE_LIMIT + 1), b"x" * SIZE_LIMIT
+    artifacts = [Artifact("en/calendar.ics", big), Artifact("ko/regions/africa/calendar.ics", small),
+                 Artifact("en/events/long/event.ics", big), Artifact("en/index.html", big)]
+    (finding,) = large_feeds(artifacts)
+    assert (finding.path, finding.severity) == ("en/calendar.ics", "warning")
+    assert format_finding(finding) == (
+        "en/calendar.ics: warning: this calendar feed is 1.0 MB; Google Calendar drops subscriptions over 1 MB "
+        "(use: a smaller [feeds] window_months in site.toml (12 keeps the last year))")
+
+
+def test_sitegen_check_warns_about_a_feed_past_one_megabyte(checked, capsys):
+    words = " ".join(["Forty days of sessions on smart city services."] * 400)  # ~19,000 characters
+    for n in range(60):
+        (checked.content / "events" / f"long-{n}.md").write_text(
+            f"---\ntitle: Long summary {n}\nsummary: {words}\ncategory: governance\nregions: [global]\n"
+            f"when: 2024-10-{n % 28 + 1:02d}\n---\nBody.\n")
+    code, out = run_check(checked, capsys)
+    found = [line for line in out.splitlines() if "Google Calendar drops subscriptions" in line]
+    assert [line.split(":")[0] for line in found] == [
+        f"{lang}/{feed}" for lang in ("en", "ko") for feed in (
+            "2024/calendar.ics", "calendar.ics", "categories/governance/calendar.ics", "regions/global/calendar.ics")], out
+    assert not any("event.ics" in line for line in found)
 
 
 @pytest.mark.parametrize("written, reported", [

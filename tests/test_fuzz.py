@@ -95,7 +95,7 @@ def run_pipeline(target: str, text: str):
                 assert_printable(failed.errors, {})
                 continue
             assert markup_problems(html) == [], plan.meta.path
-    render_feeds(site, renderer.formatters).all()
+    render_feeds(site, renderer.formatters, renderer.today).all()
     return site
 
 

@@ -7,13 +7,14 @@ with each committed edit; text that stays inside its value; the pages' links.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -21,12 +22,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from checkers import parse_ics_with_icaljs
+from dateutil.rrule import rrulestr
+
+from checkers import browser, parse_ics_with_icaljs, serve
 from conftest import BUILD_DAY, SITES, copy_project
-from htmltext import parse
+from htmltext import normalise, parse, visible_text
 from generator.views import queries as views
 from generator.build import Options, Project, build, load_project
+from generator.config import Feeds
 from generator.outputs.calendar.entries import in_calendars
+from generator.outputs.calendar.feeds import window_start
 from generator.i18n.formatting import Formatter
 from generator.content.model import Site
 from generator.outputs.calendar.ics import PRODID, render_feeds
@@ -82,7 +87,7 @@ def render(loaded) -> dict[str, bytes]:
     """The feeds stage alone: model in, .ics files out, nothing else of the build."""
     formatters = {lang.code: Formatter(lang.locale or lang.code, loaded.catalogs[lang.code])
                   for lang in loaded.config.languages}
-    return {a.path: a.data for a in render_feeds(loaded.site, formatters).all()}
+    return {a.path: a.data for a in render_feeds(loaded.site, formatters, BUILD_DAY).all()}
 
 
 @pytest.fixture(scope="module")
@@ -121,16 +126,27 @@ def test_every_feed_exists_at_its_guessable_path(real_feeds, real_model):
         expected.add(f"{lang}/calendar.ics")
         expected |= {f"{lang}/regions/{r.key}/calendar.ics" for r in config.regions}
         expected |= {f"{lang}/categories/{c.key}/calendar.ics" for c in config.categories}
-        expected |= {f"{lang}/{i.section}/{i.id}/calendar.ics" for i in site.items if i.kind != "event"}
+        # A program's or network's feed only when it holds an event (RFC 5545: at least one).
+        expected |= {f"{lang}/{i.section}/{i.id}/calendar.ics" for i in site.items if i.kind != "event"
+                     and any(in_calendars(m, config.feeds) for m in (i, *views.in_program(site, i.id)))}
         expected |= {f"{lang}/events/{i.id}/event.ics" for i in site.of_kind("event")
                      if in_calendars(i, config.feeds)}
+        expected |= {f"{lang}/{year}/calendar.ics" for year in views.years(site)}
     assert set(real_feeds) == expected
     assert "en/events/excom-2024/event.ics" in real_feeds
     assert "en/regions/global/calendar.ics" in real_feeds
+    assert "en/2024/calendar.ics" in real_feeds
+
+
+CALENDAR_LEVEL = ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC", "REFRESH-INTERVAL",
+                  "X-PUBLISHED-TTL", "SOURCE", "URL")
+"""What describes a subscribed calendar, and so never an appointment's own file."""
 
 
 def test_every_feed_carries_the_calendar_properties(real_feeds):
-    for path, data in real_feeds.items():
+    subscriptions = {path: data for path, data in real_feeds.items() if not path.endswith("/event.ics")}
+    assert len(subscriptions) > 40
+    for path, data in subscriptions.items():
         calendar = Calendar.from_ical(data)
         address = REAL_BASE + path
         assert calendar["VERSION"] == "2.0", path
@@ -144,6 +160,18 @@ def test_every_feed_carries_the_calendar_properties(real_feeds):
         assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in data, path
         assert b"\r\nX-PUBLISHED-TTL:P1D\r\n" in data, path
         assert (str(calendar["SOURCE"]), str(calendar["URL"])) == (address, address), path
+
+
+def test_an_events_own_file_holds_one_appointment_and_no_calendar_properties(real_feeds):
+    """MS-OXCICAL: with X-WR-CALNAME, Outlook opens a new calendar named after the event."""
+    own = {path: data for path, data in real_feeds.items() if path.endswith("/event.ics")}
+    assert len(own) > 20
+    for path, data in own.items():
+        calendar = Calendar.from_ical(data)
+        assert [key for key in CALENDAR_LEVEL if key in calendar] == [], path
+        assert not re.search(rb"\r\n(X-WR-|NAME|REFRESH-INTERVAL|SOURCE|X-PUBLISHED-TTL)", data.split(b"BEGIN:VEVENT")[0]), path
+        assert (calendar["VERSION"], calendar["PRODID"], calendar["METHOD"]) == ("2.0", PRODID, "PUBLISH"), path
+        assert len(vevents(data)) == 1, path
 
 
 def test_prodid_names_no_library_version():
@@ -202,8 +230,12 @@ def test_each_feed_holds_exactly_its_items_in_date_order(real_feeds, real_model)
     scopes |= {f"categories/{c.key}/calendar.ics": views.in_category(site, c.key) for c in config.categories}
     scopes |= {f"{i.section}/{i.id}/calendar.ics": (i, *views.in_program(site, i.id))
                for i in site.items if i.kind != "event"}
+    scopes |= {f"{year}/calendar.ics": views.in_year(site, year) for year in views.years(site)}
     for lang in config.language_codes:
         for path, items in scopes.items():
+            if not uids(items):  # no file without an event
+                assert f"{lang}/{path}" not in real_feeds, path
+                continue
             events = vevents(real_feeds[f"{lang}/{path}"])
             assert sorted(str(e["UID"]) for e in events) == uids(items), path
             starts = [e["DTSTART"].dt for e in events]
@@ -215,8 +247,10 @@ def test_each_feed_holds_exactly_its_items_in_date_order(real_feeds, real_model)
 def test_year_round_items_are_on_the_site_but_not_in_feeds(real_feeds, real_site):
     whole = by_uid(real_feeds["en/calendar.ics"])
     assert "activator@we-gov.org" not in whole
-    assert (real_site / "en/programs/activator/index.html").is_file()
-    assert vevents(real_feeds["en/programs/activator/calendar.ics"]) == []
+    page = (real_site / "en/programs/activator/index.html").read_text()
+    # No dated activity: no feed (RFC 5545 wants at least one component), and no link to one.
+    assert "en/programs/activator/calendar.ics" not in real_feeds
+    assert "calendar.ics" not in page and 'id="subscribe"' not in page
 
 
 def test_every_feed_parses_with_icaljs_like_with_icalendar(real_site, real_feeds):
@@ -231,11 +265,15 @@ def test_every_feed_parses_with_icaljs_like_with_icalendar(real_site, real_feeds
 
 
 def test_two_builds_are_byte_identical(feeds_site, feeds_project, tmp_path):
-    # The second build reuses the first one's caches and is run on another day:
-    # neither may change a byte of a feed.
-    build(feeds_project, Options(out=tmp_path / "again", today=date(2030, 1, 1), **QUICK))
+    # The second build reuses the first one's caches: it may not change a byte of a feed.
+    build(feeds_project, Options(out=tmp_path / "again", today=BUILD_DAY, **QUICK))
     first, second = read_feeds(feeds_site), read_feeds(tmp_path / "again")
     assert len(first) > 100 and first == second
+    # On another day only the windowed feeds (whole calendar, regions, areas) may change.
+    build(feeds_project, Options(out=tmp_path / "later", today=date(2030, 1, 1), **QUICK))
+    later = read_feeds(tmp_path / "later")
+    complete = {path: data for path, data in first.items() if not re.match(r"\w\w/(calendar|regions|categories)", path)}
+    assert len(complete) > 50 and complete == {path: later[path] for path in complete}
 
 
 # --- The fixture site: each precision of `when`, statuses, languages, time zones ---------------
@@ -255,7 +293,7 @@ PRECISIONS = [
      "Courses from April to November (dates to be confirmed)"),
     ("net", date(2024, 7, 1), date(2024, 10, 1), "TENTATIVE", "TRANSPARENT",
      "Regional network (dates to be confirmed)"),
-    ("cancelled", date(2024, 5, 14), date(2024, 5, 16), "CANCELLED", "OPAQUE", "Cancelled meeting"),
+    ("cancelled", date(2024, 5, 14), date(2024, 5, 16), "CANCELLED", "OPAQUE", "Cancelled: Cancelled meeting"),
     ("postponed", date(2024, 6, 20), date(2024, 6, 21), "TENTATIVE", "OPAQUE", "Postponed visit"),
     ("tentative", date(2024, 1, 10), date(2024, 1, 13), "TENTATIVE", "OPAQUE", "Tentative expo"),
 ]
@@ -291,7 +329,7 @@ def test_year_round_and_dateless_items_are_left_out(fixture_feeds):
 
 def test_timed_events_carry_a_matching_vtimezone(fixture_feeds):
     whole = Calendar.from_ical(fixture_feeds["en/calendar.ics"])
-    assert sorted(str(tz["TZID"]) for tz in whole.walk("VTIMEZONE")) == ["Asia/Seoul", "Europe/Madrid"]
+    assert sorted(str(tz["TZID"]) for tz in whole.walk("VTIMEZONE")) == ["Asia/Seoul", "Europe/Berlin", "Europe/Madrid"]
     timed = Calendar.from_ical(fixture_feeds["en/events/timed/event.ics"])
     assert [str(tz["TZID"]) for tz in timed.walk("VTIMEZONE")] == ["Asia/Seoul"]
     assert timed.walk("VEVENT")[0]["DTSTART"].params["TZID"] == "Asia/Seoul"
@@ -364,7 +402,7 @@ def test_carriage_returns_and_components_in_text_are_escaped_by_the_renderer(fee
                   if i.id == "day" else i for i in model.site.items)
     site = Site(model.site.config, items, model.site.pages)
     formatters = {code: Formatter(code, gettext.NullTranslations()) for code in site.config.language_codes}
-    feeds = {a.path: a.data for a in render_feeds(site, formatters).all()}
+    feeds = {a.path: a.data for a in render_feeds(site, formatters, BUILD_DAY).all()}
     data = feeds["en/events/day/event.ics"]
     (event,) = vevents(data)
     assert str(event["UID"]) == "day@we-gov.org"
@@ -452,3 +490,197 @@ def test_event_pages_offer_add_to_calendar_with_the_right_dates(real_site, feeds
         "2024-03-06T00:30:00Z", "2024-03-06T08:00:00Z", "false")
     assert not _app_links((feeds_site / "en/events/cancelled/index.html").read_text())
     assert "calendar.google.com" not in (feeds_site / "en/programs/prize/index.html").read_text()
+
+
+# --- Daily hours: one VEVENT, the first day's hours, repeated ----------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DAILY_UTC = [[f"2024-06-{day}T07:00:00.000Z", f"2024-06-{day}T15:00:00.000Z"] for day in (10, 11, 12)]
+"""09:00-17:00 Berlin summer time (UTC+2) on each of the three days."""
+
+
+def test_daily_hours_are_one_event_repeated_each_day_in_the_events_zone(fixture_feeds):
+    for path in ("en/calendar.ics", "en/events/daily/event.ics", "en/2024/calendar.ics",
+                 "en/regions/europe-mediterranean/calendar.ics"):
+        calendar = Calendar.from_ical(fixture_feeds[path])
+        event = by_uid(fixture_feeds[path])["daily@we-gov.org"]
+        assert event["DTSTART"].dt == datetime(2024, 6, 10, 9, tzinfo=BERLIN), path
+        assert event["DTEND"].dt == datetime(2024, 6, 10, 17, tzinfo=BERLIN), path
+        assert event["DTSTART"].params["TZID"] == event["DTEND"].params["TZID"] == "Europe/Berlin", path
+        assert event["RRULE"].to_ical() == b"FREQ=DAILY;COUNT=3", path
+        assert "Europe/Berlin" in [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")], path
+        # Expanded by a third party (dateutil, which icalendar uses), in UTC:
+        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=event["DTSTART"].dt)
+        length = event["DTEND"].dt - event["DTSTART"].dt
+        utc = [[(s.astimezone(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                (s + length).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")] for s in rule]
+        assert utc == DAILY_UTC, path
+
+
+def test_icaljs_expands_daily_hours_to_three_days_nine_to_five_berlin_time(fixture_feeds, feeds_project):
+    for path in ("en/calendar.ics", "en/events/daily/event.ics"):
+        events = parse_ics_with_icaljs(feeds_project.root / "feeds" / path)["events"]
+        (event,) = [e for e in events if e["uid"] == "daily@we-gov.org"]
+        assert (event["dtstart"], event["dtstart_tzid"]) == ("2024-06-10T09:00:00", "Europe/Berlin")
+        assert event["occurrences"] == DAILY_UTC, path
+
+
+def test_a_time_over_several_days_is_daily_hours_on_the_page_and_in_data(feeds_site):
+    html = (feeds_site / "en/events/daily/index.html").read_text()
+    assert "9:00 AM – 5:00 PM daily (Germany (Berlin) Time)" in visible_text(html)
+    assert ('data-start="2024-06-10T09:00:00+02:00" data-end="2024-06-10T17:00:00+02:00" '
+            'data-zone="Europe/Berlin" data-daily="true"') in html
+    assert 'data-local-label="In your time zone: {times} daily" hidden' in html
+    assert re.search(r'<script src="/calendar/assets/localtime\.[0-9a-f]+\.js" defer>', html)
+    (ld,) = [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    assert (ld["startDate"], ld["endDate"]) == ("2024-06-10T09:00:00+02:00", "2024-06-12T17:00:00+02:00")
+    assert ld["eventSchedule"] == {"@type": "Schedule", "repeatFrequency": "P1D", "repeatCount": 3,
+                                   "startDate": "2024-06-10", "endDate": "2024-06-12", "startTime": "09:00:00",
+                                   "endTime": "17:00:00", "scheduleTimezone": "Europe/Berlin"}
+    korean = visible_text((feeds_site / "ko/events/daily/index.html").read_text())
+    assert "매일" in korean and "독일(베를린) 시간" in korean
+    data = json.loads((feeds_site / "en/events.json").read_text())
+    times = {i["id"]: i["time"] for i in data["items"]}
+    assert times["daily"] == {"start": "09:00", "end": "17:00", "timezone": "Europe/Berlin", "daily": True,
+                              "starts_at": "2024-06-10T09:00:00+02:00", "ends_at": "2024-06-12T17:00:00+02:00"}
+    assert times["timed"]["daily"] is False and times["timed"]["starts_at"] == "2024-03-06T09:30:00+09:00"
+    google = _app_links(html)["calendar.google.com"]
+    assert (google["dates"], google["ctz"], google["recur"]) == (
+        "20240610T090000/20240610T170000", "Europe/Berlin", "RRULE:FREQ=DAILY;COUNT=3")
+
+
+def test_the_visitor_sees_the_hours_in_their_own_zone_with_javascript(feeds_site):
+    served = feeds_site.parent / "served"  # the fixture is published below /calendar/
+    served.mkdir(exist_ok=True)
+    if not (served / "calendar").exists():
+        (served / "calendar").symlink_to(feeds_site)
+    with serve(served) as base, browser() as chromium:
+        shown = {}
+        for zone, item in (("America/New_York", "daily"), ("Europe/Berlin", "daily"), ("America/New_York", "timed")):
+            context = chromium.new_context(timezone_id=zone, locale="en-US")
+            page = context.new_page()
+            errors = []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.goto(f"{base}/calendar/en/events/{item}/", wait_until="load")
+            local = page.locator(".local-times")
+            shown[zone, item] = normalise(local.inner_text()) if local.is_visible() else None
+            assert errors == [], errors  # no CSP refusal, no script error
+            context.close()
+    assert shown["Europe/Berlin", "daily"] is None  # the visitor is in the event's zone: nothing to add
+    # Daily hours: times only, with the visitor's zone; one day (09:30-17:00 Seoul): the dates too.
+    assert shown["America/New_York", "daily"] == "In your time zone: 3:00 AM – 11:00 AM EDT daily", shown
+    assert re.fullmatch(r"In your time zone: Mar 5, 7:30 PM (EST )?– Mar 6, 3:00 AM EST", shown["America/New_York", "timed"]), shown
+
+
+# --- Subscription feeds: short descriptions, cancelled titles, no empty file, the window ---------
+
+def test_subscription_feeds_describe_an_event_briefly_and_its_own_file_in_full(fixture_feeds):
+    brief = ("Three days in Berlin, from nine to five each day.\n\nBerlin Congress Centre, Berlin\n\n"
+             + FIXTURE_BASE + "en/events/daily/")
+    subscriptions = [path for path in fixture_feeds if path.startswith("en/") and not path.endswith("/event.ics")]
+    for path in subscriptions:
+        for event in vevents(fixture_feeds[path]):
+            assert "WORD-ONLY-IN-THE-BODY" not in str(event["DESCRIPTION"]), path
+            if str(event["UID"]) == "daily@we-gov.org":
+                assert str(event["DESCRIPTION"]) == brief, path
+    assert {"en/calendar.ics", "en/2024/calendar.ics", "en/regions/europe-mediterranean/calendar.ics",
+            "en/categories/governance/calendar.ics", "en/programs/prize/calendar.ics"} <= set(subscriptions)
+    own = str(vevents(fixture_feeds["en/events/daily/event.ics"])[0]["DESCRIPTION"])
+    assert "WORD-ONLY-IN-THE-BODY" in own and own.endswith(FIXTURE_BASE + "en/events/daily/")
+    cancelled = str(by_uid(fixture_feeds["en/calendar.ics"])["cancelled@we-gov.org"]["DESCRIPTION"])
+    assert cancelled == ("This activity has been cancelled.\n\nWas planned, then cancelled.\n\nLisbon\n\n"
+                         + FIXTURE_BASE + "en/events/cancelled/")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "es", "ar"])
+def test_a_cancelled_items_title_says_so_in_the_feeds_language(fixture_feeds, feeds_project, lang):
+    catalog = load(feeds_project).catalogs[lang]
+    title = "Cancelled meeting"
+    expected = catalog.gettext("Cancelled: %(title)s") % {"title": title}
+    assert lang == "en" or catalog.gettext("Cancelled: %(title)s") != "Cancelled: %(title)s", lang
+    for path in (f"{lang}/calendar.ics", f"{lang}/events/cancelled/event.ics"):
+        event = by_uid(fixture_feeds[path])["cancelled@we-gov.org"]
+        assert (str(event["SUMMARY"]), event["STATUS"]) == (expected, "CANCELLED"), path
+
+
+def test_no_feed_without_an_event_and_no_link_to_one(fixture_feeds, feeds_site, feeds_model):
+    config = feeds_model.config
+    # board: a year-round program with no dated activity.
+    assert "en/programs/board/calendar.ics" not in fixture_feeds
+    board = (feeds_site / "en/programs/board/index.html").read_text()
+    assert "calendar.ics" not in board and 'id="subscribe"' not in board
+    items = {i["id"]: i for i in json.loads((feeds_site / "en/events.json").read_text())["items"]}
+    assert items["board"]["ics"] is None
+    assert items["prize"]["ics"] == FIXTURE_BASE + "en/programs/prize/calendar.ics"
+    empty = [r.key for r in config.regions if not any(in_calendars(i, config.feeds)
+                                                       for i in views.in_region(feeds_model.site, r.key))]
+    assert empty  # the fixture leaves some regions without activities
+    for key in empty:
+        assert f"en/regions/{key}/calendar.ics" not in fixture_feeds
+        page = (feeds_site / f"en/regions/{key}/index.html").read_text()
+        assert "calendar.ics" not in page and 'id="subscribe"' not in page, key
+    for path, data in fixture_feeds.items():
+        assert vevents(data), path
+
+
+@pytest.mark.parametrize("today, months, start", [
+    (date(2024, 6, 15), 12, date(2023, 6, 15)),
+    (date(2024, 2, 29), 12, date(2023, 2, 28)),
+    (date(2024, 3, 31), 1, date(2024, 2, 29)),
+    (date(2024, 1, 10), 3, date(2023, 10, 10)),
+    (date(2024, 6, 15), 0, None),
+])
+def test_the_window_reaches_back_whole_months_from_the_build_date(today, months, start):
+    assert window_start(Feeds(window_months=months), today) == start
+
+
+def test_subscription_feeds_keep_the_last_year_and_what_is_ahead_the_year_feed_keeps_all(feeds_model):
+    dated = {f"{i.id}@we-gov.org": i for i in feeds_model.site.items if in_calendars(i, feeds_model.config.feeds)}
+    last = max(i.when.end for i in dated.values())
+    later = date(2024, 10, 1)  # three months: a window from 2024-07-01, before the last activity
+    assert later <= last
+    feeds = render_at(feeds_model, later, window_months=3)
+    whole = set(by_uid(feeds["en/calendar.ics"]))
+    assert whole == {uid for uid, i in dated.items() if i.when.end >= date(2024, 7, 1)} != set(dated)
+    assert set(by_uid(feeds["en/2024/calendar.ics"])) == set(dated)
+    assert set(by_uid(feeds["en/programs/prize/calendar.ics"])) >= {"day@we-gov.org"}  # programs: complete
+    assert "en/events/day/event.ics" in feeds
+    everything = render_at(feeds_model, later, window_months=0)
+    assert set(by_uid(everything["en/calendar.ics"])) == set(dated)
+
+
+def test_with_nothing_recent_the_window_ends_at_the_last_activity(feeds_model):
+    """Years later the subscribed addresses still answer, with the calendar's last months of
+    activity (three here), never an empty or missing file; a region with nothing in them has no feed."""
+    dated = {f"{i.id}@we-gov.org": i for i in feeds_model.site.items if in_calendars(i, feeds_model.config.feeds)}
+    start = window_start(Feeds(window_months=3), max(i.when.end for i in dated.values()))
+    recent = {uid for uid, i in dated.items() if i.when.end >= start}
+    assert recent and recent != set(dated)  # the fixture has activities on both sides of it
+    for today in (date(2030, 1, 1), date(2041, 7, 9)):
+        feeds = render_at(feeds_model, today, window_months=3)
+        assert set(by_uid(feeds["en/calendar.ics"])) == recent
+        for region in feeds_model.config.regions:
+            held = {uid for uid in recent if region.key in dated[uid].regions}
+            path = f"en/regions/{region.key}/calendar.ics"
+            assert (set(by_uid(feeds[path])) == held) if held else path not in feeds, region.key
+
+
+def render_at(loaded, today: date, **feeds) -> dict[str, bytes]:
+    """The feeds stage on another build date, with other [feeds] settings."""
+    config = replace(loaded.config, feeds=replace(loaded.config.feeds, **feeds))
+    site = Site(config, loaded.site.items, loaded.site.pages)
+    formatters = {lang.code: Formatter(lang.locale or lang.code, loaded.catalogs[lang.code]) for lang in config.languages}
+    return {a.path: a.data for a in render_feeds(site, formatters, today).all()}
+
+
+def test_year_pages_offer_the_years_complete_feed(feeds_site, feeds_project, tmp_path):
+    html = (feeds_site / "en/2024/index.html").read_text()
+    links = parse(html).links
+    assert "/calendar/en/calendar.ics" in links and "/calendar/en/2024/calendar.ics" in links
+    assert "webcal://example.org/calendar/en/2024/calendar.ics" in links
+    # Years later the whole calendar's feed still answers (its last months of activity), beside the year's.
+    out = tmp_path / "later"
+    build(feeds_project, Options(out=out, today=date(2030, 1, 1), **QUICK))
+    assert (out / "en/calendar.ics").exists() and (out / "en/2024/calendar.ics").exists()
+    links = parse((out / "en/2024/index.html").read_text()).links
+    assert "/calendar/en/calendar.ics" in links and "webcal://example.org/calendar/en/2024/calendar.ics" in links

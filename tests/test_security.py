@@ -386,7 +386,7 @@ def plain(item):
 
 def feed_outputs(site, project, catalogs) -> dict[str, bytes]:
     renderer = Renderer(site, project.layouts, catalogs, {}, BUILD_DAY)
-    artifacts = (render_feeds(site, renderer.formatters).all() + render_atom(site, renderer.formatters, renderer.urls)
+    artifacts = (render_feeds(site, renderer.formatters, renderer.today).all() + render_atom(site, renderer.formatters, renderer.urls)
                  + render_data(site, renderer.formatters, renderer.urls))
     return {a.path: a.data for a in artifacts}
 

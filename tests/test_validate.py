@@ -47,6 +47,9 @@ def test_fixture_builds(basic, capsys):
      "content/events/summit.md:8: timezone: 'Seoul' is not a time zone; did you mean `Asia/Seoul`?"),
     ("events/summit.md", 'time: "09:30-17:00"', 'time: "17:00-09:30"',
      "content/events/summit.md:7: time: '17:00-09:30' ends before it starts"),
+    ("events/summit.md", "when: 2024-03-05", "when: 2024-03",
+     "content/events/summit.md:7: time: needs the days of the event (use: when: 2024-09-19, or daily hours over days: "
+     "when: 2024-09-19/2024-09-21)"),
     ("events/forum.md", "format: online", "format: virtual",
      "content/events/forum.md:9: format: 'virtual' is not allowed (use: in-person, online, hybrid)"),
     ("events/forum.md", "title: Cancelled forum", "titel: Cancelled forum",
@@ -173,13 +176,20 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
 
 
+def test_a_time_over_several_days_is_accepted_as_daily_hours(basic, capsys, tmp_path):
+    edit(basic, "events/summit.md", "when: 2024-03-05", "when: 2024-03-05/2024-03-07")
+    code, err = run_build(basic, capsys, "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert b"RRULE:FREQ=DAILY;COUNT=3" in (tmp_path / "out/en/events/summit/event.ics").read_bytes()
+
+
 def test_a_mistyped_site_toml_key_suggests_the_closest(basic, capsys):
     toml = basic.config_file.read_text()
     basic.config_file.write_text(toml.replace("[feeds]", "[feeds]\nundatd = \"span\"", 1)
                                  if "[feeds]" in toml else toml + '\n[feeds]\nundatd = "span"\n')
     code, err = run_build(basic, capsys)
     assert code == 1
-    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated)" in err, err
+    assert "site.toml: feeds.undatd: unknown key; did you mean `undated`? (use: undated, window_months)" in err, err
 
 
 def test_a_duplicate_id_blames_the_file_git_does_not_know_yet(basic, capsys):

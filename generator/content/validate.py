@@ -175,7 +175,8 @@ def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:
 
 
 def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[SiteError]:
-    """A time needs a single day and a time zone; a time zone needs a time."""
+    """A time needs known days (one day, or daily hours over several) and a time zone;
+    a time zone needs a time."""
     if "time" not in values and "timezone" not in values:
         return []
     when = values.get("when")
@@ -184,8 +185,9 @@ def _check_time(source: SourceFile, front: FrontMatter, values: dict) -> list[Si
         problems.append(("timezone", "is needed with a time", "an IANA name such as Asia/Seoul"))
     if "timezone" in values and "time" not in values:
         problems.append(("time", "is needed with a time zone", "09:30 or 09:30-17:00"))
-    if "time" in values and when is not None and when.precision.value != "day":
-        problems.append(("time", "needs a single-day when", "when: 2024-09-19"))
+    if "time" in values and when is not None and not when.precision.exact:
+        problems.append(("time", "needs the days of the event",
+                         "when: 2024-09-19, or daily hours over days: when: 2024-09-19/2024-09-21"))
     return [SiteError(source.display, front.line(f), f, m, a) for f, m, a in problems]
 
 

@@ -30,6 +30,7 @@ from generator.outputs.html import Renderer
 from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
+from generator.outputs.calendar.ics import SIZE_LIMIT
 from generator.i18n.translations import LanguageReport
 from generator.suggest import did_you_mean
 from generator.outputs.urls import output_file
@@ -69,6 +70,7 @@ def check_site(inputs: Inputs, today: date) -> list[SiteError]:
         + _same_title_and_date(site, lines)
         + _program_in_other_year(site, lines)
         + _placeholders(site, lines)
+        + large_feeds(inputs.artifacts)
     )
     return sorted(set(findings), key=SiteError.sort_key)
 
@@ -414,6 +416,18 @@ def _placeholders(site: Site, lines: _FieldLines) -> list[SiteError]:
 
 
 # Output --------------------------------------------------------------------
+
+def large_feeds(artifacts: Sequence[Artifact]) -> list[SiteError]:
+    """Subscription feeds past 1 MB, which Google Calendar stops updating. An event's own
+    file ("Add to calendar") is imported once, not polled."""
+    return [SiteError(artifact.path, None, None,
+                      f"this calendar feed is {len(artifact.data) / 1_000_000:.1f} MB; Google Calendar "
+                      f"drops subscriptions over {SIZE_LIMIT / 1_000_000:.0f} MB",
+                      "a smaller [feeds] window_months in site.toml (12 keeps the last year)", "warning")
+            for artifact in artifacts
+            if artifact.path.endswith(".ics") and not artifact.path.endswith("/event.ics")
+            and artifact.data is not None and len(artifact.data) > SIZE_LIMIT]
+
 
 def format_finding(finding: SiteError) -> str:
     """`path:line: error: message (field; use: allowed)`."""

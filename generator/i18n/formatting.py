@@ -71,14 +71,18 @@ class Formatter:
         """'Seoul and Goyang', '서울 및 고양': a list joined as the language does."""
         return format_list(list(names), locale=self.locale)
 
-    def times(self, day: date, start: time, end: time | None, timezone: str) -> str:
-        """'9:30 AM – 5:00 PM (South Korea Time)': local times of the event's own zone."""
+    def times(self, day: date, start: time, end: time | None, timezone: str, daily: bool = False) -> str:
+        """'9:30 AM – 5:00 PM (South Korea Time)': local times of the event's own zone;
+        `daily` for the hours of each day of an event over several ('09:00–17:00 daily (Germany Time)')."""
         zone = get_timezone(timezone)
         begin = datetime.combine(day, start, zone)
         span = (format_interval(begin, datetime.combine(day, end, zone), "Hm" if self._uses_24h() else "hm",
                                 tzinfo=zone, locale=self.locale)
                 if end else format_time(begin, "short", tzinfo=zone, locale=self.locale))
-        return f"{span} ({get_timezone_location(zone, locale=self.locale)})"
+        place = get_timezone_location(zone, locale=self.locale)
+        if daily:
+            return self._("%(times)s daily (%(zone)s)") % {"times": span, "zone": place}
+        return f"{span} ({place})"
 
     def _uses_24h(self) -> bool:
         return "H" in Locale.parse(self.locale).time_formats["short"].pattern

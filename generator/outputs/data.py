@@ -17,6 +17,8 @@ from generator.outputs.urls import Urls, output_file
 from generator.content.when import When
 from generator.outputs import Artifact
 from generator.outputs.jsonld import iso_bounds
+from generator.outputs.calendar.entries import event_hours
+from generator.outputs.calendar.feeds import program_items, published
 
 SCHEMA_VERSION = 1
 """Raise with any change that could break a reader (a field renamed, removed or
@@ -32,7 +34,7 @@ def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls, memo: 
     for lang in site.config.language_codes:
         # The items are encoded one by one (and a preview keeps each), then the document around them.
         members = {key: _dumps(value) for key, value in events_document(site, lang, formatters[lang], urls).items()}
-        members["items"] = _array(_remembered(memo, item, lang, formatters[lang], urls) for item in site.items)
+        members["items"] = _array(_remembered(memo, site, item, lang, formatters[lang], urls) for item in site.items)
         text = _object(members)
         files.append(Artifact(output_file(urls.data(lang), urls.prefix), (text + "\n").encode("utf-8")))
     return files
@@ -73,18 +75,27 @@ def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
     }
 
 
-def _remembered(memo: dict, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
-    """The item's entry as JSON text, made once per digest and language."""
-    key = (lang, item.id, item.digest)
+def _remembered(memo: dict, site: Site, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
+    """The item's entry as JSON text, made once per digest, language and feed (a program's
+    feed comes and goes with its dated activities, which are other items)."""
+    feed = item_feed(site, item, lang, urls)
+    key = (lang, item.id, item.digest, feed)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _dumps(item_data(item, lang, fmt, urls))
+        found = memo[key] = _dumps(item_data(item, lang, fmt, urls, feed))
     return found
 
 
-def item_data(item: Item, lang: str, fmt: Formatter, urls: Urls) -> dict:
+def item_feed(site: Site, item: Item, lang: str, urls: Urls) -> str | None:
+    """The calendar file of an item: an event's own, a program's or network's feed when it
+    holds an event; None when there is none."""
+    if item.kind == "event":
+        return urls.event_file(lang, item)
+    return published(urls.program_feed(lang, item), program_items(site, item))
+
+
+def item_data(item: Item, lang: str, fmt: Formatter, urls: Urls, feed: str | None) -> dict:
     text = item.text(lang)
-    feed = urls.event_file(lang, item) if item.kind == "event" else urls.program_feed(lang, item)
     return {
         "id": item.id,
         "kind": item.kind,
@@ -117,6 +128,10 @@ def when_data(when: When, fmt: Formatter) -> dict:
 def _time(item: Item) -> dict | None:
     if item.start_time is None:
         return None
+    hours = event_hours(item)
     return {"start": item.start_time.strftime("%H:%M"),
             "end": item.end_time.strftime("%H:%M") if item.end_time else None,
-            "timezone": item.timezone}
+            "timezone": item.timezone,
+            "daily": bool(hours and hours.days > 1),
+            "starts_at": hours.start.isoformat() if hours else None,
+            "ends_at": hours.last_end.isoformat() if hours and hours.last_end else None}

@@ -8,6 +8,7 @@ that WeGO has not announced.
 from __future__ import annotations
 
 from generator.content.model import Item, Text
+from generator.outputs.calendar.entries import Hours, event_hours
 from generator.outputs.urls import Urls
 from generator.content.when import Precision, When
 
@@ -40,12 +41,29 @@ def event_json_ld(item: Item, text: Text, urls: Urls, lang: str) -> dict:
     }
     if item.when is not None:
         data["startDate"], data["endDate"] = iso_bounds(item.when)
+    hours = event_hours(item)
+    if hours:  # full date-times with their offset: search engines show the right hour anywhere
+        data["startDate"] = hours.start.isoformat()
+        if hours.last_end:
+            data["endDate"] = hours.last_end.isoformat()
+        if hours.days > 1:
+            data["eventSchedule"] = _schedule(item, hours)
     places = [_place(item, text) if item.format != "online" else None,
               {"@type": "VirtualLocation", "url": page} if item.format != "in-person" else None]
     places = [p for p in places if p]
     if places:
         data["location"] = places[0] if len(places) == 1 else places
     return data
+
+
+def _schedule(item: Item, hours: Hours) -> dict:
+    """Daily hours as schema.org says them: the same hours on each of the days."""
+    schedule = {"@type": "Schedule", "repeatFrequency": "P1D", "repeatCount": hours.days,
+                "startDate": item.when.start.isoformat(), "endDate": item.when.end.isoformat(),
+                "startTime": hours.start.strftime("%H:%M:%S"), "scheduleTimezone": hours.zone}
+    if hours.end:
+        schedule["endTime"] = hours.end.strftime("%H:%M:%S")
+    return schedule
 
 
 def iso_bounds(when: When) -> tuple[str, str]:

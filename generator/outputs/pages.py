@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterator, MutableMapping
 
 from generator.content.model import Item, Page, Site, Text
 from generator.i18n.formatting import Formatter
+from generator.outputs.calendar.entries import event_hours
+from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.urls import Urls
 from generator.views import queries as views
@@ -189,6 +191,7 @@ def _shown(context: dict[str, Any]) -> frozenset[str]:
 
 def _language_pages(p: Planner, lang: str, downloads: dict) -> list[PagePlan]:
     site, urls, _ = p.site, p.urls, p.formatters[lang]._
+    feeds = FeedLists(site, p.today)  # which feeds exist: pages link to those only
     plans = [
         _home(p, lang),
         _page(p, lang, "page.html", urls.page(lang, "about"), site.pages["about"], "about"),
@@ -198,10 +201,10 @@ def _language_pages(p: Planner, lang: str, downloads: dict) -> list[PagePlan]:
         _plan(p, lang, "search.html", urls.search(lang), _("Search"),
               _("Search every activity, program and network of the calendar.")),
     ]
-    plans += [_year_page(p, lang, year, downloads.get((lang, year))) for year in views.years(site)]
-    plans += [_item_page(p, lang, item) for item in site.items]
+    plans += [_year_page(p, lang, year, downloads.get((lang, year)), feeds) for year in views.years(site)]
+    plans += [_item_page(p, lang, item, feeds) for item in site.items]
     plans += _section_pages(p, lang)
-    plans += _category_pages(p, lang) + _region_pages(p, lang)
+    plans += _category_pages(p, lang, feeds) + _region_pages(p, lang, feeds)
     return plans + _month_pages(p, lang) + _format_pages(p, lang)
 
 
@@ -215,17 +218,23 @@ def _home(p: Planner, lang: str) -> PagePlan:
                       programs=site.of_kind("program") + site.of_kind("network"), text=text)
 
 
-def _year_page(p: Planner, lang: str, year: int, brochure) -> PagePlan:
+def _year_page(p: Planner, lang: str, year: int, brochure, feeds: FeedLists) -> PagePlan:
+    """A year's page subscribes to the whole calendar (the last months and what is ahead)
+    and offers the year's complete feed, for the archive."""
     site, fmt = p.site, p.formatters[lang]
     _ = fmt._
     items = views.in_year(site, year)
-    return _kept(p, ("year", lang, year, _fingerprint(items), repr(brochure)), lambda made_from: _plan(
+    feed = published(p.urls.feed(lang), feeds.whole())
+    year_feed = published(p.urls.year_feed(lang, year), feeds.year(year))
+    inputs = ("year", lang, year, _fingerprint(items), repr(brochure), feed, year_feed)
+    return _kept(p, inputs, lambda made_from: _plan(
         p, lang, "year.html", p.urls.year(lang, year),
         _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
         _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
         made_from, year=year, years=views.years(site), items=items, filters=_filters(site, items),
         overview=views.by_category(site, items), months=views.by_month(site, year),
-        year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure))
+        year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure,
+        feed=feed, year_feed=year_feed))
 
 
 def _section_pages(p: Planner, lang: str) -> list[PagePlan]:
@@ -245,25 +254,26 @@ def _section_pages(p: Planner, lang: str) -> list[PagePlan]:
     return plans
 
 
-def _category_pages(p: Planner, lang: str) -> list[PagePlan]:
+def _category_pages(p: Planner, lang: str, feeds: FeedLists) -> list[PagePlan]:
     _ = p.formatters[lang]._
     plans = []
     for cat in p.site.config.categories:
         name = _(cat.name)
         plans += _paged(p, lang, "category.html", p.urls.category(lang, cat.key), name,
                         _("WeGO activities in %(name)s.") % {"name": name},
-                        views.in_category(p.site, cat.key), filtered=True, cat=cat)
+                        views.in_category(p.site, cat.key), filtered=True, cat=cat,
+                        feed=published(p.urls.category_feed(lang, cat.key), feeds.category(cat.key)))
     return plans
 
 
-def _region_pages(p: Planner, lang: str) -> list[PagePlan]:
+def _region_pages(p: Planner, lang: str, feeds: FeedLists) -> list[PagePlan]:
     _ = p.formatters[lang]._
     plans = []
     for reg in p.site.config.regions:
         name, items = _(reg.name), views.in_region(p.site, reg.key)
         plans += _paged(p, lang, "region.html", p.urls.region(lang, reg.key), name,
                         _("WeGO activities in %(name)s.") % {"name": name}, items, filtered=True,
-                        mapped=True, reg=reg)
+                        mapped=True, reg=reg, feed=published(p.urls.region_feed(lang, reg.key), feeds.region(reg.key)))
     return plans
 
 
@@ -341,18 +351,21 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
                    views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
 
 
-def _item_page(p: Planner, lang: str, item: Item) -> PagePlan:
-    """An item's page shows it, its program and its program's members."""
+def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
+    """An item's page shows it, its program and its program's members; a program's or
+    network's offers its feed when the feed holds an event."""
     members = views.in_program(p.site, item.id)
     program = p.site.item(item.program) if item.program else None
-    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members))
+    feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
+    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), feed)
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
         meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
                         _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article")
-        context = {"item": item, "text": text, "members": members, "program": program}
+        context = {"item": item, "text": text, "members": members, "program": program,
+                   "hours": event_hours(item), "feed": feed}
         return PagePlan(lang, "item.html", meta, context, _shown(context), made_from)
 
     return _kept(p, inputs, make)

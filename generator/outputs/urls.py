@@ -88,6 +88,10 @@ class Urls:
         """A program's or network's calendar: itself and its activities."""
         return self.path(lang, item.section, item.id, "calendar.ics", folder=False)
 
+    def year_feed(self, lang: str, year: int) -> str:
+        """A year's complete calendar, for the archive: '/en/2024/calendar.ics'."""
+        return self.path(lang, str(year), "calendar.ics", folder=False)
+
     def event_file(self, lang: str, item: Item) -> str | None:
         """An event's own .ics ("Add to calendar"), or None when calendars leave it out."""
         if item.kind != "event" or not in_calendars(item, self.config.feeds):

@@ -7,6 +7,21 @@ import ICAL from "ical.js";
 const timeOf = (vevent, name) => vevent.getFirstPropertyValue(name)?.toString() ?? null;
 const tzidOf = (vevent, name) => vevent.getFirstProperty(name)?.getParameter("tzid") ?? null;
 
+// Every occurrence as [start, end]: UTC instants for times ("2025-06-10T07:00:00.000Z"),
+// the day for dates; a recurring event expanded by its RRULE (at most 1000).
+const instant = (t) => (t === null ? null : t.isDate ? t.toString() : t.toJSDate().toISOString());
+function occurrencesOf(vevent) {
+  const event = new ICAL.Event(vevent);
+  if (!event.isRecurring()) return [[instant(event.startDate), vevent.hasProperty("dtend") ? instant(event.endDate) : null]];
+  const found = [];
+  const iterator = event.iterator();
+  for (let next = iterator.next(); next && found.length < 1000; next = iterator.next()) {
+    const details = event.getOccurrenceDetails(next);
+    found.push([instant(details.startDate), instant(details.endDate)]);
+  }
+  return found;
+}
+
 try {
   const jcal = ICAL.parse(readFileSync(process.argv[2], "utf8"));
   if (!Array.isArray(jcal) || typeof jcal[0] !== "string") {
@@ -14,6 +29,8 @@ try {
   }
   const calendar = new ICAL.Component(jcal);
   if (calendar.name !== "vcalendar") throw new Error(`top-level component is ${calendar.name}, not vcalendar`);
+  // The file's own VTIMEZONEs, so that TZID times convert to UTC by the feed's rules.
+  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(vtimezone);
   const events = calendar.getAllSubcomponents("vevent").map((vevent) => ({
     uid: vevent.getFirstPropertyValue("uid"),
     summary: vevent.getFirstPropertyValue("summary"),
@@ -22,6 +39,7 @@ try {
     dtend: timeOf(vevent, "dtend"),
     dtend_tzid: tzidOf(vevent, "dtend"),
     status: vevent.getFirstPropertyValue("status"),
+    occurrences: occurrencesOf(vevent),
   }));
   process.stdout.write(JSON.stringify({ vevent_count: events.length, events }) + "\n");
 } catch (err) {

@@ -38,6 +38,9 @@ class Entry:
     """The Markdown of the description: made plain text only where needed (`description`)."""
     short_description: str
     """The notes, the summary and the address: short enough for a link's query."""
+    brief: str
+    """The notes, the summary, the place and the address: the DESCRIPTION of subscription
+    feeds, which calendar apps poll (the body stays on the page, one tap away)."""
     url: str
     location: str | None
     category: str
@@ -46,7 +49,10 @@ class Entry:
     start: date | datetime
     """A day (all-day entry) or a time in the event's own zone."""
     end: date | datetime | None
-    """Exclusive: the day after the last day, or the end time; None for a start time alone."""
+    """Exclusive: the day after the last day, or the end time; None for a start time alone.
+    For daily hours, the first day's end time."""
+    days: int
+    """How many days a timed entry repeats its hours (RRULE:FREQ=DAILY;COUNT=days); 1 otherwise."""
     transparent: bool
     """True when the entry must not block busy time (dates not yet known)."""
     modified: datetime
@@ -96,20 +102,27 @@ def calendar_entry(item: Item, lang: str, fmt: Formatter, page_url: str, config:
     undated = not item.when.precision.exact
     # The same words as the site's "dates to be confirmed" label, so all languages have them.
     title = "%s (%s)" % (text.title, _("dates to be confirmed")) if undated else text.title
+    if item.status == "cancelled":
+        # In the title too: several calendar apps show no STATUS, so a cancelled meeting
+        # would look like any other.
+        title = _("Cancelled: %(title)s") % {"title": title}
     notes = _notes(item, fmt)
     start, end = _bounds(item)
+    location = _location(item, lang, fmt)
     return Entry(
         uid=f"{item.id}@{config.site.uid_domain}",
         title=title,
         notes=tuple(notes),
         body=text.body,
         short_description=_paragraphs(*notes, text.summary, page_url),
+        brief=_paragraphs(*notes, text.summary, location, page_url),
         url=page_url,
-        location=_location(item, lang, fmt),
+        location=location,
         category=_(config.category(item.category).name),
         status=_status(item),
         start=start,
         end=end,
+        days=(item.when.end - item.when.start).days + 1 if entry_zone(item) else 1,
         transparent=undated,
         modified=item.modified or UNKNOWN_CHANGE,
         sequence=item.revisions,
@@ -140,20 +153,48 @@ def _notes(item: Item, fmt: Formatter) -> list[str]:
 
 
 def entry_zone(item: Item) -> str | None:
-    """The IANA zone of the item's entry when it is timed, else None (all-day)."""
-    timed = item.start_time is not None and item.timezone and item.when.precision is Precision.DAY
+    """The IANA zone of the item's entry when it is timed, else None (all-day). A time over
+    several days is daily hours: the first day's, repeated (`Entry.days`)."""
+    timed = item.start_time is not None and item.timezone and item.when.precision.exact
     return item.timezone if timed else None
 
 
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """When a timed event happens, in its own zone: the page, JSON-LD and events.json show this."""
+
+    start: datetime
+    """The first day's start, aware of the event's zone."""
+    end: datetime | None
+    """The first day's end (None: a start time alone)."""
+    last_end: datetime | None
+    """The last day's end: the end of the whole event (None: a start time alone)."""
+    days: int
+    """1, or the number of days the hours repeat (daily hours)."""
+
+    @property
+    def zone(self) -> str:
+        return self.start.tzinfo.key
+
+
+def event_hours(item: Item) -> Hours | None:
+    """The hours of an event with a time and known days, else None."""
+    if item.when is None or not entry_zone(item):
+        return None
+    zone, when = ZoneInfo(item.timezone), item.when
+    start = datetime.combine(when.start, item.start_time, zone)
+    end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None
+    last_end = datetime.combine(when.end, item.end_time, zone) if item.end_time else None
+    return Hours(start, end, last_end, (when.end - when.start).days + 1)
+
+
 def _bounds(item: Item) -> tuple[date | datetime, date | datetime | None]:
-    """Start and exclusive end: days for all-day entries, local times for timed ones."""
-    when = item.when
-    if entry_zone(item):
-        zone = ZoneInfo(item.timezone)
-        start = datetime.combine(when.start, item.start_time, zone)
-        end = datetime.combine(when.start, item.end_time, zone) if item.end_time else None
-        return start, end
-    return when.start, when.end + timedelta(days=1)
+    """Start and exclusive end: days for all-day entries, local times of the first day for
+    timed ones."""
+    hours = event_hours(item)
+    if hours:
+        return hours.start, hours.end
+    return item.when.start, item.when.end + timedelta(days=1)
 
 
 def _location(item: Item, lang: str, fmt: Formatter) -> str | None:
@@ -180,19 +221,28 @@ def _google(entry: Entry) -> str:
         dates = f"{entry.start:%Y%m%dT%H%M%S}/{(entry.end or entry.start):%Y%m%dT%H%M%S}"
     params = {"action": "TEMPLATE", "text": entry.title, "dates": dates,
               "details": entry.short_description, "location": entry.location,
-              "ctz": entry.zone}
+              "ctz": entry.zone, "recur": f"RRULE:{daily_rule(entry.days)}" if entry.days > 1 else None}
     return _link(GOOGLE_CALENDAR, params)
 
 
 def _outlook(entry: Entry) -> str:
-    if entry.all_day:
-        start, end = entry.start.isoformat(), entry.end.isoformat()
+    if entry.days > 1:  # Outlook.com's link cannot repeat: the days, whose hours the page gives
+        last = entry.start.date() + timedelta(days=entry.days)
+        start, end, all_day = entry.start.date().isoformat(), last.isoformat(), True
+    elif entry.all_day:
+        start, end, all_day = entry.start.isoformat(), entry.end.isoformat(), True
     else:  # Outlook.com reads times without a zone as the viewer's: send UTC
         start, end = (_utc(t) for t in (entry.start, entry.end or entry.start))
+        all_day = False
     params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": entry.title,
-              "startdt": start, "enddt": end, "allday": "true" if entry.all_day else "false",
+              "startdt": start, "enddt": end, "allday": "true" if all_day else "false",
               "body": entry.short_description, "location": entry.location}
     return _link(OUTLOOK_COM, params)
+
+
+def daily_rule(days: int) -> str:
+    """The recurrence of daily hours, as RFC 5545 writes it: every client shows `days` days."""
+    return f"FREQ=DAILY;COUNT={days}"
 
 
 def _link(base: str, params: dict[str, str | None]) -> str:

@@ -1,5 +1,5 @@
 """Site model -> iCalendar feeds: the whole calendar, each region, category,
-program and network, and each event's own file, in every language.
+program, network and year, and each event's own file, in every language.
 
 Pure: returns Artifacts. Every file is made by the icalendar library, which
 escapes text and folds lines; components are built here rather than with
@@ -9,17 +9,16 @@ library's version. Nothing varies between two builds of the same commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterator, MutableMapping
 
-from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vText, vUri
+from icalendar import Calendar, Event, Timezone, vCategory, vDuration, vRecur, vText, vUri
 
 from generator import __version__
 
-from generator.views import queries as views
-from generator.outputs.calendar.entries import Entry, calendar_entry, entry_zone, in_calendars
+from generator.outputs.calendar.entries import Entry, calendar_entry, daily_rule, entry_zone, in_calendars
+from generator.outputs.calendar.feeds import Feed, FeedLists, plan_feeds
 from generator.i18n.catalogs import catalog_messages
 from generator.i18n.formatting import Formatter
 from generator.content.model import Item, Site
@@ -30,37 +29,31 @@ from generator.outputs import Outputs, Previous, make_key, reuse_or_make
 PRODID = "-//WeGO//sitegen calendar feeds//EN"
 """Names the generator, not its version: a new release must not change every feed."""
 REFRESH = timedelta(days=1)
+SIZE_LIMIT = 1_000_000
+"""Bytes past which Google Calendar drops a subscription (`sitegen check` warns)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """One .ics file: where it lives, what it is called, which items it holds."""
-
-    path: str
-    name: str
-    description: str
-    items: tuple[Item, ...]
-    """Only items that `in_calendars` accepts, in date order."""
-
-
-def render_feeds(site: Site, formatters: dict[str, Formatter], vevents: MutableMapping[str, bytes] | None = None,
+def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
+                 vevents: MutableMapping[str, bytes] | None = None,
                  previous: Previous | None = None, workers: int | None = None,
                  facts: MutableMapping[tuple, tuple] | None = None) -> Outputs:
-    """Every feed in every language of site.toml; those whose key the `previous` build had
-    are reused.
+    """Every feed in every language of site.toml that holds an event; those whose key the
+    `previous` build had are reused. `today` (the build date) decides how far back the
+    subscription feeds reach (feeds.window_start).
 
     `vevents` (kept by the caller between builds) maps an item's digest, language and
-    settings to its VEVENT text, so that an unchanged item is not serialised again; `facts`
+    settings to its VEVENT texts, so that an unchanged item is not serialised again; `facts`
     (a preview's) keeps the keys and own feed of each item by the same.
     """
     vevents = {} if vevents is None else vevents
     urls = Urls(site.config)
     lists = _Lists(site)
+    feed_lists = FeedLists(site, today, lists.dated)
     facts = {} if facts is None else facts
     events = {lang: _Events(site, lang, formatters[lang], urls, vevents, facts) for lang in site.config.language_codes}
     keyed = []
     for lang, made in events.items():
-        for feed in plan_feeds(site, lang, formatters[lang], urls, lists.dated):
+        for feed in plan_feeds(site, lang, formatters[lang], urls, feed_lists):
             key = make_key(made.settings, feed.path, feed.name, feed.description, lists.digest(feed.items))
             keyed.append((output_file(feed.path, urls.prefix), key, (feed, made)))
         owns = (made.own(item) for item in lists.calendar)
@@ -79,12 +72,14 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], vevents: MutableM
 def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], vevents: MutableMapping[str, bytes],
                        workers: int | None) -> None:
     """Every VEVENT not yet made, made on every core: folding lines is the feeds' largest cost.
-    Asking `vevents` for the others keeps them for the next build."""
+    Asking `vevents` for the others keeps them for the next build. Each item has the VEVENT of
+    subscription feeds (brief) and, for an event, the one of its own file (the whole text)."""
     # An item's languages side by side: those without a translation share its original's text.
-    missing = [(lang, item) for item in items for lang, made in events.items() if made.key(item) not in vevents]
-    texts = render_all(lambda task: events[task[0]].serialise(task[1]), missing, workers)
-    for (lang, item), text in zip(missing, texts):
-        vevents[events[lang].key(item)] = text
+    missing = [(lang, item, brief) for item in items for lang, made in events.items()
+               for brief in ((True, False) if item.kind == "event" else (True,)) if made.key(item, brief) not in vevents]
+    texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), missing, workers)
+    for (lang, item, brief), text in zip(missing, texts):
+        vevents[events[lang].key(item, brief)] = text
 
 
 class _Lists:
@@ -109,8 +104,9 @@ class _Lists:
 
 
 class _Events:
-    """Each item's calendar entry and VEVENT text, made once per language and shared by
-    every feed it appears in (an event is in four or five feeds; folding lines is costly)."""
+    """Each item's calendar entry and VEVENT text (with the short description of subscription
+    feeds), made once per language and shared by every feed it appears in (an event is in four
+    to six feeds; folding lines is costly)."""
 
     def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes],
                  facts: MutableMapping[tuple, tuple]):
@@ -118,18 +114,19 @@ class _Events:
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
 
-    def key(self, item: Item) -> str:
-        """Its VEVENT's key in `vevents`."""
-        return self._facts(item)[0]
+    def key(self, item: Item, brief: bool = True) -> str:
+        """Its VEVENT's key in `vevents`: the brief one of subscription feeds, or the whole one."""
+        return self._facts(item)[0 if brief else 1]
 
     def own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
         """File, key and Feed of the item's own .ics; all None if it has none."""
-        return self._facts(item)[1]
+        return self._facts(item)[2]
 
     def _facts(self, item: Item) -> tuple:
         found = self.facts.get((self.settings, item.id, item.digest)) if item.digest else None
         if found is None:
-            found = (make_key(self.settings, item.id, item.digest), self._own(item))
+            found = (make_key(self.settings, "brief", item.id, item.digest),
+                     make_key(self.settings, "whole", item.id, item.digest), self._own(item))
             if item.digest:
                 self.facts[(self.settings, item.id, item.digest)] = found
         return found
@@ -139,56 +136,45 @@ class _Events:
         if not path:
             return None, None, None
         text = item.text(self.lang)
-        key = make_key(self.settings, path, text.title, text.summary, f"{item.id}:{item.digest}")
-        return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,))
+        key = make_key(self.settings, "single", path, f"{item.id}:{item.digest}")
+        return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,), False)
 
-    def text(self, item: Item) -> bytes:
-        key = self.key(item)
+    def text(self, item: Item, brief: bool = True) -> bytes:
+        key = self.key(item, brief)
         found = self.vevents.get(key)
         if found is None:
-            found = self.vevents[key] = self.serialise(item)
+            found = self.vevents[key] = self.serialise(item, brief)
         return found
 
-    def serialise(self, item: Item) -> bytes:
+    def serialise(self, item: Item, brief: bool = True) -> bytes:
+        """The VEVENT of subscription feeds (`brief`) or of the event's own file (the whole text)."""
         url = self.urls.absolute(self.urls.item(self.lang, item))
-        return _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config)).to_ical()
-
-
-def plan_feeds(site: Site, lang: str, fmt: Formatter, urls: Urls, dated) -> list[Feed]:
-    """The feeds of lists (all items, each region, category, program and network; each event's
-    own feed is _Events.of's); `dated(items)` keeps those calendars carry. Pages link to the same paths."""
-    _ = fmt._
-    config = site.config
-
-    def named(name: str) -> str:
-        return _("%(site)s: %(name)s") % {"site": config.site.short_name, "name": name}
-
-    feeds = [Feed(urls.feed(lang), _(config.site.title),
-                  _("Every activity of %(organisation)s, with dates and places.")
-                  % {"organisation": _(config.site.organisation)}, dated(site.items))]
-    for reg in config.regions:
-        feeds.append(Feed(urls.region_feed(lang, reg.key), named(_(reg.name)),
-                          _("WeGO activities in %(name)s.") % {"name": _(reg.name)},
-                          dated(views.in_region(site, reg.key))))
-    for cat in config.categories:
-        feeds.append(Feed(urls.category_feed(lang, cat.key), named(_(cat.name)),
-                          _("WeGO activities in %(name)s.") % {"name": _(cat.name)},
-                          dated(views.in_category(site, cat.key))))
-    for kind in ("program", "network"):
-        for item in site.of_kind(kind):
-            text = item.text(lang)
-            feeds.append(Feed(urls.program_feed(lang, item), named(text.title), text.summary,
-                              dated(views.with_members(site, item.id))))
-    return feeds
+        return _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config), brief).to_ical()
 
 
 def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
-    address = urls.absolute(feed.path)
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", vText(PRODID))
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
+    if feed.subscription:
+        _describe_calendar(calendar, feed, urls.absolute(feed.path))
+    zones = [(item, entry_zone(item)) for item in feed.items]
+    for zone in sorted({z for _, z in zones if z}):
+        years = [y for item, z in zones if z == zone for y in (item.when.start.year, item.when.end.year)]
+        calendar.add_component(_vtimezone(zone, min(years), max(years)))
+    # The events' text, made by icalendar once per item, goes where icalendar itself
+    # puts subcomponents added after the time zones: just before END:VCALENDAR.
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical()
+    return head[:-len(end)] + b"".join(events.text(item, feed.subscription) for item in feed.items) + end
+
+
+def _describe_calendar(calendar: Calendar, feed: Feed, address: str) -> None:
+    """What a subscribed calendar is called and how often to fetch it. Never in an event's own
+    file: with X-WR-CALNAME, Outlook opens a new calendar instead of adding the appointment
+    (MS-OXCICAL), and the others describe a calendar, not an appointment."""
     # RFC 7986 names first, then the X-WR- forms that Apple, Google and Outlook read.
     for key in ("NAME", "X-WR-CALNAME"):
         calendar.add(key, vText(feed.name))
@@ -198,18 +184,9 @@ def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     calendar.add("SOURCE", vUri(address), parameters={"VALUE": "URI"})
     calendar.add("URL", vUri(address))
-    zones = [(item, entry_zone(item)) for item in feed.items]
-    for zone in sorted({z for _, z in zones if z}):
-        years = [item.when.start.year for item, z in zones if z == zone]
-        calendar.add_component(_vtimezone(zone, min(years), max(years)))
-    # The events' text, made by icalendar once per item, goes where icalendar itself
-    # puts subcomponents added after the time zones: just before END:VCALENDAR.
-    end = b"END:VCALENDAR\r\n"
-    head = calendar.to_ical()
-    return head[:-len(end)] + b"".join(events.text(item) for item in feed.items) + end
 
 
-def _vevent(entry: Entry) -> Event:
+def _vevent(entry: Entry, brief: bool) -> Event:
     event = Event()
     event.add("UID", vText(entry.uid))
     # From the content's history, never the clock: unchanged items stay byte-identical,
@@ -220,8 +197,11 @@ def _vevent(entry: Entry) -> Event:
     event.add("DTSTART", entry.start)
     if entry.end is not None:
         event.add("DTEND", entry.end)
+    if entry.days > 1:  # daily hours: the first day's, on each of the days
+        event.add("RRULE", vRecur.from_ical(daily_rule(entry.days)))
     event.add("SUMMARY", vText(entry.title))
-    event.add("DESCRIPTION", vText(entry.description))
+    # Subscription feeds: the summary, place, status and address; the page has the rest.
+    event.add("DESCRIPTION", vText(entry.brief if brief else entry.description))
     if entry.location:
         event.add("LOCATION", vText(entry.location))
     event.add("CATEGORIES", vCategory([entry.category]))
