@@ -22,9 +22,29 @@
       bundlePath: bundle,
       baseUrl: box.getAttribute("data-base-url"),
       showImages: false,
-      showSubResults: true
+      showSubResults: true,
+      processResult: unmarked
     });
     label(box.querySelector("input"));
+  }
+
+  // Korean is indexed with a "+" between the nouns of a compound ("스마트+시티", see
+  // generator/outputs/compounds.py), so that a word inside a compound is found; the
+  // results show the words as written.
+  var MARK = /([\uac00-\ud7a3](?:<\/?mark>)?)\+(?=(?:<\/?mark>)?[\uac00-\ud7a3])/g;
+
+  function unmark(text) {
+    return typeof text === "string" ? text.replace(MARK, "$1") : text;
+  }
+
+  function unmarked(result) {
+    result.excerpt = unmark(result.excerpt);
+    if (result.meta) result.meta.title = unmark(result.meta.title);
+    (result.sub_results || []).forEach(function (sub) {
+      sub.title = unmark(sub.title);
+      sub.excerpt = unmark(sub.excerpt);
+    });
+    return result;
   }
 
   // Pagefind's box has only a placeholder; a visible label stays when the placeholder goes.

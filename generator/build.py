@@ -12,15 +12,16 @@ keeps its own (serve/preview.py).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content.history import read_history
+from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
-from generator.content.sources import read_sources
+from generator.content.sources import read_images, read_sources
 from generator.content.validate import build_site
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
@@ -34,6 +35,7 @@ from generator.outputs.calendar.ics import render_feeds
 from generator.outputs.data import render_data
 from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
+from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.pages import PagePlan, plan_pages
 from generator.outputs.search import index_site
 from generator.outputs.sitemap import render_sitemap
@@ -99,6 +101,8 @@ class Loaded:
     config: SiteConfig
     site: Site
     catalogs: dict
+    images: dict[str, ImageFile] = field(default_factory=dict)
+    """The image files the bodies show, by project path, each checked (content/images.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,8 @@ class Rendered:
     rest: Iterator[Artifact]
     """Made once the pages are written: the pages the previous build supplies (Artifact.reuse),
     feeds, sitemap, data, headers. A preview's browser reloads before them."""
+    pictures: Pictures
+    """The processed body images (their files are in `first`)."""
     pages: frozenset[str]
     """Output path of every page."""
     reused_pages: frozenset[str]
@@ -156,21 +162,28 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
                              **({"check": kept.check, "assembled": kept.items} if kept else {}))
     errors += found
+    images = {}
+    if site is not None:
+        refs = site_images(site)
+        images = read_images(project.content, project.root, [r.path for r in refs if r.path])
+        errors += check_images(refs, images)
     catalogs, found = _load_catalogs(project, config, kept.catalog if kept else load_catalog)
     errors += found
     fail_if(errors)
-    return Loaded(config, site, catalogs)
+    return Loaded(config, site, catalogs, images)
 
 
 def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | None = None,
                 workers: int | None = None, brochure: bool = True) -> Rendered:
     """Every output file of the site. With `reuse`, the pages and feeds the previous build
-    supplies are reused (by key), and so are the VEVENTs, PDFs and memos it lends."""
+    supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends."""
     assets, asset_names = render_assets(project.assets, loaded.config)
+    pictures = render_pictures(loaded.images, project.root, loaded.config.url_prefix,
+                               reuse.images if reuse else None)
     renderer = Renderer(loaded.site, project.layouts, loaded.catalogs, asset_names, today,
-                        reuse.templates if reuse else None, reuse.fragments if reuse else None)
+                        reuse.templates if reuse else None, reuse.fragments if reuse else None, pictures.by_source)
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
-                                 reuse.pdfs if reuse else None) if brochure else []
+                                 reuse.pdfs if reuse else None, workers, pictures) if brochure else []
     try:
         keys = start_render(renderer, reuse) if reuse else None
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
@@ -183,7 +196,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     # workers then fork from a process that does not yet hold every VEVENT.
     feeds = render_feeds(loaded.site, renderer.formatters, today, reuse.vevents if reuse else None,
                          reuse.previous if reuse else None, workers, reuse.feed_facts if reuse else None)
-    first = assets + [b.artifact for b in brochures]
+    first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = frozenset(renderer.output_path(plan) for plan in plans)
 
     def rest() -> Iterator[Artifact]:
@@ -194,10 +207,10 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
         yield render_headers([*first, *late, *(Artifact(path, None) for path in (*page_paths, *feeds.keys))],
-                             asset_names)
+                             asset_names, IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
-    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), page_paths,
+    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths,
                     frozenset(a.path for a in pages.reused), {**pages.keys, **feeds.keys})
 
 

@@ -21,8 +21,11 @@ from generator import __version__
 from generator.build import Options, Project, build, load_project, render_site
 from generator.editing.check import Inputs, check_site, format_json, format_text
 from generator.config import load_config
+from generator.incremental import Reuse
 from generator.incremental.store import Store
-from generator.outputs.brochure import brochure_html, brochure_url, read_design, render_brochure, standalone
+from generator.outputs.brochure import (brochure_html, brochure_url, read_design, render_brochure, standalone,
+                                        with_pictures)
+from generator.outputs.images import render_pictures
 from generator.errors import BuildFailed, SiteError, display_path
 from generator.suggest import did_you_mean
 from generator.publish.reproducible import SETTINGS, BuildError, verify_reproducible
@@ -192,18 +195,22 @@ def _run_brochure(args) -> int:
     lang = args.lang or loaded.config.site.default_language
     name = Path(brochure_url(loaded.site, args.year, lang)).stem + ("-press" if args.press else "")
     out = (args.out or Path(f"{name}.{args.format}")).absolute()
-    design = read_design(project.layouts, project.assets)
-    with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
-        if args.format == "html":
-            html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design, args.press)
-            handle.write(standalone(html, design).encode("utf-8"))
-            facts = ""
-        else:
-            store = Store(project.root / ".cache" / "store")
-            made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design, store.section("pdf"), args.press)
-            store.close()
-            handle.write(made.artifact.data)
-            facts = f"{made.download.pages} pages, "
+    store = Store(project.root / ".cache" / "store")
+    try:
+        with _replacing(out) as handle:  # opened first: an unwritable path fails before the slow part
+            pictures = render_pictures(loaded.images, project.root, loaded.config.url_prefix, store.section("image"))
+            design = with_pictures(read_design(project.layouts, project.assets), pictures, loaded.config.url_prefix)
+            if args.format == "html":
+                html = brochure_html(loaded.site, args.year, lang, loaded.catalogs, design, args.press)
+                handle.write(standalone(html, design).encode("utf-8"))
+                facts = ""
+            else:
+                made = render_brochure(loaded.site, args.year, lang, loaded.catalogs, design, store.section("pdf"),
+                                       args.press)
+                handle.write(made.artifact.data)
+                facts = f"{made.download.pages} pages, "
+    finally:
+        store.close()
     size = out.stat().st_size
     print(f"Wrote {out} ({facts}{size / 1000:.0f} kB) in {time.perf_counter() - started:.1f} s")
     return 0
@@ -321,13 +328,21 @@ def _run_check(args) -> int:
         loaded = load_project(project, options)
         drafts = load_project(project, replace(options, drafts=True)).site
         # The PDF brochures take seconds to make; `sitegen build` makes them and reports their errors.
-        artifacts = list(render_site(project, loaded, today, brochure=False).every())
+        # Photos take a second each: those the builds processed are taken from their store.
+        store = Store(project.root / ".cache" / "store")
+        try:
+            rendered = render_site(project, loaded, today, Reuse(None, {}, {}, images=store.section("image")),
+                                   brochure=False)
+            artifacts = list(rendered.every())
+        finally:
+            store.close()
         reports = translation_report(loaded.site, project.locales)
         sources, _problems = read_sources(project.content, project.root, loaded.config.language_codes)
         texts = {s.display: s.text for s in sources} | {
             display_path(p, project.root): p.read_text(encoding="utf-8")
             for p in sorted(project.layouts.rglob("*.html")) if p.is_file()}
-        findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts), today)
+        findings = check_site(Inputs(loaded, drafts, artifacts, texts, reports, project.layouts,
+                                     rendered.pictures.by_source), today)
     except BuildFailed as failed:
         findings = list(failed.errors)
     print((format_json if args.format == "json" else format_text)(findings, files))

@@ -49,6 +49,10 @@ class BuildFailed(Exception):
         self.errors = tuple(sorted(errors, key=SiteError.sort_key))
         super().__init__("\n".join(str(e) for e in self.errors))
 
+    def __reduce__(self):
+        # Raised in a worker process (a brochure's PDF), it travels back whole, not as its text.
+        return BuildFailed, (self.errors,)
+
 
 def display_path(path: Path, root: Path) -> str:
     """A path as editors see it: relative to the project folder when inside it.

@@ -14,6 +14,7 @@ import os
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 MIN_TASKS_PER_WORKER = 150
 CHUNK = 100
@@ -23,15 +24,18 @@ _job: tuple[Callable, Sequence] | None = None
 """The current job, set just before forking so that workers inherit it."""
 
 
-def render_all(render: Callable[[T], bytes], tasks: Sequence[T], workers: int | None = None) -> list[bytes]:
+def render_all(render: Callable[[T], R], tasks: Sequence[T], workers: int | None = None,
+               per_worker: int = MIN_TASKS_PER_WORKER) -> list[R]:
     """render(task) for every task, in order, on up to `workers` processes."""
-    return list(render_each(render, tasks, workers))
+    return list(render_each(render, tasks, workers, per_worker))
 
 
-def render_each(render: Callable[[T], bytes], tasks: Sequence[T], workers: int | None = None) -> Iterator[bytes]:
+def render_each(render: Callable[[T], R], tasks: Sequence[T], workers: int | None = None,
+                per_worker: int = MIN_TASKS_PER_WORKER) -> Iterator[R]:
     """render(task) for every task, in order, as the results come: the caller writes each one
-    away before the next arrives, so a large site is never held in memory whole."""
-    workers = min(workers or default_workers(), max(1, len(tasks) // MIN_TASKS_PER_WORKER))
+    away before the next arrives, so a large site is never held in memory whole. A worker is
+    forked for every `per_worker` tasks (1 for tasks of seconds, such as a brochure's PDF)."""
+    workers = min(workers or default_workers(), max(1, len(tasks) // per_worker))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (render(task) for task in tasks)
         return
@@ -60,7 +64,7 @@ def _frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+def _render_chunk(bounds: tuple[int, int]) -> list:
     render, tasks = _job
     return [render(tasks[i]) for i in range(*bounds)]
 

@@ -6,10 +6,12 @@ clear errors. The PDFs are read back with pypdf; each is rendered once per sessi
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from PIL import Image
@@ -21,7 +23,8 @@ from generator.build import Options, Project, build, load_project
 from generator.incremental.store import Store
 from generator.cli import main
 from generator.i18n.formatting import Formatter
-from generator.outputs.brochure import brochure_html, cache_key, plan_contents, read_design, render_brochure
+from generator.outputs.brochure import (_keep_hangul_words, brochure_html, brochure_url, cache_key, plan_contents,
+                                        read_design, render_brochure, render_brochures, render_pdf)
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -32,15 +35,34 @@ def _render(model, lang: str, project: Project = Project(ROOT), pdfs=None):
     return render_brochure(model.site, YEAR, lang, model.catalogs, read_design(project.layouts, project.assets), pdfs)
 
 
+class _Recorded(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture(scope="session")
-def pdfs(real_model, tmp_path_factory) -> dict[str, Path]:
-    """Every language's brochure of the real content, rendered once, without the cache."""
+def rendered(real_model, tmp_path_factory) -> tuple[dict[str, Path], list[str]]:
+    """Every language's brochure of the real content, rendered once, without the cache,
+    and what WeasyPrint complained of while rendering them (a figure without words...)."""
     folder = tmp_path_factory.mktemp("brochures")
-    files = {}
-    for lang in real_model.config.language_codes:
-        files[lang] = folder / f"{lang}.pdf"
-        files[lang].write_bytes(_render(real_model, lang).artifact.data)
-    return files
+    files, complaints = {}, _Recorded()
+    logging.getLogger("weasyprint").addHandler(complaints)
+    try:
+        for lang in real_model.config.language_codes:
+            files[lang] = folder / f"{lang}.pdf"
+            files[lang].write_bytes(_render(real_model, lang).artifact.data)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(complaints)
+    return files, complaints.messages
+
+
+@pytest.fixture(scope="session")
+def pdfs(rendered) -> dict[str, Path]:
+    return rendered[0]
 
 
 @pytest.fixture(scope="session")
@@ -159,6 +181,86 @@ def test_metadata_and_page_size(real_model, readers):
         assert (round(width), round(height)) == (595, 842)  # A4
 
 
+def _structure(element) -> Iterator[tuple[str, object]]:
+    """(tag, element) of every structure element under `element`, in reading order."""
+    element = element.get_object()
+    kids = element.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and kid.get("/Type", "/StructElem") == "/StructElem" and "/S" in kid:
+            yield str(kid["/S"]), kid
+            yield from _structure(kid)
+
+
+def test_tagged_for_screen_readers_with_language_title_and_structure(real_model, rendered, readers):
+    files, complaints = rendered
+    assert complaints == []  # WeasyPrint's PDF/UA checks: every figure has words, the root a language
+    for lang, reader in readers.items():
+        info = subprocess.run(["pdfinfo", str(files[lang])], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), lang
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == lang and root["/MarkInfo"]["/Marked"].value is True
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # viewers show the title, not the file name
+        year = _formatter(real_model, lang).year(YEAR)
+        assert reader.metadata.title.endswith(real_model.catalogs[lang].gettext(
+            "%(year)s Calendar of Activities") % {"year": year}), lang
+        assert b"pdfuaid:part=\"1\"" in root["/Metadata"].get_object().get_data()
+        tags = [tag for tag, _ in _structure(root["/StructTreeRoot"])]
+        assert tags[0] == "/Document"
+        for needed in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"):
+            assert needed in tags, (lang, needed)
+        # The cover's and the contents' headings, then one per section (its bookmark).
+        assert tags.count("/H1") == 2 + len(_sections(reader)), lang
+        assert not any("\u2060" in title for title, _ in _sections(reader))  # bookmarks read as written
+
+
+def test_korean_words_are_not_one_element_each(readers):
+    """Korean words are kept whole without an element per word (that made a 1,000-event Korean
+    brochure three times slower, and gave screen readers one structure element per word)."""
+    counts = {lang: len(list(_structure(reader.trailer["/Root"]["/StructTreeRoot"]))) for lang, reader in readers.items()}
+    assert counts["ko"] < 1.5 * counts["en"], counts
+
+
+KOREAN = ("세계스마트지속가능도시기구는 지방정부와 스마트시티 솔루션 기업이 함께하는 국제기구로서 "
+          "집행위원회와 사무국이 회원도시의 디지털 전환을 지원합니다")
+
+
+def test_korean_words_are_never_broken_across_lines(tmp_path):
+    design = read_design(ROOT / "layouts", ROOT / "assets")
+    html = (f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><title>t</title>'
+            f'<style>{design.stylesheet}</style></head><body><p style="width: 28mm">'
+            f'{_keep_hangul_words(KOREAN)}</p></body></html>')
+    data, _ = render_pdf(html, design)
+    lines = [line.strip() for line in PdfReader(io.BytesIO(data)).pages[0].extract_text().splitlines() if line.strip()]
+    assert len(lines) > 5  # a narrow column: many lines
+    assert [word for line in lines for word in line.split()] == KOREAN.split(), lines  # each line whole words
+
+
+def _runs(reader: PdfReader, page: int) -> list[tuple[float, str]]:
+    """(x, text) of each piece of text the page shows, as pypdf decodes it (in logical order)."""
+    runs = []
+    reader.pages[page].extract_text(visitor_text=lambda text, cm, tm, font, size: runs.append(
+        (cm[0] * tm[4] + cm[4], text.strip())) if text.strip() else None)
+    return runs
+
+
+def test_arabic_reads_right_to_left(real_model, readers):
+    """The overview's columns (activity, date, place) and each heading run from the right in
+    Arabic, from the left in the others; the words of a heading come out in the order written."""
+    for lang, reader in readers.items():
+        gettext = real_model.catalogs[lang].gettext
+        page = reader.get_destination_page_number(reader.named_destinations["overview"])
+        x = {text.casefold(): at for at, text in reversed(_runs(reader, page))}  # the first of each
+        columns = [x[gettext(label).casefold()] for label in ("Activity", "Date", "Place")]  # shown in capitals
+        rtl = real_model.config.language(lang).direction == "rtl"
+        assert columns == sorted(columns, reverse=rtl), (lang, columns)
+        year = _formatter(real_model, lang).year(YEAR)
+        heading = gettext("Overview of %(year)s Activities") % {"year": year}
+        for part in filter(None, (p.strip().casefold() for p in heading.split(year))):
+            assert any(part in text for text in x), (lang, part)  # its words in the order written
+    assert any(real_model.config.language(lang).direction == "rtl" for lang in readers)
+
+
 def test_the_same_content_gives_the_same_bytes(real_model, pdfs):
     assert _render(real_model, "en").artifact.data == pdfs["en"].read_bytes()
 
@@ -190,6 +292,25 @@ def test_a_stored_pdf_is_reused_and_a_new_one_stored(real_model, pdfs, tmp_path)
     store.close()
 
 
+def test_brochures_made_in_parallel_equal_those_made_one_by_one(real_model, pdfs):
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", workers=2)
+    assert [(b.year, b.lang) for b in made] == [(YEAR, lang) for lang in real_model.config.language_codes]
+    assert {b.lang: b.artifact.data for b in made} == {lang: path.read_bytes() for lang, path in pdfs.items()}
+
+
+def test_only_brochures_whose_html_changed_are_made_again(real_model, pdfs):
+    design = read_design(ROOT / "layouts", ROOT / "assets")
+    kept = {}
+    for lang in real_model.config.language_codes:  # what an earlier build left, marked to be recognised
+        key = cache_key(brochure_html(real_model.site, YEAR, lang, real_model.catalogs, design), design)
+        kept[key] = (b"%PDF-kept " + lang.encode(), 1)
+    del kept[key]  # the last language's HTML is new
+    made = render_brochures(real_model.site, real_model.catalogs, ROOT / "layouts", ROOT / "assets", kept)
+    *reused, last = (b.artifact.data for b in made)
+    assert reused == [b"%PDF-kept " + lang.encode() for lang in real_model.config.language_codes[:-1]]
+    assert last == pdfs[lang].read_bytes() and kept[key][0] == last
+
+
 def test_year_page_links_the_brochure(real_site):
     for lang_dir in (p for p in real_site.iterdir() if (p / "brochure").is_dir()):
         pdf = lang_dir / "brochure" / f"wego-calendar-{YEAR}-{lang_dir.name}.pdf"
@@ -197,6 +318,33 @@ def test_year_page_links_the_brochure(real_site):
         page = (lang_dir / str(YEAR) / "index.html").read_text(encoding="utf-8")
         assert f'href="/{lang_dir.name}/brochure/{pdf.name}"' in page
     assert (real_site / "en" / "brochure").is_dir()
+
+
+def test_every_year_has_its_brochure_in_every_language_on_its_page(basic, tmp_path):
+    (basic.content / "events" / "berlin-2025.md").write_text(
+        '---\ntitle: "Berlin Conference 2025"\nsummary: "A second year."\ncategory: networking\n'
+        'regions: [europe-mediterranean]\nwhen: "2025-06-10/2025-06-12"\nlocation: Berlin\n---\nIn June.\n',
+        encoding="utf-8")
+    out = tmp_path / "public"
+    build(basic, Options(out=out, today=BUILD_DAY, search=False))
+    model = load_project(basic, Options(out=out, today=BUILD_DAY))
+    years = views.years(model.site)
+    assert years == (2024, 2025)
+    for year in years:
+        only_then = {i.id for i in views.in_year(model.site, year)} - {i.id for y in years if y != year
+                                                                       for i in views.in_year(model.site, y)}
+        for lang in model.config.language_codes:
+            name = f"wego-calendar-{year}-{lang}.pdf"
+            text = _flat("".join(page.extract_text() for page in PdfReader(out / lang / "brochure" / name).pages))
+            for item in model.site.items:
+                if item.id in only_then or item.when and year not in item.when.years():
+                    assert (_flat(item.text(lang).title) in text) == (item.id in only_then), (year, lang, item.id)
+            page = (out / lang / str(year) / "index.html").read_text(encoding="utf-8")
+            assert f'href="{brochure_url(model.site, year, lang)}"' in page, (year, lang)
+    # `sitegen brochure` makes the same file for any of those years.
+    assert main(["--root", str(basic.root), "brochure", "--year", "2025", "--lang", "ko",
+                 "--out", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "b.pdf").read_bytes() == (out / "ko" / "brochure" / "wego-calendar-2025-ko.pdf").read_bytes()
 
 
 def test_no_brochure_build_has_neither_pdf_nor_link(project_copy, tmp_path):

@@ -1,7 +1,7 @@
 """`sitegen check`: the fixture tests/sites/check holds one case of every finding; the report is compared whole.
 
 The fixture is tests/sites/basic plus: a body link to a missing page, one to a
-missing anchor, one to a draft, an image without alt text, a Korean
+missing anchor, one to a draft, an image of another website without alt text, a Korean
 translation for every file but one (one of them stale, one unstamped), a
 catalog that lacks one string, an October event still tentative in November,
 two events with the same title and date, and an event of 2025 filed under a
@@ -38,11 +38,12 @@ content/events/forum.md:13: error: links to draft-idea.md, which is a draft: pub
 content/events/summit.ko.md: warning: does not say which version of content/events/summit.md it was translated from (translated_from; use: sitegen translations --stamp content/events/summit.ko.md)
 content/events/workshop.md:2: warning: 'Workshop over three days' on 2024-09-19/2024-09-21 is also the title and date of content/events/workshop-again.md (title; use: a different title, or remove the duplicate)
 content/events/workshop.md:16: error: the image https://example.org/photo.jpg has no alt text (body; use: ![what the image shows](https://example.org/photo.jpg))
+content/events/workshop.md:16: error: the image https://example.org/photo.jpg is on another website: pages show only images stored in content/ (body; use: save it (if you may publish it) beside the Markdown file, e.g. images/photo.jpg)
 content/events/workshop.md:18: error: links to /calendar/en/agenda/, which is not a page or file of the site (body)
 content/networks/net.ko.md:4: warning: was translated from an older version of content/networks/net.md (translated_from; use: update the translation, then: sitegen translations --stamp content/networks/net.ko.md)
 content/programs/school.md: warning: has no Korean translation (use: sitegen new translation school --lang ko)
 locales/ko/LC_MESSAGES/messages.po: warning: 'Programs' is not translated, so pages show it in English (use: translate it in this catalog)
-4 errors, 8 warnings in 26 files checked
+5 errors, 8 warnings in 26 files checked
 """
 
 
@@ -78,14 +79,14 @@ def test_json_has_the_same_findings_and_counts(checked, capsys):
     report = json.loads(out)
     lines = [format_finding(SiteError(**finding)) for finding in report["findings"]]
     assert lines == EXPECTED.splitlines()[:-1]
-    assert (report["errors"], report["warnings"], report["files"]) == (4, 8, 26)
+    assert (report["errors"], report["warnings"], report["files"]) == (5, 8, 26)
     assert code == 1
 
 
 def test_warnings_alone_exit_0(checked, capsys):
     edit(checked, "events/forum.md", "See the [summit programme](summit.md#agenda) instead,\n", "")
     edit(checked, "events/forum.md", "and [an idea](draft-idea.md) for later.\n", "")
-    edit(checked, "events/workshop.md", "![](", "![Participants](")
+    edit(checked, "events/workshop.md", "![](https://example.org/photo.jpg)", "")
     edit(checked, "events/workshop.md", "/calendar/en/agenda/", "/calendar/en/events/summit/#programme")
     code, out = run_check(checked, capsys)
     assert code == 0, out

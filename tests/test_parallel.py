@@ -1,11 +1,14 @@
 """Rendering on every core: results in order, and the collector left as it was found."""
 
-import pytest
 import gc
+import os
 
+import pytest
+
+from generator.errors import BuildFailed, SiteError
+from generator.parallel import MIN_TASKS_PER_WORKER, render_all
 
 pytestmark = pytest.mark.unit
-from generator.parallel import MIN_TASKS_PER_WORKER, render_all
 
 TASKS = list(range(MIN_TASKS_PER_WORKER * 2 + 7))  # enough for two workers
 
@@ -31,3 +34,21 @@ def test_a_callers_own_freeze_is_kept():
     finally:
         gc.unfreeze()
 
+
+
+def test_tasks_of_seconds_each_get_a_worker():
+    # Brochures: four PDFs of seconds each are worth a process each, 150 page renders are not.
+    pids = render_all(lambda n: os.getpid(), [0, 1], workers=2, per_worker=1)
+    assert os.getpid() not in pids  # forked (which worker takes which is the pool's choice)
+    assert render_all(lambda n: os.getpid(), [0, 1], workers=2) == [os.getpid()] * 2
+
+
+def test_a_workers_errors_reach_the_caller_whole():
+    error = SiteError("layouts/brochure/brochure.html", 3, None, "the brochure may not load 'x'")
+
+    def fail(n):
+        raise BuildFailed([error])
+
+    with pytest.raises(BuildFailed) as raised:
+        render_all(fail, [0, 1], workers=2, per_worker=1)
+    assert raised.value.errors == (error,)

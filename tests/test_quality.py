@@ -4,6 +4,7 @@ weight, render-blocking, no-JavaScript, print, search and right-to-left layout."
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,61 @@ def test_search_finds_activities_in_the_page_language(base_url, page, lang, quer
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "(as) => as.map((a) => a.getAttribute('href'))")
     assert any(link.startswith(expected) for link in links), links
     assert all(re.match(rf"/{lang}/(events|programs|networks|about|contact)/", link) for link in links), links
+
+
+class _IndexedText(HTMLParser):
+    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = [("", False)]
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {name for name, _ in attrs}
+        if tag not in self.VOID:
+            inside = (self.stack[-1][1] or "data-pagefind-body" in names) and "data-pagefind-ignore" not in names
+            self.stack.append((tag, inside and tag not in ("script", "style")))
+
+    def handle_endtag(self, tag):
+        while len(self.stack) > 1 and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.stack[-1][1]:
+            self.text.append(data)
+
+
+def _pages_containing(site: Path, lang: str, word: str) -> set[str]:
+    found = set()
+    for path in site.glob(f"{lang}/**/index.html"):
+        parser = _IndexedText()
+        parser.feed(path.read_text(encoding="utf-8"))
+        if word in "".join(parser.text):
+            found.add("/" + path.parent.relative_to(site).as_posix() + "/")
+    return found
+
+
+@pytest.mark.parametrize("word, compound", [("시티", "스마트시티"), ("위원회", "집행위원회")])
+def test_korean_search_finds_words_inside_compounds(real_site, base_url, page, word, compound):
+    """Korean writes compounds without spaces: "시티" is inside "스마트시티" (generator/outputs/compounds.py)."""
+    expected = _pages_containing(real_site, "ko", word)
+    assert len(expected) > len(_pages_containing(real_site, "ko", f" {word}"))  # some only inside a compound
+    open_page(page, base_url, "ko/search/")
+    found = page.evaluate("""async (query) => {
+        const pagefind = await import("/pagefind/pagefind.js");
+        const search = await pagefind.search(query);
+        return Promise.all(search.results.map(async (result) => (await result.data()).url));
+    }""", word)
+    assert set(found) == expected
+    # Pagefind's own box says how many, and shows the words as written (no "+" between nouns).
+    page.fill(".pagefind-ui__search-input", word)
+    page.wait_for_selector(".pagefind-ui__result-link")
+    assert re.search(rf"(?<!\d){len(expected)}(?!\d)", page.inner_text(".pagefind-ui__message"))
+    shown = page.inner_text(".pagefind-ui__results")
+    assert compound in shown and not re.search("[\uac00-\ud7a3]\\+[\uac00-\ud7a3]", shown)
 
 
 def test_search_preview_without_index_says_search_is_unavailable(tmp_path, chromium):

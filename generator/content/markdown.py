@@ -4,7 +4,8 @@ Pure. Raw HTML is off (shown as text, never run) and markdown-it's link
 validation refuses javascript:, vbscript:, file: and data: URLs. Links to
 content files (`../events/excom-2024.md`) become the item's page in the
 language being rendered; headings get ids so they can be linked to (mdit-py-plugins'
-anchors plugin, with our `slugify`).
+anchors plugin, with our `slugify`); images go through the caller's `picture` (the
+site's <picture> of the processed files, the brochure's print file).
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ _md = (MarkdownIt("commonmark", {"html": False, "typographer": True})
 _md.core.ruler.after("anchor", "place_headings", _place_headings)
 
 
+def _mark_opening_image(state: StateCore) -> None:
+    """An image the body starts with is likely in view when the page opens: the `picture` the
+    env holds is told so (`first`), to load it at once rather than lazily."""
+    tokens = state.tokens
+    if len(tokens) > 1 and tokens[0].type == "paragraph_open" and tokens[1].children \
+            and tokens[1].children[0].type == "image":
+        state.env["first"] = tokens[1].children[0]
+
+
+_md.core.ruler.push("mark_opening_image", _mark_opening_image)
+
+
 def _render_link_open(self, tokens, idx, options, env):
     token = tokens[idx]
     resolve: Callable[[str], str | None] | None = env.get("resolve")
@@ -62,8 +75,15 @@ def _render_link_open(self, tokens, idx, options, env):
 
 
 def _render_image(self, tokens, idx, options, env):
-    tokens[idx].attrSet("loading", "lazy")
-    tokens[idx].attrSet("decoding", "async")
+    token = tokens[idx]
+    picture: Picturer | None = env.get("picture")
+    if picture is not None:
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        html = picture(token.attrGet("src") or "", alt, token.attrGet("title"), token is env.get("first"))
+        if html is not None:
+            return html
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
 
 
@@ -76,11 +96,18 @@ def parse_markdown(source: str) -> list[Token]:
     return _md.parse(source)
 
 
+Picturer = Callable[[str, str, "str | None", bool], "str | None"]
+"""(src, alt, title, opens the body) -> the HTML of an image, or None for a plain lazy <img>."""
+
+
 def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None, *,
-                    heading_shift: int = 0, id_prefix: str = "") -> str:
+                    heading_shift: int = 0, id_prefix: str = "", picture: Picturer | None = None) -> str:
     """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it.
-    Its headings are `heading_shift` levels lower (at most h6), their ids start with `id_prefix`."""
-    return _md.render(source, {"resolve": resolve, "heading_shift": heading_shift, "id_prefix": id_prefix})
+    Its headings are `heading_shift` levels lower (at most h6), their ids start with `id_prefix`.
+    `picture` makes the HTML of each image (told whether it opens the body: likely in view, so
+    not loaded lazily)."""
+    return _md.render(source, {"resolve": resolve, "heading_shift": heading_shift, "id_prefix": id_prefix,
+                               "picture": picture})
 
 
 @functools.lru_cache(maxsize=16)

@@ -3,16 +3,20 @@
 Classifies each file by folder (events, programs, networks, plain pages) and
 by name (`id.md` or the translation `id.LANG.md`); refuses what an editor
 could not mean: other file types, oversized files, links leading outside.
+Images beside the Markdown are not sources: `read_images` reads the facts of
+those the bodies show (content/images.py judges them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from generator.content.images import MAX_BYTES, SUFFIXES, ImageFile
 from generator.errors import SiteError, display_path
 
 KINDS = {"events": "event", "programs": "program", "networks": "network"}
@@ -69,18 +73,19 @@ def read_source(path: Path, lstat: os.stat_result, content_dir: Path, real_root:
 
 
 def walk_content(content_dir: Path) -> Iterator[Path]:
-    """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store)."""
+    """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store) and images
+    (`read_images` reads those a body shows)."""
     for folder, dirs, files in os.walk(content_dir, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and not name.lower().endswith(SUFFIXES):
                 yield Path(folder) / name
         for name in dirs:
             if (Path(folder) / name).is_symlink():
                 yield Path(folder) / name  # reported by _check_file, never followed
 
 
-def _check_file(path: Path, lstat: os.stat_result, real_root: Path) -> str | None:
+def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: int | None = MAX_FILE_BYTES) -> str | None:
     info = lstat
     if stat.S_ISLNK(lstat.st_mode):  # only links need resolving (a large site has tens of thousands of files)
         try:
@@ -91,8 +96,8 @@ def _check_file(path: Path, lstat: os.stat_result, real_root: Path) -> str | Non
             return "is a link to somewhere outside content/; copy the file here instead"
     if not stat.S_ISREG(info.st_mode):  # a linked folder; a pipe or a device would hang the build
         return "is not a regular file; content/ holds Markdown files and folders"
-    if info.st_size > MAX_FILE_BYTES:
-        return f"is larger than {MAX_FILE_BYTES // 1024} KiB; split it or remove embedded data"
+    if max_bytes is not None and info.st_size > max_bytes:
+        return f"is larger than {max_bytes // 1024} KiB; split it or remove embedded data"
     return None
 
 
@@ -119,8 +124,43 @@ def _split_name(name: str, languages: tuple[str, ...]) -> tuple[str, str | None]
 
 def _misplaced(path: Path, content_dir: Path, languages: tuple[str, ...]) -> str:
     if not path.name.endswith(".md"):
-        return "is not a Markdown file; content/ holds only .md files (images go in assets/)"
+        return (f"is not a Markdown file or an image ({', '.join(SUFFIXES)}); content/ holds only those "
+                "(other files, such as PDFs, go on a website the item links to)")
     if _kind(path, content_dir) is None:
         return f"is not in a content folder (use: content/, {', '.join('content/' + k + '/' for k in KINDS)})"
     lang = path.name[:-3].split(".")[-1]
     return f"{lang!r} is not a language of site.toml (use: {', '.join(languages)})"
+
+
+def read_images(content_dir: Path, root: Path, paths: Iterable[str]) -> dict[str, ImageFile]:
+    """The facts of each image file named (project paths, 'content/events/images/x.jpg'):
+    size, pixels, format and a hash of the bytes. Only headers are decoded, by Pillow."""
+    real_root = content_dir.resolve()
+    return {path: _read_image(root / path, path, real_root) for path in sorted(set(paths))
+            if path.startswith("content/") and path.lower().endswith(SUFFIXES)}
+
+
+def _read_image(file: Path, path: str, real_root: Path) -> ImageFile:
+    from PIL import Image, UnidentifiedImageError  # a build without images never loads Pillow
+
+    try:
+        lstat = file.lstat()
+    except OSError:
+        return ImageFile(path, problem="does not exist")
+    # No size limit here: content/images.py judges the size, at the line that shows the image.
+    problem = _check_file(file, lstat, real_root, max_bytes=None)
+    if problem:
+        return ImageFile(path, problem=problem)
+    data = file.read_bytes()
+    facts = ImageFile(path, size=len(data), digest=hashlib.sha256(data).hexdigest())
+    if len(data) > MAX_BYTES:
+        return facts  # too large to open: content/images.py says so
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation: turned a quarter
+                width, height = height, width
+            return ImageFile(path, len(data), width, height, image.format, facts.digest,
+                             animated=bool(getattr(image, "is_animated", False)))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return facts  # format None: not an image Pillow can read

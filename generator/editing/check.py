@@ -2,15 +2,16 @@
 
 Pure: works on what the CLI loaded, rendered and read (no file access, and
 `today` is passed in). Adds to the build's own errors what the build lets
-through: broken links and anchors, links to drafts, images without alt text,
-translations that are missing or stale, and calendar entries that look wrong.
+through: broken links and anchors, links to drafts, images without alt text or
+from other websites, translations that are missing or stale, and calendar
+entries that look wrong.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from html.parser import HTMLParser
@@ -26,7 +27,9 @@ from generator.content.frontmatter import parse_front_matter
 from generator.content.markdown import content_link_path, parse_markdown
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs import Artifact
+from generator.content.images import alt_missing, from_elsewhere, site_images
 from generator.outputs.html import Renderer
+from generator.outputs.images import Picture
 from generator.outputs.pages import plan_pages
 from generator.editing.new import PLACEHOLDERS, SUMMARY_PLACEHOLDER
 from generator.outputs.search import BUNDLE
@@ -55,16 +58,19 @@ class Inputs:
     """translation_report() of the published site."""
     layouts: Path
     """The layouts folder, for a renderer that only plans pages and renders bodies."""
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images, so that bodies render as published (outputs/images.py)."""
 
 
 def check_site(inputs: Inputs, today: date) -> list[SiteError]:
     """Every finding, errors and warnings, in file and line order."""
     site = inputs.loaded.site
-    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today)
+    renderer = Renderer(site, inputs.layouts, inputs.loaded.catalogs, {}, today, pictures=inputs.pictures)
     lines = _FieldLines(inputs.texts)
+    images = site_images(site)
     findings = (
         _Links(inputs, renderer).findings()
-        + _images(site)
+        + alt_missing(images) + from_elsewhere(images)
         + _translations(site, inputs.reports, lines)
         + _tentative_past(site, today, lines)
         + _same_title_and_date(site, lines)
@@ -325,12 +331,6 @@ def _documents(site: Site) -> list[Item | Page]:
 def _texts(site: Site) -> Iterator[Text]:
     for doc in _documents(site):
         yield from doc.texts
-
-
-def _images(site: Site) -> list[SiteError]:
-    return [SiteError(text.source, link.line, "body", f"the image {link.href} has no alt text",
-                      f"![what the image shows]({link.href})")
-            for text in _texts(site) for link in _body_links(text) if link.image and not link.alt.strip()]
 
 
 def _translations(site: Site, reports: Sequence[LanguageReport], lines: _FieldLines) -> list[SiteError]:

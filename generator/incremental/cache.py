@@ -1,7 +1,7 @@
 """What a one-off build (`sitegen build`) takes from the builds before it, and leaves for the next.
 
 I/O under .cache/: the manifest of the previous output (manifests/), the store
-of VEVENTs and PDFs (store/), compiled layouts (jinja/). Everything here is
+of VEVENTs, PDFs and processed images (store/), compiled layouts (jinja/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
@@ -19,7 +19,7 @@ from generator.incremental.reuse import Reuse
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
 
-LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint")
+LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
 """Libraries whose upgrade may change the output: part of the inputs stamp."""
 CODE = Path(__file__).resolve().parents[1]
 """The generator itself: an upgrade rebuilds everything."""
@@ -47,7 +47,8 @@ class BuildCache:
         if fresh:
             store.clear()
         previous = None if fresh else Manifest.load(manifest_file, out)
-        reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")))
+        reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
+                      images=store.section("image"))
         return cls(out, manifest_file, stamp, store, reuse)
 
     def up_to_date(self) -> bool:

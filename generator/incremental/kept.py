@@ -16,7 +16,9 @@ from generator.content.sources import SourceFile
 from generator.content.validate import Checked, check_source
 from generator.i18n.catalogs import catalog_file, load_catalog
 from generator.incremental.manifest import Manifest
+from generator.incremental.cache import cache_dir
 from generator.incremental.reuse import Reuse
+from generator.incremental.store import Store
 from generator.incremental.sources import ContentReader
 from generator.incremental.templates import template_cache
 
@@ -43,7 +45,9 @@ class Kept:
     _history_stamps: dict[Path, tuple] = field(default_factory=dict)
 
     def __post_init__(self):
-        self.reuse = Reuse(None, {}, {}, template_cache(self.root / ".cache" / "jinja"))
+        # Processed photos in the one-off builds' store: a preview's first build encodes none again.
+        store = Store(cache_dir(self.root / ".cache" / "store"))
+        self.reuse = Reuse(None, {}, {}, template_cache(self.root / ".cache" / "jinja"), images=store.section("image"))
 
     def config(self, path: Path) -> SiteConfig:
         """site.toml, checked once per text."""

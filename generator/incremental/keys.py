@@ -143,11 +143,12 @@ class Keys:
 
     def _shared_hash(self) -> str:
         """What every page of every language depends on: settings, date, assets, the years in the
-        menu, the plain pages (home, about, contact)."""
+        menu, the plain pages (home, about, contact), the processed body images (their names hash
+        their bytes: a replaced photo changes the pages that show it)."""
         r = self.renderer
         pages = sorted((k, repr(p)) for k, p in r.site.pages.items())
         return _hash([__version__, repr(r.site.config), r.today.isoformat(), repr(sorted(r.asset_names.items())),
-                      repr(views.years(r.site)), repr(pages)])
+                      repr(views.years(r.site)), repr(pages), repr(sorted(r.pictures.items()))])
 
 
 _FACTS = tuple(f.name for f in fields(Item) if f.name not in ("texts", "digest", "modified", "revisions"))

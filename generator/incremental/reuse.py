@@ -2,7 +2,7 @@
 
 Pure data. The pipeline (build.render_site) hands each output its part: the
 page renderer its fragments, the feeds their VEVENTs, the brochure its PDFs,
-events.json its entries. A one-off build's comes from .cache/ (cache.py); a
+the body images their processed files, events.json its entries. A one-off build's comes from .cache/ (cache.py); a
 preview keeps one for its whole life (kept.py).
 """
 
@@ -27,6 +27,9 @@ class Reuse:
     """Each brochure's PDF and page count by a hash of its HTML and design (outputs/brochure.py)."""
     templates: jinja2.BytecodeCache | None = None
     """Compiled layouts."""
+    images: MutableMapping[str, tuple] = field(default_factory=dict)
+    """Each body photo's processed files by a hash of the original and the encoder settings
+    (outputs/images.py): resizing and encoding a photo takes about a second."""
     fragments: dict[tuple, Markup] = field(default_factory=dict)
     """Item fragments of the page renderer (outputs/html.py Renderer.fragment)."""
     faces: dict[tuple, str] = field(default_factory=dict)

@@ -2,9 +2,12 @@
 
 Pure apart from reading its design (`read_design`: layouts/brochure/, the logo
 and fonts of assets/) and its templates: model -> `Contents` -> HTML string ->
-PDF bytes -> Artifact. WeasyPrint fetches nothing but the fonts and logo held in memory (`Design`), so the PDF
-never depends on the network or on the fonts installed here. The PDFs it may
-reuse are lent by the caller (`pdfs`), keyed by a hash of every input.
+PDF bytes -> Artifact. WeasyPrint fetches nothing but the fonts, logo and photos
+held in memory (`Design`), so the PDF never depends on the network or on the
+fonts installed here. Body images stored in content/ are printed from their
+largest processed file (outputs/images.py); any other image (another
+website's) is left out, never fetched. The PDFs it may reuse are lent by the
+caller (`pdfs`), keyed by a hash of every input.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import base64
 import importlib.metadata
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Mapping, MutableMapping
 from urllib.parse import urljoin, urlsplit
@@ -31,12 +35,15 @@ from generator.views import queries as views
 from generator.config import Category
 from generator.errors import BuildFailed, SiteError, layout_error
 from generator.i18n.formatting import Formatter
+from generator.content.images import image_path
 from generator.content.markdown import content_link_path, render_markdown
 from generator.content.model import Item, Site, Text
 from generator.outputs.urls import Urls, output_file
 from generator.content.when import Precision
 from generator.outputs import Artifact, make_key
+from generator.outputs.images import Picture, Pictures
 from generator.outputs.labels import labeller
+from generator.parallel import render_all
 
 TEMPLATE = "brochure/brochure.html"
 """Under layouts/; it includes the other templates of layouts/brochure/."""
@@ -47,6 +54,11 @@ PRESS_BLEED = "3mm"
 """What print shops ask for around each page of a PDF to be trimmed (`sitegen brochure --press`).
 The covers' colour runs into it, so no white edge shows after the cut; WeasyPrint sets each
 page's TrimBox to the A4 page. The text stays 18 mm or more inside the trim (print.css)."""
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged for accessibility (ISO 14289-1, which EN 301 549 and Section 508 point to): a structure
+tree of headings, paragraphs, lists and tables that screen readers follow, the document's
+language, and its title shown instead of the file name."""
 
 COUNTER_STYLES = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian", "deva": "devanagari",
                   "beng": "bengali", "thai": "thai", "khmr": "khmer", "mymr": "myanmar", "tamldec": "tamil"}
@@ -181,9 +193,12 @@ class Design:
     stylesheet: str
     """layouts/brochure/print.css, its fonts at 'brochure:fonts/NAME'."""
     files: Mapping[str, tuple[str, bytes]]
-    """Name -> (media type, bytes): 'logo.svg' and 'fonts/NotoSans-Regular.ttf'..."""
+    """Name -> (media type, bytes): 'logo.svg' and 'fonts/NotoSans-Regular.ttf'..., and the
+    photos' print files ('images/berlin-hall-1600.3f2a9c1b0d.jpg', see `with_pictures`)."""
     compiled: jinja2.BytecodeCache = field(compare=False)
     """Templates compiled once for all the languages' environments."""
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images by original (content/...): each printed from its largest file."""
 
     def digest(self) -> str:
         return make_key(self.stylesheet, *(part for name, (mime, data) in sorted(self.files.items())
@@ -199,6 +214,14 @@ def read_design(layouts: Path, assets: Path) -> Design:
     css = (layouts / "brochure" / "print.css").read_text(encoding="utf-8")
     css = re.sub(r'url\("(fonts/[^"]+)"\)', lambda m: f'url("{SCHEME}{m.group(1)}")', css)
     return Design(layouts, css, files, _Compiled())
+
+
+def with_pictures(design: Design, pictures: Pictures, prefix: str) -> Design:
+    """The design with the site's processed body images: the largest JPEG (or PNG) of each,
+    1600 pixels wide unless the original is narrower: about 230 dpi across the A4 text column."""
+    photos = {p.largest.url[len(prefix):]: (p.largest.mime, pictures.data(p.largest, prefix))
+              for p in pictures.by_source.values()}
+    return replace(design, files={**design.files, **photos}, pictures=pictures.by_source)
 
 
 def standalone(html: str, design: Design) -> str:
@@ -248,7 +271,7 @@ def _environment(site: Site, lang: str, catalog, design: Design, shown: frozense
         category=config.category, version=__version__, label=labeller(catalog.gettext),
         counter_style=COUNTER_STYLES.get(Locale.parse(fmt.locale).default_numbering_system, "decimal"),
         stylesheet=Markup(design.stylesheet), logo=SCHEME + "logo.svg",
-        body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown)),
+        body=lambda text, level=2: Markup(_body(site, text, lang, level, by_source, shown, design)),
         text_attrs=lambda text: _text_attrs(site, text, lang),
         place=lambda item, text: text.location or item.city or "",
         fmt_list=lambda values: format_list(list(values), locale=fmt.locale),
@@ -257,8 +280,9 @@ def _environment(site: Site, lang: str, catalog, design: Design, shown: frozense
 
 
 def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str, Item],
-          shown: frozenset[str]) -> str:
-    """A text's Markdown as HTML: headings below `level`, links to items kept inside the PDF."""
+          shown: frozenset[str], design: Design) -> str:
+    """A text's Markdown as HTML: headings below `level`, links to items kept inside the PDF,
+    photos of content/ at print size; other images are left out (docs/editing.md says so)."""
     folder, prefix = Path(text.source).parent, Path(text.source).stem + "--"
     urls = Urls(site.config)
     home = urls.absolute(urls.home(lang))
@@ -275,9 +299,17 @@ def _body(site: Site, text: Text, lang: str, level: int, by_source: Mapping[str,
         # A relative link means the site; the PDF has no site around it.
         return None if urlsplit(href).scheme else urljoin(home, href)
 
+    def picture(src: str, alt: str, title: str | None, first: bool) -> str:
+        found = design.pictures.get(image_path(src, text.source) or "")
+        if found is None:
+            return ""  # another website's image: the PDF loads nothing from the network
+        name, largest = found.largest.url[len(site.config.url_prefix):], found.largest
+        return (f'<img class="photo" src="{SCHEME}{name}" alt="{escape(alt)}" width="{largest.width}" '
+                f'height="{largest.height}">')
+
     # Body headings start at h2 (the page title is h1); here the item title is `level`.
     # Heading ids must be unique in the one document that holds every item.
-    return render_markdown(text.body, resolve, heading_shift=level - 1, id_prefix=prefix)
+    return render_markdown(text.body, resolve, heading_shift=level - 1, id_prefix=prefix, picture=picture)
 
 
 def _text_attrs(site: Site, text: Text, lang: str) -> Markup:
@@ -289,16 +321,49 @@ def _text_attrs(site: Site, text: Text, lang: str) -> Markup:
 
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff"
 _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
+_HANGUL_CHARACTER = re.compile(f"[{_HANGUL}]")
 
 
 def _keep_hangul_words(html: str) -> str:
-    """Make each Korean word unbreakable: WeasyPrint has no `word-break: keep-all`,
-    and Korean broken between syllables of a word reads badly. Text only, never tags."""
-    def keep(match: re.Match) -> str:  # one character cannot break: no span, fewer boxes to lay out
-        return f'<span class="kw">{match[0]}</span>' if len(match[0]) > 1 else match[0]
+    """Make each Korean word unbreakable: WeasyPrint has no `word-break: keep-all`, and
+    Korean broken between syllables of a word reads badly. In running text, a WORD JOINER
+    (U+2060) between its characters forbids the break (Unicode line breaking, which Pango
+    follows) and adds no element: a span per word made a 1,000-event Korean brochure take
+    three times as long. Headings keep spans: a PDF bookmark is its heading's text, and
+    there a joiner would stay. Text only, never tags."""
+    pieces, heading = [], False
+    for part in re.split(r"(<[^>]*>)", html):
+        if part.startswith("<"):
+            heading = bool(_HEADING_START.match(part)) or (heading and not _HEADING_END.match(part))
+        elif heading:
+            part = _HANGUL_WORD.sub(_spanned, part)
+        else:
+            part = _HANGUL_WORD.sub(_joined, part)
+        pieces.append(part)
+    return "".join(pieces)
 
-    return "".join(part if part.startswith("<") else _HANGUL_WORD.sub(keep, part)
-                   for part in re.split(r"(<[^>]*>)", html))
+
+def _joined(match: re.Match) -> str:
+    """A joiner wherever a Hangul character meets another character: not between two
+    others, where it would split ligatures ("ff" in "Kick-off") and never allows a break."""
+    characters = _CHARACTER.findall(match[0])
+    pieces = [characters[0]]
+    for before, after in zip(characters, characters[1:]):
+        if _HANGUL_CHARACTER.match(before) or _HANGUL_CHARACTER.match(after):
+            pieces.append(_JOINER)
+        pieces.append(after)
+    return "".join(pieces)
+
+
+def _spanned(match: re.Match) -> str:  # one character cannot break: no span, fewer boxes to lay out
+    return f'<span class="kw">{match[0]}</span>' if len(match[0]) > 1 else match[0]
+
+
+_HEADING_START = re.compile(r"<h[1-6]\b")
+_HEADING_END = re.compile(r"</h[1-6]>")
+_JOINER = "\u2060"
+_CHARACTER = re.compile(r"&#?\w+;|.", re.S)
+"""One character of HTML text: a character reference ('&amp;') counts as one."""
 
 
 # --- PDF -------------------------------------------------------------------
@@ -335,10 +400,11 @@ def render_pdf(html: str, design: Design) -> tuple[bytes, int]:
     """The PDF of a brochure's HTML, and its number of pages."""
     weasyprint, fetcher, fetch_error = _weasyprint()
     try:
-        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher(design)).render()
+        document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher(design)).render(
+            pdf_variant=PDF_VARIANT)
     except fetch_error as exc:
         raise BuildFailed([SiteError(TEMPLATE, None, None, str(exc.__cause__ or exc))]) from exc
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
 
 
 def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
@@ -351,8 +417,8 @@ def brochure_html(site: Site, year: int, lang: str, catalogs: Mapping, design: D
 
 def cache_key(html: str, design: Design) -> str:
     """Everything a PDF is made from: the HTML (content, layouts, catalog and language
-    are all in it), the stylesheet, fonts and logo, and the versions of the programs."""
-    return make_key(html, design.digest(), __version__, importlib.metadata.version("weasyprint"))
+    are all in it), the stylesheet, fonts and logo, the PDF variant and the versions of the programs."""
+    return make_key(html, design.digest(), PDF_VARIANT, __version__, importlib.metadata.version("weasyprint"))
 
 
 def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design: Design,
@@ -366,15 +432,32 @@ def render_brochure(site: Site, year: int, lang: str, catalogs: Mapping, design:
         found = render_pdf(html, design)
         if pdfs is not None:
             pdfs[key] = found
-    data, pages = found
-    url = brochure_url(site, year, lang)
-    return Brochure(lang, year, Artifact(output_file(url, site.config.url_prefix), data),
-                    Download(url, len(data), pages))
+    return _published(site, year, lang, found)
 
 
 def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path,
-                     pdfs: MutableMapping[str, tuple[bytes, int]] | None = None) -> list[Brochure]:
-    """Every language's brochure of every year the content covers."""
+                     pdfs: MutableMapping[str, tuple[bytes, int]] | None = None,
+                     workers: int | None = None, pictures: Pictures | None = None) -> list[Brochure]:
+    """Every language's brochure of every year the content covers, in that order. The HTML is
+    made here; the PDFs that `pdfs` does not hold are made on up to `workers` processes at
+    once (seconds each, and WeasyPrint uses one core), with the body images of `pictures`."""
     design = read_design(layouts, assets)
-    return [render_brochure(site, year, lang, catalogs, design, pdfs)
-            for year in views.years(site) for lang in site.config.language_codes]
+    if pictures is not None:
+        design = with_pictures(design, pictures, site.config.url_prefix)
+    wanted = [(year, lang) for year in views.years(site) for lang in site.config.language_codes]
+    pages = [brochure_html(site, year, lang, catalogs, design) for year, lang in wanted]
+    keys = [cache_key(html, design) for html in pages]
+    found = [pdfs.get(key) if pdfs is not None else None for key in keys]
+    missing = [i for i, pdf in enumerate(found) if pdf is None]
+    for i, pdf in zip(missing, render_all(lambda i: render_pdf(pages[i], design), missing, workers, per_worker=1)):
+        found[i] = pdf
+        if pdfs is not None:
+            pdfs[keys[i]] = pdf
+    return [_published(site, year, lang, pdf) for (year, lang), pdf in zip(wanted, found)]
+
+
+def _published(site: Site, year: int, lang: str, pdf: tuple[bytes, int]) -> Brochure:
+    data, pages = pdf
+    url = brochure_url(site, year, lang)
+    return Brochure(lang, year, Artifact(output_file(url, site.config.url_prefix), data),
+                    Download(url, len(data), pages))

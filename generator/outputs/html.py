@@ -11,19 +11,21 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import MutableMapping
+from typing import Mapping, MutableMapping
 
 import jinja2
 from markupsafe import Markup
 
+from generator.content.images import image_path
 from generator.content.markdown import content_link_path, render_markdown
 from generator.content.model import Item, Site, Text
 from generator.i18n.formatting import Formatter
 from generator.outputs import Artifact
 from generator.outputs.headers import content_security_policy
+from generator.outputs.images import Picture, picture_html
 from generator.outputs.jsonld import event_json_ld
 from generator.outputs.labels import FORMAT_NAMES, labeller
-from generator.outputs.pages import PagePlan, Planner
+from generator.outputs.pages import SHARE_IMAGE, PagePlan, Planner, ShareImage
 from generator.outputs.urls import Urls, output_file
 from generator.views import queries as views
 from generator.views.queries import filter_values
@@ -34,17 +36,19 @@ class Renderer:
 
     def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date,
                  bytecode_cache: jinja2.BytecodeCache | None = None,
-                 fragments: MutableMapping[tuple, Markup] | None = None):
+                 fragments: MutableMapping[tuple, Markup] | None = None, pictures: Mapping[str, Picture] | None = None):
         """`fragments`: where item fragments are kept (`fragment`); a preview lends the ones of
-        its earlier renders with the same layouts, catalogs, settings and date."""
+        its earlier renders with the same layouts, catalogs, settings and date. `pictures`: the
+        processed body images by their original's path (outputs/images.py)."""
         self.site, self.today, self.catalogs = site, today, catalogs
+        self.pictures = {} if pictures is None else pictures
         self.bytecode_cache = bytecode_cache
         self.fragments = {} if fragments is None else fragments
         self.urls = Urls(site.config)
         self.asset_names = asset_names
         self.formatters = {lang: Formatter(site.config.language(lang).locale or lang, catalogs[lang])
                            for lang in site.config.language_codes}
-        self.planner = Planner(site, today, self.urls, self.formatters)
+        self.planner = Planner(site, today, self.urls, self.formatters, self.pictures)
         self.envs = {lang: self._environment(layouts, lang, catalogs[lang]) for lang in site.config.language_codes}
         self.sources = {text.source: item for item in site.items for text in item.texts}
 
@@ -69,16 +73,18 @@ class Renderer:
             body=lambda text: self.body(text, lang),
             text_attrs=lambda text: self.text_attrs(text, lang),
             category=config.category, region=config.region,
-            json_ld=lambda item: self.json_ld(item, lang),
+            json_ld=lambda item, image=None: self.json_ld(item, lang, image),
             fragment=lambda name, *args, **options: self.fragment(lang, name, args, options),
             label=labeller(catalog.gettext), format_keys=tuple(FORMAT_NAMES),
             filter_values=filter_values,
             content_security_policy=content_security_policy(meta=True),
+            share_image=SHARE_IMAGE,
         )
         return env
 
     def body(self, text: Text, lang: str) -> Markup:
-        """A text's Markdown as HTML, its content links pointing into `lang`."""
+        """A text's Markdown as HTML, its content links pointing into `lang`, its images the
+        processed files' <picture>."""
         folder = Path(text.source).parent
 
         def resolve(href: str) -> str | None:
@@ -89,7 +95,11 @@ class Renderer:
             anchor = href.partition("#")[2]
             return (self.urls.item(lang, item) if item else href) + (f"#{anchor}" if anchor else "")
 
-        return Markup(render_markdown(text.body, resolve))
+        def picture(src: str, alt: str, title: str | None, first: bool) -> str | None:
+            found = self.pictures.get(image_path(src, text.source) or "")
+            return picture_html(found, alt, title, eager=first) if found else None
+
+        return Markup(render_markdown(text.body, resolve, picture=picture))
 
     def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
         """A macro of macros.html that shows one item (a card, an agenda line) or one number,
@@ -115,8 +125,11 @@ class Renderer:
         direction = self.site.config.language(text.lang).direction
         return Markup(f' lang="{text.lang}" dir="{direction}"')
 
-    def json_ld(self, item: Item, lang: str) -> Markup:
+    def json_ld(self, item: Item, lang: str, image: ShareImage | None = None) -> Markup:
+        """schema.org Event data; `image`: the page's own photo, which search engines show with it."""
         data = event_json_ld(item, item.text(lang), self.urls, lang)
+        if image is not None:
+            data["image"] = [image.url]
         # '<' escaped as \u003c: no field can close the <script> element it sits in. Escaping, not
         # splicing: '<' only occurs inside JSON strings, where \u003c is the same character, and the
         # json module has no option for it (a JSONEncoder subclass cannot change how strings are written).

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Callable, Iterator, MutableMapping
+from typing import Any, Callable, Iterator, Mapping, MutableMapping
 
+from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
 from generator.i18n.formatting import Formatter
 from generator.outputs.calendar.entries import event_hours
 from generator.outputs.calendar.feeds import FeedLists, published
+from generator.outputs.images import Picture
 from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.urls import Urls
 from generator.views import queries as views
@@ -36,6 +38,22 @@ class Alternate:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The picture social networks and chat apps show with a link to the page (og:image)."""
+
+    url: str
+    """Absolute: 'https://example.org/images/berlin-hall-1600.3f2a9c1b0d.jpg'."""
+    width: int
+    height: int
+    alt: str
+
+
+SHARE_IMAGE = ("share.png", 1200, 630)
+"""The site's own share image in assets/ and its size (1200 x 630, what Facebook, LinkedIn and
+X crop to): the og:image of every page without a photo of its own (layouts/base.html)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """What the head of a page says about it."""
 
@@ -46,6 +64,8 @@ class PageMeta:
     """The same page in every language that really has it (hreflang)."""
     canonical: str
     kind: str = "website"
+    image: ShareImage | None = None
+    """The page's own share image (an item's first photo); None: the site's (SHARE_IMAGE)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,8 @@ class Planner:
     today: date
     urls: Urls
     formatters: dict[str, Formatter]
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images by their original's path (outputs/images.py)."""
     kept: MutableMapping[tuple, PagePlan] | None = None
     """Plans of earlier renders by what they are made from (a preview's, under the same
     settings): an unchanged page is not planned again."""
@@ -357,18 +379,29 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
     members = views.in_program(p.site, item.id)
     program = p.site.item(item.program) if item.program else None
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
-    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), feed)
+    share = _share_image(p, item.text(lang))
+    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), feed, share)
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
         meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
                         _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
-                        p.urls.absolute(p.urls.item(text.lang, item)), kind="article")
+                        p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed}
         return PagePlan(lang, "item.html", meta, context, _shown(context), made_from)
 
     return _kept(p, inputs, make)
+
+
+def _share_image(p: Planner, text: Text) -> ShareImage | None:
+    """The first photo of a text, as its page's og:image: the largest JPEG (or PNG)."""
+    for ref in image_refs(text):
+        found = p.pictures.get(ref.path or "")
+        if found:
+            largest = found.largest
+            return ShareImage(p.urls.absolute(largest.url), largest.width, largest.height, ref.alt)
+    return None
 
 
 def _root(p: Planner) -> PagePlan:
