@@ -17,7 +17,7 @@ import pytest
 from checkers import browser, run_axe, serve, validate_html
 from conftest import fixture_project
 from generator.build import Options, build
-from htmltext import normalise, parse
+from htmltext import normalise
 
 pytestmark = pytest.mark.build
 
@@ -177,7 +177,7 @@ def test_without_javascript_every_year_is_reached_from_the_home_page(years_site)
             tab.goto(f"{url}/calendar/en/")
             tab.click(f"nav.year-links >> text={year}")
             reached.add(tab.text_content("h1"))
-            assert tab.get_attribute(f'nav.year-links a[aria-current="page"]', "href") == f"{PREFIX}/en/{year}/"
+            assert tab.get_attribute('nav.year-links a[aria-current="page"]', "href") == f"{PREFIX}/en/{year}/"
         assert reached == {f"{y} Calendar of Activities" for y in (2023, 2024, 2025)}
         tab.click("nav.year-links >> text=All years")
         assert tab.url.endswith("/calendar/en/years/")
