@@ -146,6 +146,7 @@ def uids(feed: Path) -> list[str]:
     return sorted(re.sub(r"(-[a-z]{2})?@.*", "", str(v["UID"])) for v in vevents(feed))
 
 
+@pytest.mark.slow
 @pytest.mark.build
 def test_hugo_makes_the_feeds_we_make_holding_the_same_items(built, tmp_path):
     """Like for like: every feed of ours (the whole calendar and each category's and region's,

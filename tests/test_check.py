@@ -27,7 +27,7 @@ from generator.errors import SiteError
 
 from conftest import BUILD_DAY, ROOT, SITES, fixture_project
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 CHECK_DAY = "2024-11-15"
 """After the tentative October ceremony of the fixture."""

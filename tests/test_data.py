@@ -15,7 +15,7 @@ import pytest
 from conftest import BUILD_DAY, ROOT
 from generator.build import Options, Project, build
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 LANGS = ("en", "ko", "es", "ar")
 SCHEMA = json.loads((ROOT / "docs" / "events.schema.json").read_text())

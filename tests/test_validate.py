@@ -23,6 +23,7 @@ def edit(project, file: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+@pytest.mark.slow
 def test_fixture_builds(basic, capsys):
     code, err = run_build(basic, capsys)
     assert code == 0, err
@@ -124,6 +125,7 @@ def test_a_file_in_an_unknown_language_is_refused(basic, capsys):
     assert "content/events/summit.fr.md: 'fr' is not a language of site.toml (use: en, ko)" in err
 
 
+@pytest.mark.slow
 def test_unquoted_yaml_dates_keep_their_precision(basic, capsys, tmp_path):
     # YAML would make 2024-09-19 a date and 2024 a number; both must still work.
     edit(basic, "programs/board.md", "when: 2024", "when: 2024")
@@ -133,6 +135,7 @@ def test_unquoted_yaml_dates_keep_their_precision(basic, capsys, tmp_path):
     assert "Year-round 2024" in page
 
 
+@pytest.mark.slow
 def test_errors_leave_the_previous_output_untouched(basic, capsys, tmp_path):
     out = tmp_path / "out"
     assert run_build(basic, capsys, "--out", str(out))[0] == 0
@@ -176,6 +179,7 @@ def test_a_language_without_a_catalog_says_how_to_start_one(basic, capsys):
             "(use: pybabel init -i locales/messages.pot -d locales -l ko)") in err
 
 
+@pytest.mark.slow
 def test_a_time_over_several_days_is_accepted_as_daily_hours(basic, capsys, tmp_path):
     edit(basic, "events/summit.md", "when: 2024-03-05", "when: 2024-03-05/2024-03-07")
     code, err = run_build(basic, capsys, "--out", str(tmp_path / "out"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, MutableMapping
 
 from generator.i18n.formatting import Formatter
 from generator.content.model import Item, Site
@@ -26,15 +26,16 @@ retyped), together with `version` in docs/events.schema.json."""
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "events.schema.json"
 
 
-def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls, memo: dict | None = None) -> list[Artifact]:
-    """The schema, and one events.json per language; `memo` (a preview's, valid for one
+def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls,
+                entries: MutableMapping[tuple, str] | None = None) -> list[Artifact]:
+    """The schema, and one events.json per language; `entries` (a preview's, valid for one
     set of settings and catalogs) keeps each item's entry by its digest."""
     files = [Artifact(output_file(urls.schema(), urls.prefix), SCHEMA_FILE.read_bytes())]
-    memo = {} if memo is None else memo
+    entries = {} if entries is None else entries
     for lang in site.config.language_codes:
         # The items are encoded one by one (and a preview keeps each), then the document around them.
         members = {key: _dumps(value) for key, value in events_document(site, lang, formatters[lang], urls).items()}
-        members["items"] = _array(_remembered(memo, site, item, lang, formatters[lang], urls) for item in site.items)
+        members["items"] = _array(_remembered(entries, site, item, lang, formatters[lang], urls) for item in site.items)
         text = _object(members)
         files.append(Artifact(output_file(urls.data(lang), urls.prefix), (text + "\n").encode("utf-8")))
     return files
@@ -75,14 +76,14 @@ def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
     }
 
 
-def _remembered(memo: dict, site: Site, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
+def _remembered(entries: MutableMapping[tuple, str], site: Site, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
     """The item's entry as JSON text, made once per digest, language and feed (a program's
     feed comes and goes with its dated activities, which are other items)."""
     feed = item_feed(site, item, lang, urls)
     key = (lang, item.id, item.digest, feed)
-    found = memo.get(key)
+    found = entries.get(key)
     if found is None:
-        found = memo[key] = _dumps(item_data(item, lang, fmt, urls, feed))
+        found = entries[key] = _dumps(item_data(item, lang, fmt, urls, feed))
     return found
 
 
