@@ -75,11 +75,20 @@ def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], veve
     Asking `vevents` for the others keeps them for the next build. Each item has the VEVENT of
     subscription feeds (brief) and, for an event, the one of its own file (the whole text)."""
     # An item's languages side by side: those without a translation share its original's text.
-    missing = [(lang, item, brief) for item in items for lang, made in events.items()
-               for brief in ((True, False) if item.kind == "event" else (True,)) if made.key(item, brief) not in vevents]
+    missing = []
+    for item in items:
+        for lang, made in events.items():
+            for brief in ((True, False) if item.kind == "event" else (True,)):
+                found = vevents.get(made.key(item, brief))
+                if found is None:
+                    missing.append((lang, item, brief))
+                else:
+                    made.made[made.key(item, brief)] = found
     texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), missing, workers)
+    new = {}
     for (lang, item, brief), text in zip(missing, texts):
-        vevents[events[lang].key(item, brief)] = text
+        new[events[lang].key(item, brief)] = events[lang].made[events[lang].key(item, brief)] = text
+    vevents.update(new)  # at once: the store writes them in one transaction
 
 
 class _Lists:
@@ -111,6 +120,8 @@ class _Events:
     def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes],
                  facts: MutableMapping[tuple, tuple]):
         self.site, self.lang, self.fmt, self.urls, self.vevents, self.facts = site, lang, fmt, urls, vevents, facts
+        self.made: dict[str, bytes] = {}
+        """This render's VEVENTs by key: an item is in four or five feeds, `vevents` read once."""
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
 
@@ -141,9 +152,9 @@ class _Events:
 
     def text(self, item: Item, brief: bool = True) -> bytes:
         key = self.key(item, brief)
-        found = self.vevents.get(key)
+        found = self.made.get(key)
         if found is None:
-            found = self.vevents[key] = self.serialise(item, brief)
+            found = self.made[key] = self.vevents[key] = self.serialise(item, brief)
         return found
 
     def serialise(self, item: Item, brief: bool = True) -> bytes:
