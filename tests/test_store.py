@@ -61,3 +61,16 @@ def test_a_store_that_cannot_be_written_only_keeps_nothing(tmp_path):
     section["a"] = b"x"  # no error: the build goes on
     assert "a" not in Store(folder).section("vevent")
     store.close()
+
+
+def test_a_store_that_started_empty_answers_misses_without_asking_and_finds_what_it_wrote(tmp_path):
+    store = Store(tmp_path)
+    section = store.section("vevent")
+    assert "a" not in section
+    section.update({"a": b"1", "b": b"2"})
+    section["c"] = b"3"
+    assert [section["a"], section["b"], section["c"]] == [b"1", b"2", b"3"]
+    store.close()
+    again = Store(tmp_path)  # not empty now: every key is asked for
+    assert dict(again.section("vevent")) == {"a": b"1", "b": b"2", "c": b"3"}
+    again.close()
