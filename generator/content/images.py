@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
-from generator.content.markdown import parse_markdown
+from generator.content.markdown import inline_tokens
 from generator.content.model import Page, Site, Text, Item
 from generator.errors import SiteError
 
@@ -68,16 +68,10 @@ def image_refs(text: Text) -> list[ImageRef]:
     if "![" not in text.body:
         return []  # no image can be written without it: spare the parse (every page plan asks)
     found = []
-    for block in parse_markdown(text.body):
-        if block.type != "inline" or not block.map:
-            continue
-        line = text.body_line + block.map[0]
-        for child in block.children or ():
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "image":
-                src = child.attrGet("src") or ""
-                found.append(ImageRef(text.source, line, src, child.content, image_path(src, text.source)))
+    for token, line in inline_tokens(text.body, text.body_line):
+        if token.type == "image":
+            src = token.attrGet("src") or ""
+            found.append(ImageRef(text.source, line, src, token.content, image_path(src, text.source)))
     return found
 
 

@@ -147,6 +147,19 @@ def _leaves(token: Token) -> Iterator[Token]:
             yield Token("text", "", 0, content=child.content)
 
 
+def inline_tokens(source: str, first_line: int) -> Iterator[tuple[Token, int]]:
+    """Every inline token of a body (links, images, text) with its file line, the body
+    starting at `first_line`: what checks need to point at the line an editor wrote."""
+    for block in parse_markdown(source):
+        if block.type != "inline" or not block.map:
+            continue
+        line = first_line + block.map[0]
+        for child in block.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            yield child, line
+
+
 def content_links(source: str, file: Path) -> list[tuple[Path, int]]:
     """Links to other content files in a body: (target path, line within the body)."""
     if ".md" not in source:

@@ -24,7 +24,7 @@ from babel import Locale
 from generator.build import Loaded
 from generator.errors import SiteError
 from generator.content.frontmatter import parse_front_matter
-from generator.content.markdown import content_link_path, parse_markdown
+from generator.content.markdown import content_link_path, inline_tokens
 from generator.content.model import Item, Page, Site, Text
 from generator.outputs import Artifact
 from generator.content.images import alt_missing, from_elsewhere, site_images
@@ -311,17 +311,11 @@ def _drafts(site: Site, drafts: Site, urls) -> tuple[frozenset[str], dict[str, s
 def _body_links(text: Text) -> list[_BodyLink]:
     """Links and images of a body in document order, each with its file line."""
     found = []
-    for block in parse_markdown(text.body):
-        if block.type != "inline" or not block.map:
-            continue
-        line = text.body_line + block.map[0]
-        for child in block.children or ():
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "link_open":
-                found.append(_BodyLink(child.attrGet("href") or "", line, False, ""))
-            elif child.type == "image":
-                found.append(_BodyLink(child.attrGet("src") or "", line, True, child.content))
+    for token, line in inline_tokens(text.body, text.body_line):
+        if token.type == "link_open":
+            found.append(_BodyLink(token.attrGet("href") or "", line, False, ""))
+        elif token.type == "image":
+            found.append(_BodyLink(token.attrGet("src") or "", line, True, token.content))
     return found
 
 
