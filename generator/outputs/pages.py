@@ -136,8 +136,9 @@ def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
     """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
     brochure's address, size and page count that its year page links to (layouts/year.html)."""
     plans = [_root(p)]
+    feeds = FeedLists(p.site, p.today)  # which feeds exist, the same in every language: pages link to those only
     for lang in p.site.config.language_codes:
-        plans += _language_pages(p, lang, downloads or {})
+        plans += _language_pages(p, lang, downloads or {}, feeds)
     return plans + [_root_not_found(p, plans)]
 
 
@@ -211,9 +212,8 @@ def _shown(context: dict[str, Any]) -> frozenset[str]:
     return frozenset(i.id for name, value in context.items() if name not in DERIVED for i in items_in(value))
 
 
-def _language_pages(p: Planner, lang: str, downloads: dict) -> list[PagePlan]:
+def _language_pages(p: Planner, lang: str, downloads: dict, feeds: FeedLists) -> list[PagePlan]:
     site, urls, _ = p.site, p.urls, p.formatters[lang]._
-    feeds = FeedLists(site, p.today)  # which feeds exist: pages link to those only
     plans = [
         _home(p, lang),
         _page(p, lang, "page.html", urls.page(lang, "about"), site.pages["about"], "about"),
