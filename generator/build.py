@@ -22,7 +22,7 @@ from generator.content.history import read_history
 from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
 from generator.content.sources import read_images, read_sources
-from generator.content.validate import build_site
+from generator.content.validate import build_site, check_source
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.translations import missing_strings
@@ -160,7 +160,7 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
     paths = [s.path for s in sources]
     history = kept.history(project.root, paths) if kept else read_history(project.root, paths)
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
-                             **({"check": kept.check, "assembled": kept.items} if kept else {}))
+                             check=kept.check if kept else check_source, assembled=kept.items if kept else None)
     errors += found
     images = {}
     if site is not None:
