@@ -121,7 +121,7 @@ class Keys:
 
     def salt(self) -> str:
         """Everything pages depend on besides the items: settings, catalogs, date, every layout.
-        What the renderer remembers between renders (outputs.html.Memos) is valid under one salt."""
+        What a preview lends a render (incremental/reuse.py: fragments, faces, plans...) is valid under one salt."""
         env = next(iter(self.renderer.envs.values()))
         names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
         return _hash(self._globals[lang] + "".join(self.template(lang, name) for name in names)
