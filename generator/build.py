@@ -12,6 +12,7 @@ keeps its own (serve/preview.py).
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -37,7 +38,7 @@ from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.pages import PagePlan, plan_pages
-from generator.outputs.search import index_site
+from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.parallel import render_each
 from generator.publish.write import write_artifacts
@@ -250,8 +251,11 @@ def build(project: Project, options: Options) -> Result:
                       _missing_strings(project, load_config(project.config_file)), pages)
     with cache:
         loaded = load_project(project, options)
-        rendered = render_site(project, loaded, options.today, cache.reuse, options.workers, options.brochure)
-        files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
+        # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
+        with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \
+                if options.search else nullcontext() as index:
+            rendered = render_site(project, loaded, options.today, cache.reuse, options.workers, options.brochure)
+            files = write_artifacts(options.out, rendered.every(), finish=index)
         cache.record(rendered.keys)
     return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))

@@ -1,7 +1,7 @@
 """What a one-off build (`sitegen build`) takes from the builds before it, and leaves for the next.
 
 I/O under .cache/: the manifest of the previous output (manifests/), the store
-of VEVENTs, PDFs and processed images (store/), compiled layouts (jinja/). Everything here is
+of VEVENTs, PDFs, processed images and search marks (store/), compiled layouts (jinja/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
@@ -48,7 +48,7 @@ class BuildCache:
             store.clear()
         previous = None if fresh else Manifest.load(manifest_file, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
-                      images=store.section("image"))
+                      images=store.section("image"), marks=store.section("mark"))
         return cls(out, manifest_file, stamp, store, reuse)
 
     def up_to_date(self) -> bool:

@@ -2,7 +2,8 @@
 
 Pure data. The pipeline (build.render_site) hands each output its part: the
 page renderer its fragments, the feeds their VEVENTs, the brochure its PDFs,
-the body images their processed files, events.json its entries. A one-off build's comes from .cache/ (cache.py); a
+the body images their processed files, events.json its entries, the search
+index its Korean pages' compound marks. A one-off build's comes from .cache/ (cache.py); a
 preview keeps one for its whole life (kept.py).
 """
 
@@ -30,6 +31,9 @@ class Reuse:
     images: MutableMapping[str, tuple] = field(default_factory=dict)
     """Each body photo's processed files by a hash of the original and the encoder settings
     (outputs/images.py): resizing and encoding a photo takes about a second."""
+    marks: MutableMapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Korean pages' compound breaks for the search index by a hash of the page and the analyzer
+    (outputs/search.py): loading Kiwi to find them takes seconds."""
     fragments: dict[tuple, Markup] = field(default_factory=dict)
     """Item fragments of the page renderer (outputs/html.py Renderer.fragment)."""
     faces: dict[tuple, str] = field(default_factory=dict)

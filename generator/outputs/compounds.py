@@ -37,20 +37,47 @@ reading of "스마트시티" is one dictionary word, its second "스마트" + "�
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
+ANALYZER = {"load_multi_dict": False, "load_typo_dict": False}
+"""Kiwi's options: its bundled model and dictionary of proper nouns, without the multi-word
+dictionary (WikiData names written with spaces, 12 MB: half of the load's second, and marks
+only join nouns written without a space) nor the typo dictionary (nothing is corrected).
+The real content's Korean pages are marked the same with and without them (bench/RESULTS.md)."""
+
+
+def analyzer_version() -> str:
+    """What the marks depend on besides the text: Kiwi, its model, its options and the rules here."""
+    from importlib.metadata import version
+    return repr((version("kiwipiepy"), version("kiwipiepy_model"), sorted(ANALYZER.items()), MARK,
+                 sorted(NOUNS), SHORTEST_PART, CANDIDATES))
+
+
 def load_analyzer():
-    """Kiwi with its bundled model (the kiwipiepy_model package): a few seconds, once a build."""
+    """Kiwi with its bundled model (the kiwipiepy_model package), ready to analyse: about a
+    second, once a build, and only when a Korean page is new."""
     from kiwipiepy import Kiwi
-    return Kiwi()
+    kiwi = Kiwi(**ANALYZER)
+    kiwi.tokenize("")  # Kiwi loads most of its model on first use: load it now, where it is timed
+    return kiwi
+
+
+def has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
 
 
 def mark_compounds(texts: Sequence[str], kiwi) -> list[str]:
     """Each text with a MARK between the nouns of its compounds; texts without Hangul as they are."""
+    return [insert_marks(text, at) for text, at in zip(texts, compound_breaks(texts, kiwi))]
+
+
+def compound_breaks(texts: Sequence[str], kiwi) -> list[tuple[int, ...]]:
+    """For each text, the offsets at which a MARK goes (sorted, each between two Hangul
+    syllables); a text's breaks depend on that text alone."""
     korean = [i for i, text in enumerate(texts) if _HANGUL.search(text)]
-    marked = list(texts)
+    breaks: list[tuple[int, ...]] = [()] * len(texts)
     parts: dict[str, tuple[str, ...]] = {}  # one analysis per distinct noun of this call
     for i, tokens in zip(korean, kiwi.tokenize([texts[i] for i in korean])):
-        marked[i] = _insert(texts[i], _boundaries(tokens, kiwi, parts))
-    return marked
+        breaks[i] = _between_syllables(texts[i], _boundaries(tokens, kiwi, parts))
+    return breaks
 
 
 def _boundaries(tokens, kiwi, parts: dict[str, tuple[str, ...]]) -> set[int]:
@@ -84,11 +111,16 @@ def _nouns_within(noun: str, kiwi) -> tuple[str, ...]:
     return (noun,)
 
 
-def _insert(text: str, offsets: Iterable[int]) -> str:
-    """MARK at each offset that falls between two Hangul syllables."""
+def _between_syllables(text: str, offsets: Iterable[int]) -> tuple[int, ...]:
+    """The offsets that fall between two Hangul syllables, in order."""
+    return tuple(at for at in sorted(offsets)
+                 if 0 < at < len(text) and _HANGUL.match(text[at - 1]) and _HANGUL.match(text[at]))
+
+
+def insert_marks(text: str, breaks: Iterable[int]) -> str:
+    """`text` with a MARK at each of `breaks` (sorted offsets into `text`)."""
     pieces, last = [], 0
-    for at in sorted(offsets):
-        if 0 < at < len(text) and _HANGUL.match(text[at - 1]) and _HANGUL.match(text[at]):
-            pieces += [text[last:at], MARK]
-            last = at
+    for at in breaks:
+        pieces += [text[last:at], MARK]
+        last = at
     return "".join(pieces) + text[last:]

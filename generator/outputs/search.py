@@ -20,20 +20,42 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, MutableMapping
 
 from generator.errors import BuildFailed, SiteError
-from generator.outputs.compounds import SEGMENTED, load_analyzer, mark_compounds
+from generator.outputs import make_key
+from generator.outputs.analyzer import Analyzer
+from generator.outputs.compounds import SEGMENTED, analyzer_version, has_hangul, insert_marks
 
 BUNDLE = "pagefind"
 """The folder Pagefind writes into, below the site root (see Urls.search_bundle)."""
 
+Marks = MutableMapping[str, tuple[int, ...]]
+"""A Korean page's compound breaks (offsets into its text) by `page_key`: the build's store."""
 
-def index_site(site_dir: Path) -> None:
-    """Write the search index into `site_dir`/pagefind/; raise BuildFailed if Pagefind fails."""
+
+@contextmanager
+def search_indexer(languages: Iterable[str], marks: Marks | None = None,
+                   early: bool = False) -> Iterator[Callable[[Path], None]]:
+    """`index_site` for one build. With `early` (a build that will likely analyse Korean pages,
+    such as a cold one), Kiwi starts loading in a process of its own at once, while the site is
+    rendered, when one of `languages` is SEGMENTED; otherwise only if a page needs it."""
+    with Analyzer() as analyzer:
+        if early and SEGMENTED & set(languages):
+            analyzer.start()
+        yield lambda site_dir: index_site(site_dir, marks, analyzer)
+
+
+def index_site(site_dir: Path, marks: Marks | None = None, analyzer: Analyzer | None = None) -> None:
+    """Write the search index into `site_dir`/pagefind/; raise BuildFailed if Pagefind fails.
+    `marks` keeps the compound breaks of Korean pages by `page_key`: a page found there is not
+    analysed again."""
     site_dir = site_dir.absolute()
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as copy:
-        _copy_pages(site_dir, Path(copy))
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir.parent) as copy, \
+            (nullcontext(analyzer) if analyzer else Analyzer()) as kiwi:
+        _copy_pages(site_dir, Path(copy), {} if marks is None else marks, kiwi)
         try:
             result = subprocess.run([str(_executable()), "--site", ".", "--output-path", str(site_dir / BUNDLE),
                                      "--silent"], cwd=copy, capture_output=True, text=True)
@@ -45,30 +67,75 @@ def index_site(site_dir: Path) -> None:
 
 _LANG = re.compile(rb'<html lang="([^"]+)"')
 _TAG_OR_SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.S)
+_BODY = b"data-pagefind-body"
+"""Once a page of the site has it, Pagefind indexes only the pages that have it."""
 
 
-def _copy_pages(site_dir: Path, copy: Path) -> None:
-    """Every page into `copy`, at the same path; those of SEGMENTED languages with their compounds marked."""
-    segmented, kiwi = [], None
+def _copy_pages(site_dir: Path, copy: Path, marks: Marks, analyzer: Analyzer) -> None:
+    """Every page into `copy`, at the same path; those Pagefind indexes in SEGMENTED languages
+    with their compounds marked."""
+    segmented = []
     for page in sorted(site_dir.rglob("*.html")):
         target = copy / page.relative_to(site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
-        found = _LANG.search(page.read_bytes()[:1000])
+        data = page.read_bytes()
+        found = _LANG.search(data[:1000])
         if found and found[1].decode() in SEGMENTED:
-            segmented.append((page, target))
+            segmented.append((page, target, _BODY in data))
         else:
             _link(page, target)
-    for page, target in segmented:
-        kiwi = kiwi or load_analyzer()  # seconds: only when there is Korean to index
-        target.write_text(_marked(page.read_text(encoding="utf-8"), kiwi), encoding="utf-8")
+    # Once a page has data-pagefind-body, those without it are not indexed: no need to mark
+    # them. (Only Korean pages are looked at: if none has it, all are marked, which is never wrong.)
+    some_body = any(body for _page, _target, body in segmented)
+    indexed = []
+    for page, target, body in segmented:
+        if some_body and not body:
+            _link(page, target)
+        else:
+            indexed.append((page, target))
+    _mark_pages(indexed, marks, analyzer)
 
 
-def _marked(html: str, kiwi) -> str:
-    """The page with the compounds of its text marked; tags, scripts and styles as they were."""
-    pieces = _TAG_OR_SCRIPT.split(html)
-    texts = pieces[0::2]  # split() with one group: text, tag, text, tag...
-    pieces[0::2] = mark_compounds(texts, kiwi)
-    return "".join(pieces)
+def page_key(html: str, version: str) -> str:
+    """What a page's breaks depend on: its text, and Kiwi and the rules (`analyzer_version`)."""
+    return make_key(html, version)
+
+
+def _mark_pages(pages: list[tuple[Path, Path]], marks: Marks, analyzer: Analyzer) -> None:
+    """Each (page, target): the page with its compounds marked, written to target. The breaks
+    come from `marks`, or else from Kiwi, and then are added to `marks`. Kiwi sees each distinct
+    text once (menus and footers repeat on every page); pages are read again rather than kept,
+    as a large site's Korean pages would not fit in memory."""
+    version = analyzer_version()
+    missing, texts = [], set()
+    for page, target in pages:
+        html = page.read_text(encoding="utf-8")
+        key = page_key(html, version)
+        breaks = marks.get(key)
+        if breaks is None:
+            missing.append((page, target, key))
+            texts.update(text for text in _TAG_OR_SCRIPT.split(html)[0::2] if has_hangul(text))
+        else:
+            target.write_text(insert_marks(html, breaks), encoding="utf-8")
+    ordered = sorted(texts)
+    by_text = dict(zip(ordered, analyzer.breaks(ordered)))
+    new = {}
+    for page, target, key in missing:
+        html = page.read_text(encoding="utf-8")
+        new[key] = _offsets(_TAG_OR_SCRIPT.split(html), by_text)
+        target.write_text(insert_marks(html, new[key]), encoding="utf-8")
+    if new:
+        marks.update(new)
+
+
+def _offsets(pieces: list[str], by_text: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """The breaks of a page split into text, tag, text, tag...: each text's, moved to where it is."""
+    offsets, at = [], 0
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            offsets += (at + offset for offset in by_text.get(piece, ()))
+        at += len(piece)
+    return tuple(offsets)
 
 
 def _link(page: Path, target: Path) -> None:
