@@ -4,9 +4,9 @@ I/O: runs the Pagefind program (shipped by the pagefind-bin-extended package)
 over the staging folder, so the index goes live in the same atomic swap as
 the pages it describes. Pagefind makes one index per <html lang> and reads
 the data-pagefind-* attributes the layouts set. Pagefind reads a copy of the
-pages (in a temporary folder beside the staging one) in which the compounds of
-Korean text are marked (compounds.py), so that a word inside a compound is
-found; the published pages are never changed.
+pages it indexes (in a temporary folder beside the staging one) in which the
+compounds of Korean text are marked (compounds.py), so that a word inside a
+compound is found; the published pages are never changed.
 
 Not byte-identical from build to build: Pagefind writes its filter values in
 hash-map order, so pagefind/filter/*, the pagefind.*.pf_meta files naming them
@@ -68,32 +68,32 @@ def index_site(site_dir: Path, marks: Marks | None = None, analyzer: Analyzer | 
 _LANG = re.compile(rb'<html lang="([^"]+)"')
 _TAG_OR_SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.S)
 _BODY = b"data-pagefind-body"
-"""Once a page of the site has it, Pagefind indexes only the pages that have it."""
+"""Once a page of the site has it, Pagefind indexes only the pages that have it. (Read as bytes
+anywhere in a page: a page whose text only mentions it is copied and marked, which is never wrong.)"""
 
 
 def _copy_pages(site_dir: Path, copy: Path, marks: Marks, analyzer: Analyzer) -> None:
-    """Every page into `copy`, at the same path; those Pagefind indexes in SEGMENTED languages
-    with their compounds marked."""
-    segmented = []
+    """The pages Pagefind indexes into `copy`, at the same paths; those of SEGMENTED languages
+    with their compounds marked. Once a page has data-pagefind-body, Pagefind ignores every
+    page without it: those are left out (fewer files to link and remove, on a slow disk
+    as many seconds as Pagefind's own run), and their Korean text is not analysed."""
+    pages = []
     for page in sorted(site_dir.rglob("*.html")):
-        target = copy / page.relative_to(site_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = page.read_bytes()
         found = _LANG.search(data[:1000])
-        if found and found[1].decode() in SEGMENTED:
-            segmented.append((page, target, _BODY in data))
-        else:
-            _link(page, target)
-    # Once a page has data-pagefind-body, those without it are not indexed: no need to mark
-    # them. (Only Korean pages are looked at: if none has it, all are marked, which is never wrong.)
-    some_body = any(body for _page, _target, body in segmented)
-    indexed = []
-    for page, target, body in segmented:
+        pages.append((page, bool(found) and found[1].decode() in SEGMENTED, _BODY in data))
+    some_body = any(body for _page, _segmented, body in pages)
+    segmented = []
+    for page, is_segmented, body in pages:
         if some_body and not body:
-            _link(page, target)
+            continue
+        target = copy / page.relative_to(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if is_segmented:
+            segmented.append((page, target))
         else:
-            indexed.append((page, target))
-    _mark_pages(indexed, marks, analyzer)
+            _link(page, target)
+    _mark_pages(segmented, marks, analyzer)
 
 
 def page_key(html: str, version: str) -> str:
