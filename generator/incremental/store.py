@@ -1,4 +1,5 @@
-"""The on-disk store of what earlier builds made: VEVENT texts, brochure PDFs.
+"""The on-disk store of what earlier builds made: VEVENT texts, brochure PDFs, processed
+photos, the search marks of Korean pages.
 
 I/O: one diskcache (SQLite) folder, .cache/store/. Every entry is addressed by
 a key that hashes all of its inputs, so an entry is never stale, only unused;
@@ -34,7 +35,7 @@ class Store:
         a miss without a query (a cold build at 1,000 events asks for 8,000 VEVENTs)."""
 
     def section(self, name: str) -> MutableMapping[str, Any]:
-        """The entries of one kind ('vevent', 'pdf'), as a mapping whose writes last."""
+        """The entries of one kind ('vevent', 'pdf', 'image', 'mark'), as a mapping whose writes last."""
         return _Section(self._cache, name, self._written) if self._cache is not None else {}
 
     def clear(self) -> None:
