@@ -449,6 +449,8 @@ def render_brochures(site: Site, catalogs: Mapping, layouts: Path, assets: Path,
     keys = [cache_key(html, design) for html in pages]
     found = [pdfs.get(key) if pdfs is not None else None for key in keys]
     missing = [i for i, pdf in enumerate(found) if pdf is None]
+    if missing:
+        _weasyprint()  # imported once here, not once in each worker forked below
     for i, pdf in zip(missing, render_all(lambda i: render_pdf(pages[i], design), missing, workers, per_worker=1)):
         found[i] = pdf
         if pdfs is not None:
