@@ -75,8 +75,8 @@ anywhere in a page: a page whose text only mentions it is copied and marked, whi
 def _copy_pages(site_dir: Path, copy: Path, marks: Marks, analyzer: Analyzer) -> None:
     """The pages Pagefind indexes into `copy`, at the same paths; those of SEGMENTED languages
     with their compounds marked. Once a page has data-pagefind-body, Pagefind ignores every
-    page without it: those are left out (fewer files to link and remove, on a slow disk
-    as many seconds as Pagefind's own run), and their Korean text is not analysed."""
+    page without it: those are left out (linking and removing them can take, on a slow disk,
+    as long as Pagefind's own run), and their Korean text is not analysed."""
     pages = []
     for page in sorted(site_dir.rglob("*.html")):
         data = page.read_bytes()
