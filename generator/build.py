@@ -255,9 +255,9 @@ def build(project: Project, options: Options) -> Result:
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \
                 if options.search else nullcontext() as index:
             rendered = render_site(project, loaded, options.today, cache.reuse, options.workers, options.brochure)
-            files = write_artifacts(options.out, rendered.every(), finish=index)
-        cache.record(rendered.keys)
-    return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
+            published = write_artifacts(options.out, rendered.every(), finish=index, spare=cache.spare)
+        cache.record(rendered.keys, published)
+    return Result(len(rendered.pages), published.files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))
 
 
