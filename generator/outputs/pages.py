@@ -15,11 +15,13 @@ from typing import Any, Callable, Iterator, Mapping, MutableMapping
 
 from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
+from generator.content.when import Precision
 from generator.i18n.formatting import Formatter
 from generator.outputs.calendar.entries import event_hours
 from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.images import Picture
 from generator.outputs.labels import FORMAT_NAMES
+from generator.outputs.paging import Pager, chunks, paged_title
 from generator.outputs.urls import Urls
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
@@ -82,28 +84,6 @@ class PagePlan:
     """What the plan is made from: its kind, language, place, its lists as their items' ids
     and digests, its other values as text. Under the same settings (catalogs, site.toml,
     layouts, date), equal `made_from`, equal plan and page."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """Where a page stands in a list that continues on several pages (layouts/macros.html)."""
-
-    number: int
-    count: int
-    first: str
-    """The list's first page, which the others are numbered below (Urls.list_page)."""
-
-    @property
-    def numbers(self) -> tuple[int | None, ...]:
-        """The page numbers to link to: the first, the last and two either side of this one;
-        None where numbers are left out."""
-        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
-        found: list[int | None] = []
-        for n in shown:
-            if found and n - found[-1] > 1:
-                found.append(None)
-            found.append(n)
-        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +203,11 @@ def _language_pages(p: Planner, lang: str, downloads: dict, feeds: FeedLists) ->
         _plan(p, lang, "search.html", urls.search(lang), _("Search"),
               _("Search every activity, program and network of the calendar.")),
     ]
-    plans += [_year_page(p, lang, year, downloads.get((lang, year)), feeds) for year in views.years(site)]
+    for year in views.years(site):
+        plans += _year_pages(p, lang, year, downloads.get((lang, year)), feeds)
     plans.append(_archive(p, lang))
-    plans += [_item_page(p, lang, item, feeds) for item in site.items]
+    for item in site.items:
+        plans += _item_pages(p, lang, item, feeds)
     plans += _section_pages(p, lang)
     plans += _category_pages(p, lang, feeds) + _region_pages(p, lang, feeds)
     return plans + _month_pages(p, lang) + _format_pages(p, lang)
@@ -253,24 +235,68 @@ def _home(p: Planner, lang: str) -> PagePlan:
     return replace(plan, meta=replace(plan.meta, title=lead.title, description=lead.summary))
 
 
-def _year_page(p: Planner, lang: str, year: int, brochure, feeds: FeedLists) -> PagePlan:
+def _year_pages(p: Planner, lang: str, year: int, brochure, feeds: FeedLists) -> list[PagePlan]:
     """A year's page subscribes to the whole calendar (the last months and what is ahead)
-    and offers the year's complete feed, for the archive."""
-    site, fmt = p.site, p.formatters[lang]
-    _ = fmt._
-    items = views.in_year(site, year)
-    intro = site.intros[year].text(lang) if year in site.intros else None
+    and offers the year's complete feed, for the archive. A year of more activities than a
+    list's page (site.toml's [lists] page_size) is summarised instead of listed: at about a
+    kilobyte an activity, its full page would grow without bound."""
+    items = views.in_year(p.site, year)
     feed = published(p.urls.feed(lang), feeds.whole())
     year_feed = published(p.urls.year_feed(lang, year), feeds.year(year))
+    if len(items) > p.site.config.lists.page_size:
+        return _year_summary(p, lang, year, brochure, feed, year_feed)
+    return [_year_page(p, lang, year, brochure, feed, year_feed)]
+
+
+def _year_intro(p: Planner, lang: str, year: int) -> Text | None:
+    return p.site.intros[year].text(lang) if year in p.site.intros else None
+
+
+def _year_titles(p: Planner, lang: str, year: int) -> tuple[str, str]:
+    fmt = p.formatters[lang]
+    _ = fmt._
+    return (_("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+            _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)})
+
+
+def _year_page(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> PagePlan:
+    """A year of a list's page or fewer, in full: by category, by month, on the map."""
+    site = p.site
+    items, intro = views.in_year(site, year), _year_intro(p, lang, year)
     inputs = ("year", lang, year, _fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site))
+    title, description = _year_titles(p, lang, year)
     return _kept(p, inputs, lambda made_from: _plan(
-        p, lang, "year.html", p.urls.year(lang, year),
-        _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
-        _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
+        p, lang, "year.html", p.urls.year(lang, year), title, description,
         made_from, year=year, years=views.years(site), items=items, filters=_filters(site, items), intro=intro,
         overview=views.by_category(site, items), months=views.by_month(site, year),
         year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure,
         feed=feed, year_feed=year_feed))
+
+
+def _year_summary(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> list[PagePlan]:
+    """A large year: how many activities each area and each month has, each month linking to
+    its page, and the activities no month page holds alone (year-round, a quarter, a span of
+    months) listed in full, on as many pages as a list (layouts/year_summary.html)."""
+    site, fmt = p.site, p.formatters[lang]
+    items, first = views.in_year(site, year), p.urls.year(lang, year)
+    counts = {"areas": tuple((g.key, len(g.items)) for g in views.by_category(site, items)),
+              "months": tuple((g.key, len(g.items)) for g in views.by_month(site, year))}
+    title, description = _year_titles(p, lang, year)
+    pieces = chunks(views.spread(site, year), site.config.lists.page_size)
+    plans = []
+    for number, chunk in enumerate(pieces, 1):
+        pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
+        heading = paged_title(fmt, title, number, len(pieces))
+        context = dict(year=year, years=views.years(site), total=len(items), pager=pager,
+                       year_round=tuple(i for i in chunk if i.when.precision is Precision.YEAR),
+                       vague=tuple(i for i in chunk if i.when.precision is not Precision.YEAR),
+                       intro=_year_intro(p, lang, year) if number == 1 else None,
+                       brochure=brochure, feed=feed, year_feed=year_feed, **counts)
+        inputs = ("year-summary", lang, path, heading, repr(pager), _fingerprint(chunk), repr(brochure), feed,
+                  year_feed, repr(context["intro"]), repr(counts), context["years"], len(items))
+        plans.append(_kept(p, inputs, lambda made_from, path=path, heading=heading, context=context: _plan(
+            p, lang, "year_summary.html", path, heading, description, made_from, **context)))
+    return plans
 
 
 def _archive(p: Planner, lang: str) -> PagePlan:
@@ -339,20 +365,32 @@ def _format_pages(p: Planner, lang: str) -> list[PagePlan]:
 
 
 def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
-    """Every month of every year as a grid, so that the previous and next month always exist."""
+    """Every month of every year as a grid, so that the previous and next month always exist;
+    a month of more activities than a list's page continues its cards on more pages, like a
+    list, the grid on its first."""
     site, fmt = p.site, p.formatters[lang]
-    _, years = fmt._, views.years(site)
+    _, years, size = fmt._, views.years(site), site.config.lists.page_size
     plans = []
     for year in years:
+        year_round = views.year_round(site, year)
         for month in range(1, 13):
             before, after = neighbours(year, month, years)
-            agenda, year_round = views.month_items(site, year, month), views.year_round(site, year)
-            inputs = ("month", lang, year, month, before, after, _fingerprint(agenda), _fingerprint(year_round))
-            plans.append(_kept(p, inputs, lambda made_from: _plan(
-                p, lang, "month.html", p.urls.month(lang, year, month), fmt.month(year, month),
-                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, made_from,
-                year=year, month=month, agenda=agenda, year_round=year_round, before=before, after=after,
-                grid=views.grid(site, year, month, fmt.first_weekday))))
+            agenda, first = views.month_items(site, year, month), p.urls.month(lang, year, month)
+            pieces = chunks(agenda, size)
+            for number, chunk in enumerate(pieces, 1):
+                pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
+                # The first page draws the whole month (`agenda`, grid and band); the others
+                # only their cards.
+                shown = agenda if number == 1 else ()
+                inputs = ("month", lang, year, month, before, after, repr(pager), _fingerprint(shown),
+                          _fingerprint(chunk), len(agenda), _fingerprint(year_round))
+                plans.append(_kept(p, inputs, lambda made_from, path=path, pager=pager, chunk=chunk, shown=shown, year=year,
+                                   month=month, before=before, after=after: _plan(
+                    p, lang, "month.html", path, paged_title(fmt, fmt.month(year, month), pager.number, pager.count),
+                    _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, made_from,
+                    year=year, month=month, agenda=shown, items=chunk, total=len(agenda), pager=pager,
+                    year_round=year_round, before=before, after=after,
+                    grid=views.grid(site, year, month, fmt.first_weekday) if pager.number == 1 else None)))
     return plans
 
 
@@ -369,13 +407,11 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
     `first`, the others below it. A `filtered` list of one page has the in-page filter; a
     `mapped` one shows each page's items on a map."""
     size, fmt = p.site.config.lists.page_size, p.formatters[lang]
-    _ = fmt._
-    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [()]
+    pieces = chunks(items, size)
     plans = []
-    for number, chunk in enumerate(chunks, 1):
-        heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
-            "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
-        path, pager = p.urls.list_page(first, number), Pager(number, len(chunks), first)
+    for number, chunk in enumerate(pieces, 1):
+        heading = paged_title(fmt, title, number, len(pieces))
+        path, pager = p.urls.list_page(first, number), Pager(number, len(pieces), first)
 
         def make(made_from: tuple, chunk=chunk, path=path, pager=pager, heading=heading) -> PagePlan:
             extra = dict(context)
@@ -397,14 +433,31 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
                    views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
 
 
-def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
+def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
     """An item's page shows it, its program and its program's members; a program's or
-    network's offers its feed when the feed holds an event."""
+    network's offers its feed when the feed holds an event. Members beyond a list's page
+    (site.toml's [lists] page_size) continue on pages 2, 3... below the item's address."""
     members = views.in_program(p.site, item.id)
+    first = p.urls.item(lang, item)
+    pieces = chunks(members, p.site.config.lists.page_size)
+    plans = [_item_page(p, lang, item, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
+    title = item.text(lang).title
+    for number, chunk in enumerate(pieces[1:], 2):
+        pager = Pager(number, len(pieces), first)
+        plans.append(_plan(p, lang, "members.html", p.urls.list_page(first, number),
+                           paged_title(p.formatters[lang], title, number, len(pieces)), item.text(lang).summary,
+                           item=item, text=item.text(lang), items=chunk, total=len(members), pager=pager))
+    return plans
+
+
+def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tuple[Item, ...], pager: Pager,
+               total: int) -> PagePlan:
+    """The item itself, with the first page of its members (`pager`, of `total`)."""
     program = p.site.item(item.program) if item.program else None
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
     share = _share_image(p, item.text(lang))
-    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), feed, share)
+    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), repr(pager), total,
+              feed, share)
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
@@ -412,7 +465,7 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
                         _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
-                   "hours": event_hours(item), "feed": feed}
+                   "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
         return PagePlan(lang, "item.html", meta, context, _shown(context), made_from)
 
     return _kept(p, inputs, make)
