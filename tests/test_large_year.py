@@ -196,20 +196,28 @@ def tree(out: Path) -> dict[str, bytes]:
 
 def test_edits_of_a_large_year_rebuild_as_a_cold_build_would(tmp_path):
     """The summary's counts, a month's and the year's page boundaries move with the edits:
-    the pages' keys (incremental/keys.py) must see that."""
+    the pages' keys (incremental/keys.py) must see that, and a month's first page must see
+    an edit of an activity its grid draws but whose card is on its second page."""
     project = fixture_project(tmp_path / "project", "basic")
     write_large_year(project.content)
     out, options = tmp_path / "out", dict(today=BUILD_DAY, search=False, brochure=False)
     build(project, Options(out=out, **options))
     events = project.content / "events"
-    for n in (30, 140):                                    # a title on a month's first and second page
-        edited = events / f"large-{n:03d}.md"
-        edited.write_text(edited.read_text(encoding="utf-8").replace("Activity", "Renamed activity"), encoding="utf-8")
-    moved = events / "large-240.md"                        # a quarter becomes a day in September
-    moved.write_text(re.sub(r'(?m)^when: .*$', f'when: "{YEAR}-09-12"', moved.read_text(encoding="utf-8")),
-                     encoding="utf-8")
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = events / name
+        path.write_text(re.sub(old, new, path.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+
+    def same_as_cold(name: str) -> None:
+        rebuilt = build(project, Options(out=out, **options))
+        assert 0 < rebuilt.reused < rebuilt.pages
+        build(project, Options(out=tmp_path / name, fresh=True, **options))
+        assert tree(out) == tree(tmp_path / name)
+
+    edit("large-140.md", "Activity", "Renamed activity")  # March 17: its card on March's page 2
+    same_as_cold("cold-1")
+    assert "Renamed activity 140" in page(out, "/calendar/en/2025/03/").read_text(encoding="utf-8")
+    edit("large-030.md", "Activity", "Renamed activity")  # a card on March's page 1
+    edit("large-240.md", "^when: .*$", f'when: "{YEAR}-09-12"')  # a quarter becomes a day in September
     (events / "large-210.md").unlink()                     # one year-round activity fewer
-    rebuilt = build(project, Options(out=out, **options))
-    assert 0 < rebuilt.reused < rebuilt.pages
-    build(project, Options(out=tmp_path / "cold", fresh=True, **options))
-    assert tree(out) == tree(tmp_path / "cold")
+    same_as_cold("cold-2")
