@@ -25,7 +25,7 @@ from generator.outputs.headers import content_security_policy
 from generator.outputs.images import Picture, picture_html
 from generator.outputs.jsonld import item_json_ld
 from generator.outputs.labels import FORMAT_NAMES, labeller
-from generator.outputs.pages import SHARE_IMAGE, PagePlan, Planner, ShareImage
+from generator.outputs.plans import SHARE_IMAGE, PagePlan, Planner, ShareImage
 from generator.outputs.urls import Urls, output_file
 from generator.views import queries as views
 from generator.views.queries import filter_values
