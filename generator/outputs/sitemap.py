@@ -33,7 +33,7 @@ def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMappin
         if found is None:
             found = made[meta] = _entry(meta, absolute)
         by_lang.setdefault(lang, []).append(found)
-    sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in _files(lang, entries)]
+    sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
     index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
              + "".join(f"  <sitemap>\n    <loc>{escape(base_url + s.path)}</loc>\n  </sitemap>\n" for s in sitemaps)
@@ -42,13 +42,14 @@ def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMappin
     return [Artifact("sitemap.xml", index.encode()), *sitemaps, Artifact("robots.txt", robots.encode())]
 
 
-def _files(lang: str, entries: list[str]) -> Iterable[tuple[str, bytes]]:
+def sitemap_files(lang: str, entries: list[str], max_urls: int = MAX_URLS,
+                  max_bytes: int = MAX_BYTES) -> Iterable[tuple[str, bytes]]:
     """A language's entries in as few sitemaps as the protocol's limits allow, in order."""
     closing = b"</urlset>\n"
     number, current, size = 1, [], len(_URLSET) + len(closing)
     for entry in entries:
         encoded = entry.encode()
-        if current and (len(current) == MAX_URLS or size + len(encoded) > MAX_BYTES):
+        if current and (len(current) == max_urls or size + len(encoded) > max_bytes):
             yield _name(lang, number), _URLSET.encode() + b"".join(current) + closing
             number, current, size = number + 1, [], len(_URLSET) + len(closing)
         current.append(encoded)
