@@ -78,7 +78,8 @@ class Calendars:
     def make(self, item: Item, lang: str, todo: tuple[tuple[str, bool], ...],
              body_text: str | None = None) -> tuple[tuple[str, bytes], ...]:
         """The VEVENTs `to_make` named, with `body_text`, the body as plain text (None: parsed here)."""
-        return tuple((key, self.events[lang].serialise(item, brief, body_text)) for key, brief in todo)
+        texts = self.events[lang].serialise_each(item, tuple(brief for _, brief in todo), body_text)
+        return tuple((key, text) for (key, _), text in zip(todo, texts))
 
     def keep(self, made: tuple[tuple[str, bytes], ...]) -> None:
         """VEVENTs a page task made: the feeds use them, the store keeps them."""
@@ -219,9 +220,19 @@ class _Events:
     def serialise(self, item: Item, brief: bool = True, body_text: str | None = None) -> bytes:
         """The VEVENT of subscription feeds (`brief`) or of the event's own file (the whole text,
         with `body_text`: the body as plain text, made from its page's parse; None: parsed here)."""
+        return self.serialise_each(item, (brief,), body_text)[0]
+
+    def serialise_each(self, item: Item, briefs: tuple[bool, ...], body_text: str | None = None) -> list[bytes]:
+        """The VEVENT for each of `briefs` (`serialise`): one entry, one component whose
+        DESCRIPTION alone changes (icalendar writes properties in its own order, not ours)."""
         url = self.urls.absolute(self.urls.item(self.lang, item))
         entry = calendar_entry(item, self.lang, self.fmt, url, self.site.config)
-        return _vevent(entry, brief, body_text).to_ical()
+        event, texts = _vevent(entry), []
+        for brief in briefs:
+            # Subscription feeds: the summary, place, status and address; the page has the rest.
+            event["DESCRIPTION"] = vText(entry.brief if brief else entry.describe(body_text))
+            texts.append(event.to_ical())
+        return texts
 
 
 def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
@@ -258,7 +269,8 @@ def _describe_calendar(calendar: Calendar, feed: Feed, address: str) -> None:
     calendar.add("URL", vUri(address))
 
 
-def _vevent(entry: Entry, brief: bool, body_text: str | None = None) -> Event:
+def _vevent(entry: Entry) -> Event:
+    """Every property but DESCRIPTION, which differs between feeds (`serialise_each`)."""
     event = Event()
     event.add("UID", vText(entry.uid))
     # From the content's history, never the clock: unchanged items stay byte-identical,
@@ -272,8 +284,6 @@ def _vevent(entry: Entry, brief: bool, body_text: str | None = None) -> Event:
     if entry.days > 1:  # daily hours: the first day's, on each of the days
         event.add("RRULE", vRecur.from_ical(daily_rule(entry.days)))
     event.add("SUMMARY", vText(entry.title))
-    # Subscription feeds: the summary, place, status and address; the page has the rest.
-    event.add("DESCRIPTION", vText(entry.brief if brief else entry.describe(body_text)))
     if entry.location:
         event.add("LOCATION", vText(entry.location))
     event.add("CATEGORIES", vCategory([entry.category]))
