@@ -252,9 +252,10 @@ def build(project: Project, options: Options) -> Result:
     with cache:
         loaded = load_project(project, options)
         rendered = render_site(project, loaded, options.today, cache.reuse, options.workers, options.brochure)
-        files = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None)
-        cache.record(rendered.keys)
-    return Result(len(rendered.pages), files, time.perf_counter() - started, _missing_strings(project, loaded.config),
+        published = write_artifacts(options.out, rendered.every(), finish=index_site if options.search else None,
+                                    spare=cache.spare)
+        cache.record(rendered.keys, published)
+    return Result(len(rendered.pages), published.files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))
 
 

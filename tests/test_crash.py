@@ -16,6 +16,7 @@ import pytest
 
 from conftest import BUILD_DAY, ROOT, fixture_project
 from generator.publish import write
+from generator.publish.spare import spare_folder
 from generator.publish.reproducible import compare_trees
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -38,7 +39,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """The staging and old folders of killed builds; not the spare, which is kept on purpose."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and p != spare_folder(out))
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +76,33 @@ def test_a_build_killed_while_writing_leaves_the_previous_site_and_the_next_buil
     assert again.returncode == 0, again.stderr
     assert b"A renamed workshop" in (out / "en/events/workshop/index.html").read_bytes()
     assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("moment", ["place:1", "place:40", "finish", "swap", "after-swap"])
+def test_a_build_killed_while_publishing_into_the_spare_leaves_the_previous_site(site, tmp_path, moment):
+    """The spare (the site one build behind) is changed in place: a build killed meanwhile
+    must neither touch the published site nor leave a half-changed spare to the next build."""
+    out = site / "public"
+    assert sitegen(site, out).returncode == 0  # publishes the edit; the fixture's site becomes the spare
+    assert spare_folder(out).exists()
+    workshop = site / "content" / "events" / "workshop.md"
+    workshop.write_text(workshop.read_text().replace("A renamed workshop", "A workshop renamed twice"))
+    before = tree(out)
+    killed = sitegen(site, out, kill_at=moment)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not spare_folder(out).exists()  # taken to publish into: renamed to the staging folder
+    if moment != "after-swap":
+        assert tree(out) == before
+    assert sitegen(site, out).returncode == 0
+    reference = tmp_path / "reference"
+    assert sitegen(site, reference).returncode == 0
+    assert compare_trees(reference, out).differences == ()
+    assert leftovers(out) == []
+    workshop.write_text(workshop.read_text().replace("renamed twice", "renamed thrice"))
+    assert sitegen(site, out).returncode == 0  # and the spare the recovery left serves the next
+    assert b"A workshop renamed thrice" in (out / "en/events/workshop/index.html").read_bytes()
+    assert sitegen(site, reference).returncode == 0
+    assert compare_trees(reference, out).differences == ()
 
 
 def test_a_build_killed_between_the_two_renames_of_the_fallback_swap_loses_nothing(site):

@@ -220,11 +220,11 @@ def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path):
     build(project, options(out))
     page = out / "en" / "events" / "excom-2024" / "index.html"
     page.write_bytes(page.read_bytes()[:100])            # truncated output file
-    [manifest] = (project.root / ".cache" / "manifests").glob("*.json")
+    [manifest] = (project.root / ".cache" / "manifests").glob("*.manifest")
     result = build(project, options(out))
     assert result.reused == result.pages - 1
     assert tree(out) == cold(project, tmp_path, "cold")
-    manifest.write_text(manifest.read_text()[:50])       # truncated manifest
+    manifest.write_bytes(manifest.read_bytes()[:50])     # truncated manifest
     assert build(project, options(out)).reused == 0
     assert tree(out) == cold(project, tmp_path, "cold2")
 

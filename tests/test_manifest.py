@@ -31,14 +31,16 @@ def test_a_file_is_reusable_while_its_key_and_its_file_are_unchanged(tmp_path):
 
 def test_a_manifest_is_saved_and_loaded_and_a_damaged_one_is_none(tmp_path):
     out = output(tmp_path, {"index.html": b"x"})
-    file = tmp_path / "manifest.json"
+    file = tmp_path / "build.manifest"
     Manifest.record(out, {"index.html": "k"}, "stamp").save(file)
     loaded = Manifest.load(file, out)
     assert loaded.entries["index.html"][0] == "k" and loaded.up_to_date("stamp")
     assert not loaded.up_to_date("another stamp")
     assert Manifest.load(file, tmp_path / "another-output") is None  # made for another folder
-    for damaged in ("", "{", '{"version": 1}', "[]"):
-        file.write_text(damaged)
+    whole = file.read_bytes()
+    flipped = whole[:-1] + bytes([whole[-1] ^ 1])
+    for damaged in (b"", b"{", b'{"version": 1}', b"[]", whole[:40], whole[:-3], flipped):
+        file.write_bytes(damaged)
         assert Manifest.load(file, out) is None
 
 

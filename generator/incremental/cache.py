@@ -18,6 +18,8 @@ from generator.incremental.manifest import Manifest, inputs_stamp
 from generator.incremental.reuse import Reuse
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
+from generator.publish.spare import Spare
+from generator.publish.write import Published
 
 LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
 """Libraries whose upgrade may change the output: part of the inputs stamp."""
@@ -40,7 +42,7 @@ class BuildCache:
         """The cache of the project at `root` for a build into `out`; `inputs`: the folders and
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder = root / ".cache"
-        manifest_file = cache_dir(folder / "manifests") / (hashlib.sha1(str(out.absolute()).encode()).hexdigest() + ".json")
+        manifest_file = cache_dir(folder / "manifests") / (hashlib.sha1(str(out.absolute()).encode()).hexdigest() + ".manifest")
         libraries = (f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
         stamp = inputs_stamp([*inputs[0], CODE], inputs[1], __version__, git_head(root) or "no git", *facts, *libraries)
         store = Store(cache_dir(folder / "store"))
@@ -61,9 +63,14 @@ class BuildCache:
     def file_count(self) -> int:
         return len(self.reuse.previous.files)
 
-    def record(self, keys: dict[str, str]) -> None:
+    @property
+    def spare(self) -> Spare | None:
+        """The site the last build kept beside the output, to publish into."""
+        return self.reuse.previous.spare if self.reuse.previous else None
+
+    def record(self, keys: dict[str, str], published: Published) -> None:
         """Remember the output just written, for the next build."""
-        Manifest.record(self.out, keys, self.stamp).save(self.manifest_file)
+        Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_file)
 
     def __enter__(self) -> BuildCache:
         return self

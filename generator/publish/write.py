@@ -2,8 +2,12 @@
 
 The new site is assembled in a hidden folder beside the target and swapped in
 with one atomic rename, so a failed or killed build leaves the previous
-output whole. Files whose bytes did not change are hard-linked from the old
-output, keeping their timestamps for cheap rsync or object-storage deploys.
+output whole. That folder is the site of the build before last, kept beside
+the published one (spare.py): only the files that differ are written, linked
+or deleted in it. Without a spare (the first builds, or after a killed one) it
+starts empty and files whose bytes did not change are hard-linked from the
+published site. Either way unchanged files keep their timestamps, for cheap
+rsync or object-storage deploys.
 """
 
 from __future__ import annotations
@@ -13,44 +17,141 @@ import ctypes.util
 import errno
 import os
 import shutil
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.errors import BuildFailed, SiteError
 from generator.outputs import Artifact
+from generator.publish.spare import Spare, files_of, keep_spare, remove_files, take_spare
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 
 
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What a publish did."""
+
+    files: int
+    """Files written (the artifacts)."""
+    paths: frozenset[str]
+    """Every file of the published site (the artifacts and what `finish` added)."""
+    touched: frozenset[str]
+    """Files that are new files since the previous publish (written, or linked after their
+    bytes were compared): the others are the previous site's, with its size and time."""
+    spare: Spare | None
+    """The previous site, kept beside: the next publish's staging folder."""
+
+
 def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
-                    finish: Callable[[Path], None] | None = None) -> int:
-    """Publish exactly these files in `out_dir`; returns how many were written.
+                    finish: Callable[[Path], None] | None = None, spare: Spare | None = None) -> Published:
+    """Publish exactly these files in `out_dir`.
 
     `finish(staging)` may add files made from the written site (the search
-    index) before the swap, so they go live together with it."""
+    index) before the swap, so they go live together with it. `spare`: what the
+    previous publish returned, to publish into the site it kept beside."""
     out_dir = out_dir.absolute()
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     _remove_stale(out_dir)
-    count = 0
     try:
+        placer = _Placer(staging, out_dir, spare if take_spare(out_dir, spare, staging) else None)
         seen: set[str] = set()
         for artifact in artifacts:
             _check_path(artifact.path, seen)
-            _place(staging, out_dir, artifact)
-            count += 1
-        if count == 0:
-            staging.mkdir(parents=True, exist_ok=True)
+            _place(placer, artifact)
+        staging.mkdir(parents=True, exist_ok=True)
+        placer.remove_others(seen)
         if finish:
             finish(staging)
-            _link_unchanged(staging, out_dir, seen)
+            seen |= _link_unchanged(staging, out_dir, seen, placer)
+        existed = out_dir.exists()
         _swap(staging, out_dir)
+        kept = keep_spare(out_dir, staging, seen, placer.differs(seen, staging)) if existed else None
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed([SiteError(str(out_dir), None, None,
                                      f"could not write the site: {exc.strerror or exc}; the previous output is unchanged")])
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after a swap this is the old output
-    return count
+        shutil.rmtree(staging, ignore_errors=True)  # a failed build's
+    return Published(placer.count, frozenset(seen), frozenset(placer.written | placer.compared), kept)
+
+
+@dataclass
+class _Placer:
+    """Brings the staging folder to the new site: from nothing, or from the spare (`spare`)."""
+
+    staging: Path
+    out_dir: Path
+    spare: Spare | None
+    count: int = 0
+    written: set[str] = field(default_factory=set)
+    """Files written with new bytes (or copied where hard links fail): not the published site's."""
+    compared: set[str] = field(default_factory=set)
+    """Files found equal to the published site's by their bytes, and linked from it."""
+
+    def place(self, artifact: Artifact) -> None:
+        self.count += 1
+        path = artifact.path
+        published = f"{self.out_dir}/{path}"
+        if artifact.reuse is not None:
+            if artifact.reuse != published or not self._spare_has(path):
+                self._link(artifact.reuse, path)
+            return
+        if _same_bytes(published, artifact.data):
+            self.compared.add(path)
+            if not self._spare_has(path):
+                self._link(published, path)
+            return
+        self._write(path, artifact.data)
+
+    def _spare_has(self, path: str) -> bool:
+        """The staging folder already holds the published site's file for `path`."""
+        return self.spare is not None and path in self.spare.published and path not in self.spare.differs
+
+    def _link(self, source: str, path: str) -> None:
+        target = self.staging / path
+        try:
+            _replace(target, lambda: os.link(source, target))
+        except OSError:
+            _replace(target, lambda: shutil.copy2(source, target))  # another filesystem, no hard links
+            self.written.add(path)
+
+    def _write(self, path: str, data: bytes) -> None:
+        target = self.staging / path
+
+        def write() -> None:
+            with open(target, "xb") as handle:  # never through a link of the published file
+                handle.write(data)
+        _replace(target, write)
+        self.written.add(path)
+
+    def remove_others(self, seen: set[str]) -> None:
+        """The spare's files that the new site does not have."""
+        if self.spare is not None:
+            remove_files(self.staging, (self.spare.published | self.spare.differs) - seen)
+
+    def differs(self, seen: set[str], old: Path) -> set[str]:
+        """Once swapped: files that are not one file in the new site and the old one (at `old`)."""
+        before = self.spare.published if self.spare is not None else files_of(old)
+        return self.written | (before ^ seen)
+
+
+def _place(placer: _Placer, artifact: Artifact) -> None:
+    placer.place(artifact)
+
+
+def _replace(target: Path, make: Callable[[], None]) -> None:
+    """Make `target` anew with `make()`: never write through an existing file, which may be
+    a hard link of the published site's."""
+    try:
+        make()
+    except FileExistsError:
+        os.unlink(target)
+        make()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        make()
 
 
 def _check_path(path: str, seen: set[str]) -> None:
@@ -63,46 +164,36 @@ def _check_path(path: str, seen: set[str]) -> None:
     seen.add(path)
 
 
-def _place(staging: Path, out_dir: Path, artifact: Artifact) -> None:
-    target = staging / artifact.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if artifact.reuse is not None:
-        try:
-            os.link(artifact.reuse, target)
-        except OSError:
-            shutil.copy2(artifact.reuse, target)
-        return
-    previous = out_dir / artifact.path
-    if _same_bytes(previous, artifact.data):
-        try:
-            os.link(previous, target)
-            return
-        except OSError:
-            pass  # another filesystem or no hard links: write a copy instead
-    with open(target, "wb") as handle:
-        handle.write(artifact.data)
-
-
-def _link_unchanged(staging: Path, out_dir: Path, placed: set[str]) -> None:
-    """Files `finish` added keep their old timestamps too when their bytes did not change."""
-    for target in staging.rglob("*"):
-        name = target.relative_to(staging).as_posix()
-        if name in placed or not target.is_file() or target.is_symlink():
+def _link_unchanged(staging: Path, out_dir: Path, placed: set[str], placer: _Placer) -> set[str]:
+    """Files `finish` added keep their old timestamps too when their bytes did not change.
+    Returns their paths."""
+    added = files_of(staging) - placed
+    for name in added:
+        target = staging / name
+        if target.is_symlink():
+            placer.written.add(name)
             continue
         previous = out_dir / name
         if _same_bytes(previous, target.read_bytes()):
             try:
                 os.link(previous, target.with_name(target.name + ".link"))
                 os.replace(target.with_name(target.name + ".link"), target)
+                placer.compared.add(name)
+                continue
             except OSError:
                 pass  # another filesystem or no hard links: the new copy stays
+        placer.written.add(name)
+    return added
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str | Path, data: bytes) -> bool:
+    """The file at `path` (not a link) holds exactly `data`."""
     try:
-        if path.is_symlink() or path.stat().st_size != len(data):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
