@@ -226,8 +226,9 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
 
 
 def _indexable(plans: list[PagePlan], renderer: Renderer) -> list:
-    """The pages search engines should list: not the language chooser or 404, not fallbacks."""
-    return [p.meta for p in plans if p.template not in ("root.html", "404.html")
+    """The pages search engines should list, by language: not the language chooser or 404,
+    not fallbacks."""
+    return [(p.lang, p.meta) for p in plans if p.template not in ("root.html", "404.html")
             and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
 
 

@@ -163,7 +163,9 @@ def test_no_broken_internal_link_or_anchor(real_site):
 
 
 def test_sitemap_and_robots(real_site):
-    sitemap = (real_site / "sitemap.xml").read_text()
+    index = (real_site / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "<loc>https://calendar.we-gov.org/sitemap-en.xml</loc>" in index
+    sitemap = (real_site / "sitemap-en.xml").read_text()
     assert "<loc>https://calendar.we-gov.org/en/events/excom-2024/</loc>" in sitemap
     assert (real_site / "robots.txt").read_text().endswith("Sitemap: https://calendar.we-gov.org/sitemap.xml\n")
 

@@ -25,13 +25,19 @@ class Formatter:
 
     locale: str
     translations: gettext.NullTranslations = field(compare=False)
+    cldr: Locale = field(init=False, compare=False, repr=False)
+    """`locale` parsed once: Babel parses a locale given by name on every call, which cost
+    a month's page more than formatting its dates (bench/render_time.py)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cldr", Locale.parse(self.locale))
 
     def _(self, message: str) -> str:
         return self.translations.gettext(message)
 
     def when(self, when: When, *, year: bool = True) -> str:
         """'Sep 19 – 21, 2024', 'Oct 2024', 'Q3 2024', 'Year-round 2024' (or without the year)."""
-        p, s, e, loc = when.precision, when.start, when.end, self.locale
+        p, s, e, loc = when.precision, when.start, when.end, self.cldr
         y = "y" if year else ""
         if p is Precision.DAY:
             return _skeleton(f"{y}MMMd", s, loc)
@@ -48,28 +54,28 @@ class Formatter:
         return self._("Year-round %(year)s") % {"year": _skeleton("y", s, loc)}
 
     def day(self, day: date, skeleton: str = "yMMMd") -> str:
-        return _skeleton(skeleton, day, self.locale)
+        return _skeleton(skeleton, day, self.cldr)
 
     def month(self, year: int, month: int, skeleton: str = "yMMMM") -> str:
         """'October 2024' as a heading: 'noviembre de 2024' begins a heading as 'Noviembre de 2024'."""
-        text = _skeleton(skeleton, date(year, month, 1), self.locale)
+        text = _skeleton(skeleton, date(year, month, 1), self.cldr)
         return text[:1].upper() + text[1:]
 
     def weekday(self, day: date, width: str = "EEE") -> str:
-        return _skeleton(width, day, self.locale)
+        return _skeleton(width, day, self.cldr)
 
     @property
     def first_weekday(self) -> int:
         """The column a week starts with in this language's calendars (0 = Monday, 6 = Sunday)."""
-        return _week_locale(self.locale).first_week_day
+        return _week_locale(self.cldr).first_week_day
 
     def weekday_name(self, weekday: int, width: str = "wide") -> str:
         """A weekday's standalone name (0 = Monday): 'wide' ('Monday') or 'abbreviated' ('Mon')."""
-        return Locale.parse(self.locale).days["stand-alone"][width][weekday]
+        return self.cldr.days["stand-alone"][width][weekday]
 
     def list(self, names) -> str:
         """'Seoul and Goyang', '서울 및 고양': a list joined as the language does."""
-        return format_list(list(names), locale=self.locale)
+        return format_list(list(names), locale=self.cldr)
 
     def times(self, day: date, start: time, end: time | None, timezone: str, daily: bool = False) -> str:
         """'9:30 AM – 5:00 PM (South Korea Time)': local times of the event's own zone;
@@ -77,28 +83,28 @@ class Formatter:
         zone = get_timezone(timezone)
         begin = datetime.combine(day, start, zone)
         span = (format_interval(begin, datetime.combine(day, end, zone), "Hm" if self._uses_24h() else "hm",
-                                tzinfo=zone, locale=self.locale)
-                if end else format_time(begin, "short", tzinfo=zone, locale=self.locale))
-        place = get_timezone_location(zone, locale=self.locale)
+                                tzinfo=zone, locale=self.cldr)
+                if end else format_time(begin, "short", tzinfo=zone, locale=self.cldr))
+        place = get_timezone_location(zone, locale=self.cldr)
         if daily:
             return self._("%(times)s daily (%(zone)s)") % {"times": span, "zone": place}
         return f"{span} ({place})"
 
     def _uses_24h(self) -> bool:
-        return "H" in Locale.parse(self.locale).time_formats["short"].pattern
+        return "H" in self.cldr.time_formats["short"].pattern
 
     def country(self, code: str) -> str:
-        return _territories(self.locale).get(code, code)
+        return _territories(self.cldr).get(code, code)
 
     def number(self, value: int | float) -> str:
-        return _number(value, self.locale)
+        return _number(value, self.cldr)
 
     def year(self, year: int) -> str:
-        return _skeleton("y", date(year, 1, 1), self.locale)
+        return _skeleton("y", date(year, 1, 1), self.cldr)
 
 
 @lru_cache(maxsize=16)
-def _week_locale(locale: str) -> Locale:
+def _week_locale(locale: Locale) -> Locale:
     """CLDR keeps week data by territory: 'en' reads as en_US, 'ar' as ar_EG (its likely subtags)."""
     parsed = Locale.parse(locale)
     return parsed if parsed.territory else Locale.parse(get_global("likely_subtags").get(str(parsed), str(parsed)))
@@ -107,12 +113,12 @@ def _week_locale(locale: str) -> Locale:
 # CLDR skeleton matching is slow and a calendar formats the same few dates
 # thousands of times: remember the results (dates and locales are immutable).
 @lru_cache(maxsize=8192)
-def _skeleton(skeleton: str, day: date, locale: str) -> str:
+def _skeleton(skeleton: str, day: date, locale: Locale) -> str:
     return format_date(day, _skeleton_pattern(skeleton, locale), locale=locale)
 
 
 @lru_cache(maxsize=256)
-def _skeleton_pattern(skeleton: str, locale: str):
+def _skeleton_pattern(skeleton: str, locale: Locale):
     """The CLDR pattern a skeleton resolves to, as babel's format_skeleton finds it."""
     parsed = Locale.parse(locale)
     if skeleton not in parsed.datetime_skeletons:
@@ -121,16 +127,16 @@ def _skeleton_pattern(skeleton: str, locale: str):
 
 
 @lru_cache(maxsize=8192, typed=True)
-def _number(value: int | float, locale: str) -> str:
+def _number(value: int | float, locale: Locale) -> str:
     """Counts and page numbers recur on every list page; Babel parses the pattern each time."""
     return format_decimal(value, locale=locale)
 
 
 @lru_cache(maxsize=8192)
-def _interval(start: date, end: date, skeleton: str, locale: str) -> str:
+def _interval(start: date, end: date, skeleton: str, locale: Locale) -> str:
     return format_interval(start, end, skeleton, locale=locale)
 
 
 @lru_cache(maxsize=16)
-def _territories(locale: str) -> dict[str, str]:
+def _territories(locale: Locale) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)

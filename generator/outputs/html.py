@@ -25,7 +25,7 @@ from generator.outputs.headers import content_security_policy
 from generator.outputs.images import Picture, picture_html
 from generator.outputs.jsonld import item_json_ld
 from generator.outputs.labels import FORMAT_NAMES, labeller
-from generator.outputs.pages import SHARE_IMAGE, PagePlan, Planner, ShareImage
+from generator.outputs.plans import SHARE_IMAGE, PagePlan, Planner, ShareImage
 from generator.outputs.urls import Urls, output_file
 from generator.views import queries as views
 from generator.views.queries import filter_values
@@ -78,7 +78,7 @@ class Renderer:
             label=labeller(catalog.gettext), format_keys=tuple(FORMAT_NAMES),
             filter_values=filter_values,
             content_security_policy=content_security_policy(meta=True),
-            share_image=SHARE_IMAGE,
+            share_image=SHARE_IMAGE, day_class=self.day_class,
         )
         return env
 
@@ -104,8 +104,9 @@ class Renderer:
         return Markup(body_html(parsed, resolve, picture=picture))
 
     def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
-        """A macro of macros.html that shows one item (a card, an agenda line) or one number,
-        rendered once per language: lists repeat them.
+        """A macro of macros.html that shows one item (a card, an agenda line), one number or
+        what every page of a kind shows alike (a month grid's weekdays), rendered once per
+        language: lists and months repeat them.
 
         Such macros may read only their arguments and the environment's globals, so an
         item's id and digest decide the HTML (with the layouts, catalogs, settings and date,
@@ -119,6 +120,14 @@ class Renderer:
 
     def _macros(self, lang: str):
         return self.envs[lang].get_template("macros.html").module
+
+    def day_class(self, day: date | None) -> str:
+        """The classes of a month grid's cell under `day` (layouts/month.html), so that its
+        column reads as one day: outside the month, past, today. A function, not a macro:
+        a month's page asks for one per cell, several hundred."""
+        if day is None:
+            return "day-outside"
+        return "day is-past" if day < self.today else "day is-today" if day == self.today else "day"
 
     def text_attrs(self, text: Text, lang: str) -> Markup:
         """lang/dir attributes for text shown in another language than the page's."""

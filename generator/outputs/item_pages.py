@@ -14,7 +14,7 @@ from typing import Iterator
 from generator.content.markdown import body_text, parse_body
 from generator.outputs.calendar.ics import Calendars
 from generator.outputs.html import Renderer
-from generator.outputs.pages import PagePlan
+from generator.outputs.plans import PagePlan
 from generator.parallel import render_each
 
 

@@ -9,18 +9,18 @@ on every build; what a preview reuses is decided by the page keys
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date
-from typing import Any, Callable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, replace
 
 from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
-from generator.i18n.formatting import Formatter
+from generator.content.when import Precision
 from generator.outputs.calendar.entries import event_hours
 from generator.outputs.calendar.feeds import FeedLists, published
-from generator.outputs.images import Picture
 from generator.outputs.labels import FORMAT_NAMES
-from generator.outputs.urls import Urls
+from generator.outputs.paging import Pager, chunks, paged_title
+from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
+    DERIVED, SHARE_IMAGE, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
+    language_plan, made_from_context, made_of, shown_in)
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
 from generator.views.worldmap import world_map
@@ -29,81 +29,6 @@ SECTIONS = ("events", "programs", "networks")
 
 HOME_UPCOMING = 6
 """How many of the next activities the home page shows."""
-
-
-@dataclass(frozen=True, slots=True)
-class Alternate:
-    lang: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class ShareImage:
-    """The picture social networks and chat apps show with a link to the page (og:image)."""
-
-    url: str
-    """Absolute: 'https://example.org/images/berlin-hall-1600.3f2a9c1b0d.jpg'."""
-    width: int
-    height: int
-    alt: str
-
-
-SHARE_IMAGE = ("share.png", 1200, 630)
-"""The site's own share image in assets/ and its size (1200 x 630, what Facebook, LinkedIn and
-X crop to): the og:image of every page without a photo of its own (layouts/base.html)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageMeta:
-    """What the head of a page says about it."""
-
-    path: str
-    title: str
-    description: str
-    alternates: tuple[Alternate, ...]
-    """The same page in every language that really has it (hreflang)."""
-    canonical: str
-    kind: str = "website"
-    image: ShareImage | None = None
-    """The page's own share image (an item's first photo); None: the site's (SHARE_IMAGE)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PagePlan:
-    lang: str
-    template: str
-    meta: PageMeta
-    context: dict[str, Any] = field(hash=False)
-    """Everything the layout shows of the content, by name."""
-    shows: frozenset[str] = frozenset()
-    """Ids of the items the context holds (`items_in`): an edit of any other item cannot
-    change the page."""
-    made_from: tuple | None = None
-    """What the plan is made from: its kind, language, place, its lists as their items' ids
-    and digests, its other values as text. Under the same settings (catalogs, site.toml,
-    layouts, date), equal `made_from`, equal plan and page."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """Where a page stands in a list that continues on several pages (layouts/macros.html)."""
-
-    number: int
-    count: int
-    first: str
-    """The list's first page, which the others are numbered below (Urls.list_page)."""
-
-    @property
-    def numbers(self) -> tuple[int | None, ...]:
-        """The page numbers to link to: the first, the last and two either side of this one;
-        None where numbers are left out."""
-        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
-        found: list[int | None] = []
-        for n in shown:
-            if found and n - found[-1] > 1:
-                found.append(None)
-            found.append(n)
-        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +42,6 @@ class Filters:
     """The programs and networks the items belong to, in site order: their titles are shown."""
 
 
-@dataclass(frozen=True, slots=True)
-class Planner:
-    """What every plan is made from: the model, the build date, URLs and each language's formatter."""
-
-    site: Site
-    today: date
-    urls: Urls
-    formatters: dict[str, Formatter]
-    pictures: Mapping[str, Picture] = field(default_factory=dict)
-    """The processed body images by their original's path (outputs/images.py)."""
-    kept: MutableMapping[tuple, PagePlan] | None = None
-    """Plans of earlier renders by what they are made from (a preview's, under the same
-    settings): an unchanged page is not planned again."""
-
-
 def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
     """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
     brochure's address, size and page count that its year page links to (layouts/year.html)."""
@@ -142,90 +52,22 @@ def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
     return plans + [_root_not_found(p, plans)]
 
 
-DERIVED = frozenset({"grid", "map"})
-"""Context values made from others of the same context (a month's grid from its agenda, a map
-from the list it draws): the items they hold are already among those, so `shows` skips them."""
-
-
-def items_in(value: Any) -> Iterator[Item]:
-    """Every item a context value holds, through tuples, mappings and dataclasses."""
-    kind = type(value)
-    if kind is Item:
-        yield value
-    elif kind is tuple or kind is list or kind is frozenset:
-        for v in value:
-            if type(v) is Item:
-                yield v
-            else:
-                yield from items_in(v)
-    elif kind is dict:
-        for v in value.values():
-            yield from items_in(v)
-    elif kind is views.Group:
-        yield from value.items
-    elif hasattr(kind, "__dataclass_fields__"):
-        for name in kind.__dataclass_fields__:
-            yield from items_in(getattr(value, name))
-
-
-def _kept(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
-    """The plan `make(made_from)` gives, or the one a preview kept from an earlier render
-    (`Planner.kept`) made from the same: lists' plans are costly (grids, maps, filters)."""
-    found = p.kept.get(made_from) if p.kept is not None else None
-    if found is None:
-        found = make(made_from)
-        if p.kept is not None:
-            p.kept[made_from] = found
-    return found
-
-
-def _fingerprint(items: tuple[Item, ...]) -> tuple:
-    """A list as its items' ids and digests, in order (an item made in memory, in full)."""
-    return tuple(_made(i) for i in items)
-
-
-def _made_from(lang: str, path: str, template: str, context: dict[str, Any]) -> tuple:
-    """What a page is made from, under one salt: its lists as their items' ids and digests in
-    order, its other values as text. The values DERIVED from those, and the filter's choices
-    (its items' values and programs, among the items), add nothing."""
-    parts: list = [lang, path, template]
-    for name, value in context.items():
-        if name in DERIVED or name == "filters":
-            continue
-        parts.append(name)
-        if isinstance(value, (Item, Page, Text)):
-            parts.append(_made(value))
-        elif type(value) is tuple or type(value) is dict or isinstance(value, views.Group):
-            parts.append(tuple(_made(i) for i in items_in(value)) or repr(value))
-        else:
-            parts.append(repr(value))
-    return tuple(parts)
-
-
-def _made(value: Item | Page | Text) -> tuple | str:
-    if isinstance(value, Item) and value.digest:
-        return value.id, value.digest
-    return repr(value)  # a plain page, a text, an item made in memory (no digest): in full
-
-
-def _shown(context: dict[str, Any]) -> frozenset[str]:
-    return frozenset(i.id for name, value in context.items() if name not in DERIVED for i in items_in(value))
-
-
 def _language_pages(p: Planner, lang: str, downloads: dict, feeds: FeedLists) -> list[PagePlan]:
     site, urls, _ = p.site, p.urls, p.formatters[lang]._
     plans = [
         _home(p, lang),
         _page(p, lang, "page.html", urls.page(lang, "about"), site.pages["about"], "about"),
         _page(p, lang, "contact.html", urls.page(lang, "contact"), site.pages["contact"], "contact"),
-        _plan(p, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
-              _("The page you were looking for is not here.")),
-        _plan(p, lang, "search.html", urls.search(lang), _("Search"),
-              _("Search every activity, program and network of the calendar.")),
+        language_plan(p, lang, "404.html", urls.path(lang, "404.html", folder=False), _("Page not found"),
+                      _("The page you were looking for is not here.")),
+        language_plan(p, lang, "search.html", urls.search(lang), _("Search"),
+                      _("Search every activity, program and network of the calendar.")),
     ]
-    plans += [_year_page(p, lang, year, downloads.get((lang, year)), feeds) for year in views.years(site)]
+    for year in views.years(site):
+        plans += _year_pages(p, lang, year, downloads.get((lang, year)), feeds)
     plans.append(_archive(p, lang))
-    plans += [_item_page(p, lang, item, feeds) for item in site.items]
+    for item in site.items:
+        plans += _item_pages(p, lang, item, feeds)
     plans += _section_pages(p, lang)
     plans += _category_pages(p, lang, feeds) + _region_pages(p, lang, feeds)
     return plans + _month_pages(p, lang) + _format_pages(p, lang)
@@ -253,34 +95,78 @@ def _home(p: Planner, lang: str) -> PagePlan:
     return replace(plan, meta=replace(plan.meta, title=lead.title, description=lead.summary))
 
 
-def _year_page(p: Planner, lang: str, year: int, brochure, feeds: FeedLists) -> PagePlan:
+def _year_pages(p: Planner, lang: str, year: int, brochure, feeds: FeedLists) -> list[PagePlan]:
     """A year's page subscribes to the whole calendar (the last months and what is ahead)
-    and offers the year's complete feed, for the archive."""
-    site, fmt = p.site, p.formatters[lang]
-    _ = fmt._
-    items = views.in_year(site, year)
-    intro = site.intros[year].text(lang) if year in site.intros else None
+    and offers the year's complete feed, for the archive. A year of more activities than a
+    list's page (site.toml's [lists] page_size) is summarised instead of listed: at about a
+    kilobyte an activity, its full page would grow without bound."""
+    items = views.in_year(p.site, year)
     feed = published(p.urls.feed(lang), feeds.whole())
     year_feed = published(p.urls.year_feed(lang, year), feeds.year(year))
-    inputs = ("year", lang, year, _fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site))
-    return _kept(p, inputs, lambda made_from: _plan(
-        p, lang, "year.html", p.urls.year(lang, year),
-        _("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
-        _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)},
+    if len(items) > p.site.config.lists.page_size:
+        return _year_summary(p, lang, year, brochure, feed, year_feed)
+    return [_year_page(p, lang, year, brochure, feed, year_feed)]
+
+
+def _year_intro(p: Planner, lang: str, year: int) -> Text | None:
+    return p.site.intros[year].text(lang) if year in p.site.intros else None
+
+
+def _year_titles(p: Planner, lang: str, year: int) -> tuple[str, str]:
+    fmt = p.formatters[lang]
+    _ = fmt._
+    return (_("%(year)s Calendar of Activities") % {"year": fmt.year(year)},
+            _("Every WeGO activity of %(year)s by category and month, with dates and places.") % {"year": fmt.year(year)})
+
+
+def _year_page(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> PagePlan:
+    """A year of a list's page or fewer, in full: by category, by month, on the map."""
+    site = p.site
+    items, intro = views.in_year(site, year), _year_intro(p, lang, year)
+    inputs = ("year", lang, year, fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site))
+    title, description = _year_titles(p, lang, year)
+    return kept_plan(p, inputs, lambda made_from: language_plan(
+        p, lang, "year.html", p.urls.year(lang, year), title, description,
         made_from, year=year, years=views.years(site), items=items, filters=_filters(site, items), intro=intro,
         overview=views.by_category(site, items), months=views.by_month(site, year),
         year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure,
         feed=feed, year_feed=year_feed))
 
 
+def _year_summary(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> list[PagePlan]:
+    """A large year: how many activities each area and each month has, each month linking to
+    its page, and the activities no month page holds alone (year-round, a quarter, a span of
+    months) listed in full, on as many pages as a list (layouts/year_summary.html)."""
+    site, fmt = p.site, p.formatters[lang]
+    items, first = views.in_year(site, year), p.urls.year(lang, year)
+    counts = {"areas": tuple((g.key, len(g.items)) for g in views.by_category(site, items)),
+              "months": tuple((g.key, len(g.items)) for g in views.by_month(site, year))}
+    title, description = _year_titles(p, lang, year)
+    pieces = chunks(views.spread(site, year), site.config.lists.page_size)
+    plans = []
+    for number, chunk in enumerate(pieces, 1):
+        pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
+        heading = paged_title(fmt, title, number, len(pieces))
+        context = dict(year=year, years=views.years(site), total=len(items), pager=pager,
+                       year_round=tuple(i for i in chunk if i.when.precision is Precision.YEAR),
+                       vague=tuple(i for i in chunk if i.when.precision is not Precision.YEAR),
+                       intro=_year_intro(p, lang, year) if number == 1 else None,
+                       brochure=brochure, feed=feed, year_feed=year_feed, **counts)
+        inputs = ("year-summary", lang, path, heading, repr(pager), fingerprint(chunk), repr(brochure), feed,
+                  year_feed, repr(context["intro"]), repr(counts), context["years"], len(items))
+        plans.append(kept_plan(p, inputs, lambda made_from, path=path, heading=heading, context=context: language_plan(
+            p, lang, "year_summary.html", path, heading, description, made_from, **context)))
+    return plans
+
+
 def _archive(p: Planner, lang: str) -> PagePlan:
     """Every year of the calendar with its number of activities and its introduction's summary:
     past years stay browsable however many there are."""
     _ = p.formatters[lang]._
-    return _plan(p, lang, "years.html", p.urls.section(lang, "years"), _("Every year"),
-                 _("Every year of WeGO's Calendar of Activities, with its number of activities."),
-                 counts=views.year_counts(p.site),
-                 intros={year: page.text(lang) for year, page in p.site.intros.items()})
+    return language_plan(p, lang, "years.html", p.urls.section(lang, "years"), _("Every year"),
+                         _("Every year of WeGO's Calendar of Activities, with its number of activities."),
+                         counts=views.year_counts(p.site),
+                         intros={year: page.text(lang) for year, page in p.site.intros.items()})
 
 
 def _section_pages(p: Planner, lang: str) -> list[PagePlan]:
@@ -339,28 +225,45 @@ def _format_pages(p: Planner, lang: str) -> list[PagePlan]:
 
 
 def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
-    """Every month of every year as a grid, so that the previous and next month always exist."""
+    """Every month of every year as a grid, so that the previous and next month always exist;
+    a month of more activities than a list's page continues its cards on more pages, like a
+    list, the grid on its first."""
     site, fmt = p.site, p.formatters[lang]
-    _, years = fmt._, views.years(site)
+    _, years, size = fmt._, views.years(site), site.config.lists.page_size
     plans = []
     for year in years:
+        year_round = views.year_round(site, year)
         for month in range(1, 13):
             before, after = neighbours(year, month, years)
-            agenda, year_round = views.month_items(site, year, month), views.year_round(site, year)
-            inputs = ("month", lang, year, month, before, after, _fingerprint(agenda), _fingerprint(year_round))
-            plans.append(_kept(p, inputs, lambda made_from: _plan(
-                p, lang, "month.html", p.urls.month(lang, year, month), fmt.month(year, month),
-                _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)}, made_from,
-                year=year, month=month, agenda=agenda, year_round=year_round, before=before, after=after,
-                grid=views.grid(site, year, month, fmt.first_weekday))))
+            agenda, first = views.month_items(site, year, month), p.urls.month(lang, year, month)
+            pieces = chunks(agenda, size)
+            for number, chunk in enumerate(pieces, 1):
+                pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
+                title = paged_title(fmt, fmt.month(year, month), number, len(pieces))
+                # The first page draws the whole month (`agenda`: its grid and band); the
+                # others only their cards.
+                drawn = agenda if number == 1 else ()
+                context = dict(year=year, month=month, agenda=drawn, items=chunk, total=len(agenda), pager=pager,
+                               year_round=year_round, before=before, after=after)
+                inputs = ("month", lang, path, before, after, repr(pager), fingerprint(drawn), fingerprint(chunk),
+                          len(agenda), fingerprint(year_round))
+
+                def make(made_from: tuple, path=path, title=title, context=context) -> PagePlan:
+                    year, month = context["year"], context["month"]
+                    grid = views.grid(site, year, month, fmt.first_weekday) if context["pager"].number == 1 else None
+                    return language_plan(p, lang, "month.html", path, title,
+                                         _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)},
+                                         made_from, grid=grid, **context)
+
+                plans.append(kept_plan(p, inputs, make))
     return plans
 
 
 def _index(p: Planner, lang: str, template: str, path: str, title: str, description: str,
            lists: dict[str, tuple[Item, ...]]) -> PagePlan:
     """A page of links to lists, each with how many items it holds: it shows no item itself."""
-    return _plan(p, lang, template, path, title, description,
-                 counts={key: len(items) for key, items in lists.items()})
+    return language_plan(p, lang, template, path, title, description,
+                         counts={key: len(items) for key, items in lists.items()})
 
 
 def _paged(p: Planner, lang: str, template: str, first: str, title: str, description: str,
@@ -369,25 +272,23 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
     `first`, the others below it. A `filtered` list of one page has the in-page filter; a
     `mapped` one shows each page's items on a map."""
     size, fmt = p.site.config.lists.page_size, p.formatters[lang]
-    _ = fmt._
-    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [()]
+    pieces = chunks(items, size)
     plans = []
-    for number, chunk in enumerate(chunks, 1):
-        heading = title if number == 1 else _("%(title)s, page %(page)s of %(pages)s") % {
-            "title": title, "page": fmt.number(number), "pages": fmt.number(len(chunks))}
-        path, pager = p.urls.list_page(first, number), Pager(number, len(chunks), first)
+    for number, chunk in enumerate(pieces, 1):
+        heading = paged_title(fmt, title, number, len(pieces))
+        path, pager = p.urls.list_page(first, number), Pager(number, len(pieces), first)
 
         def make(made_from: tuple, chunk=chunk, path=path, pager=pager, heading=heading) -> PagePlan:
             extra = dict(context)
             extra["filters"] = _filters(p.site, chunk) if filtered and pager.count == 1 else None
             if mapped:
                 extra["map"] = world_map(chunk, p.site.config, lang)
-            return _plan(p, lang, template, path, heading, description, made_from,
-                         items=chunk, total=len(items), pager=pager, **extra)
+            return language_plan(p, lang, template, path, heading, description, made_from,
+                                 items=chunk, total=len(items), pager=pager, **extra)
 
-        inputs = ("list", lang, path, heading, description, repr(pager), len(items), _fingerprint(chunk),
+        inputs = ("list", lang, path, heading, description, repr(pager), len(items), fingerprint(chunk),
                   repr(sorted(context.items())))
-        plans.append(_kept(p, inputs, make))
+        plans.append(kept_plan(p, inputs, make))
     return plans
 
 
@@ -397,25 +298,42 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
                    views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
 
 
-def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists) -> PagePlan:
+def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
     """An item's page shows it, its program and its program's members; a program's or
-    network's offers its feed when the feed holds an event."""
+    network's offers its feed when the feed holds an event. Members beyond a list's page
+    (site.toml's [lists] page_size) continue on pages 2, 3... below the item's address."""
     members = views.in_program(p.site, item.id)
+    first = p.urls.item(lang, item)
+    pieces = chunks(members, p.site.config.lists.page_size)
+    plans = [_item_page(p, lang, item, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
+    title = item.text(lang).title
+    for number, chunk in enumerate(pieces[1:], 2):
+        pager = Pager(number, len(pieces), first)
+        plans.append(language_plan(p, lang, "members.html", p.urls.list_page(first, number),
+                                   paged_title(p.formatters[lang], title, number, len(pieces)), item.text(lang).summary,
+                                   item=item, text=item.text(lang), items=chunk, total=len(members), pager=pager))
+    return plans
+
+
+def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tuple[Item, ...], pager: Pager,
+               total: int) -> PagePlan:
+    """The item itself, with the first page of its members (`pager`, of `total`)."""
     program = p.site.item(item.program) if item.program else None
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
     share = _share_image(p, item.text(lang))
-    inputs = ("item", lang, _made(item), program and _made(program), _fingerprint(members), feed, share)
+    inputs = ("item", lang, made_of(item), program and made_of(program), fingerprint(members), repr(pager), total,
+              feed, share)
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
         meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
-                        _alternates(p, item.languages, lambda other: p.urls.item(other, item)),
+                        alternates_of(p, item.languages, lambda other: p.urls.item(other, item)),
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
-                   "hours": event_hours(item), "feed": feed}
-        return PagePlan(lang, "item.html", meta, context, _shown(context), made_from)
+                   "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
+        return PagePlan(lang, "item.html", meta, context, shown_in(context), made_from)
 
-    return _kept(p, inputs, make)
+    return kept_plan(p, inputs, make)
 
 
 def _share_image(p: Planner, text: Text) -> ShareImage | None:
@@ -432,7 +350,7 @@ def _root(p: Planner) -> PagePlan:
     config = p.site.config
     default = config.site.default_language
     meta = PageMeta(p.urls.root(), config.site.title, config.site.organisation,
-                    _alternates(p, config.language_codes, p.urls.home), p.urls.absolute(p.urls.home(default)))
+                    alternates_of(p, config.language_codes, p.urls.home), p.urls.absolute(p.urls.home(default)))
     return PagePlan(default, "root.html", meta, {})
 
 
@@ -443,18 +361,6 @@ def _root_not_found(p: Planner, plans: list[PagePlan]) -> PagePlan:
     return replace(page, meta=replace(page.meta, path=p.urls.file("404.html")))
 
 
-def _plan(p: Planner, lang: str, template: str, path: str, title: str, description: str,
-          made_from: tuple | None = None, **context) -> PagePlan:
-    """A page that exists in every language at the same place under each prefix; `made_from`:
-    what it is made from, when the caller knows (`_kept`)."""
-    local = path[len(p.urls.home(lang)):]
-    meta = PageMeta(path, title, description,
-                    _alternates(p, p.site.config.language_codes, lambda other: p.urls.home(other) + local),
-                    p.urls.absolute(path))
-    return PagePlan(lang, template, meta, context, _shown(context),
-                    made_from or _made_from(lang, path, template, context))
-
-
 def _page(p: Planner, lang: str, template: str, path: str, page: Page, page_id: str) -> PagePlan:
     return _text_page(p, lang, template, path, page, page_id, text=page.text(lang))
 
@@ -463,16 +369,7 @@ def _text_page(p: Planner, lang: str, template: str, path: str, page: Page, page
                text: Text, **context) -> PagePlan:
     """A plain page (home, about, contact): canonical where its text is written."""
     meta = PageMeta(path, text.title, text.summary,
-                    _alternates(p, page.languages, lambda other: p.urls.page(other, page_id)),
+                    alternates_of(p, page.languages, lambda other: p.urls.page(other, page_id)),
                     p.urls.absolute(p.urls.page(text.lang, page_id)))
     context = {"text": text, "page_id": page_id, **context}
-    return PagePlan(lang, template, meta, context, _shown(context), _made_from(lang, path, template, context))
-
-
-def _alternates(p: Planner, langs, url_for: Callable[[str], str]) -> tuple[Alternate, ...]:
-    ordered = [code for code in p.site.config.language_codes if code in langs]
-    alternates = [Alternate(code, p.urls.absolute(url_for(code))) for code in ordered]
-    default = p.site.config.site.default_language
-    if len(alternates) > 1 and default in ordered:
-        alternates.append(Alternate("x-default", p.urls.absolute(url_for(default))))
-    return tuple(alternates)
+    return PagePlan(lang, template, meta, context, shown_in(context), made_from_context(lang, path, template, context))

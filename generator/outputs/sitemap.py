@@ -1,4 +1,4 @@
-"""Page list -> sitemap.xml (with hreflang alternates) and robots.txt.
+"""Page list -> sitemap index, one sitemap per language (with hreflang alternates), robots.txt.
 
 Pure. Takes the pages' metadata, not the HTML renderer, so it works from the
 same plan without knowing how pages are drawn.
@@ -11,22 +11,54 @@ from xml.sax.saxutils import escape, quoteattr
 
 from generator.outputs import Artifact
 
+MAX_URLS = 50_000
+MAX_BYTES = 50_000_000
+"""What the sitemap protocol allows one file (sitemaps.org): a language past either
+continues in sitemap-LANG-2.xml, and so on."""
+
+_URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+
 
 def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None) -> list[Artifact]:
-    """`pages`: PageMeta of every indexable page; `absolute`: path -> full URL; `made` (a
-    preview's, kept under one base URL) holds the entries of earlier renders by their PageMeta."""
+    """`pages`: (language, PageMeta) of every indexable page, in the site's order; `absolute`:
+    path -> full URL; `made` (a preview's, kept under one base URL) holds the entries of
+    earlier renders by their PageMeta. sitemap.xml is the index of the languages' sitemaps:
+    one file for 42,000 pages would be past the protocol's 50,000 URLs at a few more years."""
     made = {} if made is None else made
-    entries = []
-    for meta in pages:
+    by_lang: dict[str, list[str]] = {}
+    for lang, meta in pages:
         found = made.get(meta)
         if found is None:
             found = made[meta] = _entry(meta, absolute)
-        entries.append(found)
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")
+        by_lang.setdefault(lang, []).append(found)
+    sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
+    index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+             + "".join(f"  <sitemap>\n    <loc>{escape(base_url + s.path)}</loc>\n  </sitemap>\n" for s in sitemaps)
+             + "</sitemapindex>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n"
-    return [Artifact("sitemap.xml", xml.encode()), Artifact("robots.txt", robots.encode())]
+    return [Artifact("sitemap.xml", index.encode()), *sitemaps, Artifact("robots.txt", robots.encode())]
+
+
+def sitemap_files(lang: str, entries: list[str], max_urls: int = MAX_URLS,
+                  max_bytes: int = MAX_BYTES) -> Iterable[tuple[str, bytes]]:
+    """A language's entries in as few sitemaps as the protocol's limits allow, in order."""
+    closing = b"</urlset>\n"
+    number, current, size = 1, [], len(_URLSET) + len(closing)
+    for entry in entries:
+        encoded = entry.encode()
+        if current and (len(current) == max_urls or size + len(encoded) > max_bytes):
+            yield _name(lang, number), _URLSET.encode() + b"".join(current) + closing
+            number, current, size = number + 1, [], len(_URLSET) + len(closing)
+        current.append(encoded)
+        size += len(encoded)
+    yield _name(lang, number), _URLSET.encode() + b"".join(current) + closing
+
+
+def _name(lang: str, number: int) -> str:
+    return f"sitemap-{lang}.xml" if number == 1 else f"sitemap-{lang}-{number}.xml"
 
 
 def _entry(meta, absolute) -> str:

@@ -115,6 +115,15 @@ def year_round(site: Site, year: int) -> tuple[Item, ...]:
 
 
 @_per_site
+def spread(site: Site, year: int) -> tuple[Item, ...]:
+    """The year's items known to no single month: year-round ones first, then quarters and
+    spans of months (the product never gives them a day). A large year's page lists them in
+    full, since no one month page is theirs."""
+    vague = tuple(i for i in in_year(site, year) if i.when.precision in (Precision.QUARTER, Precision.MONTHS))
+    return year_round(site, year) + vague
+
+
+@_per_site
 def undated(site: Site) -> tuple[Item, ...]:
     """Programs and networks with no `when`: ongoing, listed apart from the calendar."""
     return tuple(i for i in site.items if i.when is None)

@@ -1,0 +1,177 @@
+"""Page plans: what a page is (its head, template and context), what it is made from and
+which items it shows, and the helpers every kind of page is planned with (outputs/pages.py).
+
+Pure. `made_from` and `shows` are derived from a plan's context, so that the page keys
+(generator/incremental/keys.py) cannot drift from what a layout reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterator, Mapping, MutableMapping
+
+from generator.content.model import Item, Page, Site, Text
+from generator.i18n.formatting import Formatter
+from generator.outputs.images import Picture
+from generator.outputs.urls import Urls
+from generator.views import queries as views
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    lang: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The picture social networks and chat apps show with a link to the page (og:image)."""
+
+    url: str
+    """Absolute: 'https://example.org/images/berlin-hall-1600.3f2a9c1b0d.jpg'."""
+    width: int
+    height: int
+    alt: str
+
+
+SHARE_IMAGE = ("share.png", 1200, 630)
+"""The site's own share image in assets/ and its size (1200 x 630, what Facebook, LinkedIn and
+X crop to): the og:image of every page without a photo of its own (layouts/base.html)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the head of a page says about it."""
+
+    path: str
+    title: str
+    description: str
+    alternates: tuple[Alternate, ...]
+    """The same page in every language that really has it (hreflang)."""
+    canonical: str
+    kind: str = "website"
+    image: ShareImage | None = None
+    """The page's own share image (an item's first photo); None: the site's (SHARE_IMAGE)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    lang: str
+    template: str
+    meta: PageMeta
+    context: dict[str, Any] = field(hash=False)
+    """Everything the layout shows of the content, by name."""
+    shows: frozenset[str] = frozenset()
+    """Ids of the items the context holds (`items_in`): an edit of any other item cannot
+    change the page."""
+    made_from: tuple | None = None
+    """What the plan is made from: its kind, language, place, its lists as their items' ids
+    and digests, its other values as text. Under the same settings (catalogs, site.toml,
+    layouts, date), equal `made_from`, equal plan and page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planner:
+    """What every plan is made from: the model, the build date, URLs and each language's formatter."""
+
+    site: Site
+    today: date
+    urls: Urls
+    formatters: dict[str, Formatter]
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The processed body images by their original's path (outputs/images.py)."""
+    kept: MutableMapping[tuple, PagePlan] | None = None
+    """Plans of earlier renders by what they are made from (a preview's, under the same
+    settings): an unchanged page is not planned again."""
+
+
+DERIVED = frozenset({"grid", "map"})
+"""Context values made from others of the same context (a month's grid from its agenda, a map
+from the list it draws): the items they hold are already among those, so `shows` skips them."""
+
+
+def items_in(value: Any) -> Iterator[Item]:
+    """Every item a context value holds, through tuples, mappings and dataclasses."""
+    kind = type(value)
+    if kind is Item:
+        yield value
+    elif kind is tuple or kind is list or kind is frozenset:
+        for v in value:
+            if type(v) is Item:
+                yield v
+            else:
+                yield from items_in(v)
+    elif kind is dict:
+        for v in value.values():
+            yield from items_in(v)
+    elif kind is views.Group:
+        yield from value.items
+    elif hasattr(kind, "__dataclass_fields__"):
+        for name in kind.__dataclass_fields__:
+            yield from items_in(getattr(value, name))
+
+
+def kept_plan(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
+    """The plan `make(made_from)` gives, or the one a preview kept from an earlier render
+    (`Planner.kept`) made from the same: lists' plans are costly (grids, maps, filters)."""
+    found = p.kept.get(made_from) if p.kept is not None else None
+    if found is None:
+        found = make(made_from)
+        if p.kept is not None:
+            p.kept[made_from] = found
+    return found
+
+
+def fingerprint(items: tuple[Item, ...]) -> tuple:
+    """A list as its items' ids and digests, in order (an item made in memory, in full)."""
+    return tuple(made_of(i) for i in items)
+
+
+def made_from_context(lang: str, path: str, template: str, context: dict[str, Any]) -> tuple:
+    """What a page is made from, under one salt: its lists as their items' ids and digests in
+    order, its other values as text. The values DERIVED from those, and the filter's choices
+    (its items' values and programs, among the items), add nothing."""
+    parts: list = [lang, path, template]
+    for name, value in context.items():
+        if name in DERIVED or name == "filters":
+            continue
+        parts.append(name)
+        if isinstance(value, (Item, Page, Text)):
+            parts.append(made_of(value))
+        elif type(value) is tuple or type(value) is dict or isinstance(value, views.Group):
+            parts.append(tuple(made_of(i) for i in items_in(value)) or repr(value))
+        else:
+            parts.append(repr(value))
+    return tuple(parts)
+
+
+def made_of(value: Item | Page | Text) -> tuple | str:
+    if isinstance(value, Item) and value.digest:
+        return value.id, value.digest
+    return repr(value)  # a plain page, a text, an item made in memory (no digest): in full
+
+
+def shown_in(context: dict[str, Any]) -> frozenset[str]:
+    return frozenset(i.id for name, value in context.items() if name not in DERIVED for i in items_in(value))
+
+
+def language_plan(p: Planner, lang: str, template: str, path: str, title: str, description: str,
+                  made_from: tuple | None = None, **context) -> PagePlan:
+    """A page that exists in every language at the same place under each prefix; `made_from`:
+    what it is made from, when the caller knows (`kept_plan`)."""
+    local = path[len(p.urls.home(lang)):]
+    meta = PageMeta(path, title, description,
+                    alternates_of(p, p.site.config.language_codes, lambda other: p.urls.home(other) + local),
+                    p.urls.absolute(path))
+    return PagePlan(lang, template, meta, context, shown_in(context),
+                    made_from or made_from_context(lang, path, template, context))
+
+
+def alternates_of(p: Planner, langs, url_for: Callable[[str], str]) -> tuple[Alternate, ...]:
+    ordered = [code for code in p.site.config.language_codes if code in langs]
+    alternates = [Alternate(code, p.urls.absolute(url_for(code))) for code in ordered]
+    default = p.site.config.site.default_language
+    if len(alternates) > 1 and default in ordered:
+        alternates.append(Alternate("x-default", p.urls.absolute(url_for(default))))
+    return tuple(alternates)
