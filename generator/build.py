@@ -32,15 +32,15 @@ from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
 from generator.outputs.brochure import render_brochures
-from generator.outputs.calendar.ics import render_feeds
+from generator.outputs.calendar.ics import Calendars, render_feeds
 from generator.outputs.data import render_data
 from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
+from generator.outputs.item_pages import PageMaker
 from generator.outputs.pages import PagePlan, plan_pages
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
-from generator.parallel import render_each
 from generator.publish.write import write_artifacts
 
 
@@ -185,18 +185,22 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
                         reuse.templates if reuse else None, reuse.fragments if reuse else None, pictures.by_source)
     brochures = render_brochures(loaded.site, loaded.catalogs, project.layouts, project.assets,
                                  reuse.pdfs if reuse else None, workers, pictures) if brochure else []
+    # Each item's VEVENTs are made with its page, from the same parse of its body (item_pages.py).
+    calendars = Calendars(loaded.site, renderer.formatters, today, reuse.vevents if reuse else None,
+                          reuse.feed_facts if reuse else None)
+    maker = PageMaker(renderer, calendars)
     try:
         keys = start_render(renderer, reuse) if reuse else None
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures})
-        pages = (render_keyed(renderer, plans, keys, reuse, workers) if reuse
-                 else _render_pages(renderer, plans, workers))
+        pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers)) if reuse
+                 else Outputs({}, [], _render_pages(renderer, plans, maker, workers)))
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
-    # Planned now, serialised only once the feeds are written (after the pages): the page
-    # workers then fork from a process that does not yet hold every VEVENT.
-    feeds = render_feeds(loaded.site, renderer.formatters, today, reuse.vevents if reuse else None,
-                         reuse.previous if reuse else None, workers, reuse.feed_facts if reuse else None)
+    # Planned now, assembled once the pages are written: the VEVENTs their tasks made are in
+    # `calendars` then, and the feeds make only those no page made.
+    feeds = render_feeds(loaded.site, renderer.formatters, today, previous=reuse.previous if reuse else None,
+                         workers=workers, calendars=calendars)
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = frozenset(renderer.output_path(plan) for plan in plans)
 
@@ -215,14 +219,11 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
                     frozenset(a.path for a in pages.reused), {**pages.keys, **feeds.keys})
 
 
-def _render_pages(renderer: Renderer, plans: list[PagePlan], workers: int | None) -> Outputs:
-    """Every page, rendered (a cold build: nothing to reuse, no keys to keep)."""
-    def make() -> Iterator[Artifact]:
-        if plans:
-            renderer.render(plans[0])  # compile the templates once, before workers fork
-        for plan, data in zip(plans, render_each(lambda plan: renderer.render(plan).data, plans, workers)):
-            yield Artifact(renderer.output_path(plan), data)
-    return Outputs({}, [], make())
+def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
+                  workers: int | None) -> Iterator[Artifact]:
+    """Every page, rendered (nothing to reuse, no keys to keep)."""
+    for plan, data in zip(plans, maker.make(plans, workers)):
+        yield Artifact(renderer.output_path(plan), data)
 
 
 def _indexable(plans: list[PagePlan], renderer: Renderer) -> list:

@@ -14,6 +14,7 @@ import functools
 import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
@@ -96,27 +97,54 @@ def parse_markdown(source: str) -> list[Token]:
     return _md.parse(source)
 
 
+@dataclass(slots=True)
+class ParsedBody:
+    """A body's token stream, parsed once, from which both its HTML (`body_html`) and its plain
+    text (`body_text`) are made: an item's page and its VEVENT come from one parse."""
+
+    source: str
+    tokens: list[Token]
+    env: dict
+    """What the parse noted for the HTML renderer (the image that opens the body)."""
+
+
+def parse_body(source: str, *, heading_shift: int = 0, id_prefix: str = "") -> ParsedBody:
+    """Its headings `heading_shift` levels lower (at most h6), their ids starting with `id_prefix`."""
+    env = {"heading_shift": heading_shift, "id_prefix": id_prefix}
+    return ParsedBody(source, _md.parse(source, env), env)
+
+
 Picturer = Callable[[str, str, "str | None", bool], "str | None"]
 """(src, alt, title, opens the body) -> the HTML of an image, or None for a plain lazy <img>."""
 
 
+def body_html(parsed: ParsedBody, resolve: Callable[[str], str | None] | None = None, *,
+              picture: Picturer | None = None) -> str:
+    """The HTML of a parsed body; `resolve` maps an href to the URL to use, or None to keep it;
+    `picture` makes the HTML of each image (told whether it opens the body: likely in view, so
+    not loaded lazily). Rendering sets links' and images' attributes on the tokens: make the
+    plain text first if both are needed (it reads only their text)."""
+    return _md.renderer.render(parsed.tokens, _md.options, {**parsed.env, "resolve": resolve, "picture": picture})
+
+
 def render_markdown(source: str, resolve: Callable[[str], str | None] | None = None, *,
                     heading_shift: int = 0, id_prefix: str = "", picture: Picturer | None = None) -> str:
-    """The HTML of a body; `resolve` maps an href to the URL to use, or None to keep it.
-    Its headings are `heading_shift` levels lower (at most h6), their ids start with `id_prefix`.
-    `picture` makes the HTML of each image (told whether it opens the body: likely in view, so
-    not loaded lazily)."""
-    return _md.render(source, {"resolve": resolve, "heading_shift": heading_shift, "id_prefix": id_prefix,
-                               "picture": picture})
+    """The HTML of a body (`parse_body`, then `body_html`)."""
+    return body_html(parse_body(source, heading_shift=heading_shift, id_prefix=id_prefix), resolve, picture=picture)
 
 
 @functools.lru_cache(maxsize=16)
 def markdown_to_text(source: str) -> str:
-    """Readable plain text (for feeds and search): paragraphs apart, list items on their own lines.
-    The last few are remembered: the languages an item has no translation in repeat its original's."""
+    """Readable plain text of a body (`body_text`). The last few are remembered: the languages
+    an item has no translation in repeat its original's."""
+    return body_text(parse_body(source))
+
+
+def body_text(parsed: ParsedBody) -> str:
+    """Readable plain text (for feeds and search): paragraphs apart, list items on their own lines."""
     blocks: list[tuple[str, bool]] = []  # (text, is a list item)
     numbers: list[int | None] = []  # per open list: next number, or None for bullets
-    for token in parse_markdown(source):
+    for token in parsed.tokens:
         if token.type in ("bullet_list_open", "ordered_list_open"):
             numbers.append(int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else None)
         elif token.type in ("bullet_list_close", "ordered_list_close"):

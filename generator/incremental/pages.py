@@ -1,18 +1,17 @@
 """Pages rendered only when their key changed: the rest are linked from the previous output.
 
-Pure apart from rendering on every core (generator/parallel.py).
+Pure: the caller's `make` renders.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from generator.incremental.keys import Keys
 from generator.incremental.reuse import Reuse
 from generator.outputs import Outputs, reuse_or_make
 from generator.outputs.html import Renderer
 from generator.outputs.pages import PagePlan
-from generator.parallel import render_each
 
 
 def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
@@ -24,17 +23,12 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
 
 
 def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: Reuse,
-                 workers: int | None = None) -> Outputs:
-    """Every planned page, rendering only those the previous build cannot supply."""
+                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> Outputs:
+    """Every planned page, rendering only those the previous build cannot supply (`make`
+    renders them: outputs/item_pages.py)."""
     keyed = [(renderer.output_path(plan), keys.key(plan), plan) for plan in plans]
     used = {plan.made_from for plan in plans}
     keys.keep_only(used)
     for stale in [m for m in reuse.plans if m not in used]:  # one render's plans, not every edit's
         del reuse.plans[stale]
-
-    def make(todo: list[PagePlan]) -> Iterator[bytes]:
-        if todo:
-            renderer.render(todo[0])  # compile the templates once, before workers fork
-        return render_each(lambda plan: renderer.render(plan).data, todo, workers)
-
     return reuse_or_make(keyed, reuse.previous, make)

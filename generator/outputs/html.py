@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content.images import image_path
-from generator.content.markdown import content_link_path, render_markdown
+from generator.content.markdown import ParsedBody, body_html, content_link_path, parse_body
 from generator.content.model import Item, Site, Text
 from generator.i18n.formatting import Formatter
 from generator.outputs import Artifact
@@ -82,9 +82,9 @@ class Renderer:
         )
         return env
 
-    def body(self, text: Text, lang: str) -> Markup:
+    def body(self, text: Text, lang: str, parsed: ParsedBody | None = None) -> Markup:
         """A text's Markdown as HTML, its content links pointing into `lang`, its images the
-        processed files' <picture>."""
+        processed files' <picture>; from `parsed` when it is that text's body, parsed already."""
         folder = Path(text.source).parent
 
         def resolve(href: str) -> str | None:
@@ -99,7 +99,9 @@ class Renderer:
             found = self.pictures.get(image_path(src, text.source) or "")
             return picture_html(found, alt, title, eager=first) if found else None
 
-        return Markup(render_markdown(text.body, resolve, picture=picture))
+        if parsed is None or parsed.source != text.body:
+            parsed = parse_body(text.body)
+        return Markup(body_html(parsed, resolve, picture=picture))
 
     def fragment(self, lang: str, macro: str, args: tuple, options: dict) -> Markup:
         """A macro of macros.html that shows one item (a card, an agenda line), one number or
@@ -151,7 +153,10 @@ class Renderer:
         """The page's file in the output folder."""
         return output_file(plan.meta.path, self.urls.prefix)
 
-    def render(self, plan: PagePlan) -> Artifact:
+    def render(self, plan: PagePlan, parsed: ParsedBody | None = None) -> Artifact:
+        """The page of `plan`; `parsed`: the body it shows, parsed already (outputs/item_pages.py)."""
         template = self.envs[plan.lang].get_template(plan.template)
-        html = template.render(page=plan.meta, **plan.context)
+        # The layout's `body` then renders that parse: a name given to render() hides the global.
+        shown = {"body": lambda text: self.body(text, plan.lang, parsed)} if parsed is not None else {}
+        html = template.render(page=plan.meta, **plan.context, **shown)
         return Artifact(self.output_path(plan), html.encode("utf-8"))

@@ -64,7 +64,12 @@ class Entry:
     def description(self) -> str:
         """Plain text: status and date notes, the body, and the page's address last.
         Made on demand: the "Add to calendar" links need only the short one."""
-        return _paragraphs(*self.notes, markdown_to_text(self.body), self.url)
+        return self.describe()
+
+    def describe(self, body_text: str | None = None) -> str:
+        """The `description`, with the body's plain text when it was made already (from the
+        parse of the item's page); None: parsed here."""
+        return _paragraphs(*self.notes, markdown_to_text(self.body) if body_text is None else body_text, self.url)
 
     @property
     def all_day(self) -> bool:

@@ -33,27 +33,75 @@ SIZE_LIMIT = 1_000_000
 """Bytes past which Google Calendar drops a subscription (`sitegen check` warns)."""
 
 
-def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
-                 vevents: MutableMapping[str, bytes] | None = None,
-                 previous: Previous | None = None, workers: int | None = None,
-                 facts: MutableMapping[tuple, tuple] | None = None) -> Outputs:
-    """Every feed in every language of site.toml that holds an event; those whose key the
-    `previous` build had are reused. `today` (the build date) decides how far back the
-    subscription feeds reach (feeds.window_start).
+class Calendars:
+    """Every language's calendar entries and VEVENT texts for one render, made before the
+    pages: an item's page task makes the item's VEVENTs from the body it parsed for the page
+    (outputs/item_pages.py), and the feeds then only assemble their bytes.
 
     `vevents` (kept by the caller between builds) maps an item's digest, language and
     settings to its VEVENT texts, so that an unchanged item is not serialised again; `facts`
     (a preview's) keeps the keys and own feed of each item by the same.
     """
-    vevents = {} if vevents is None else vevents
-    urls = Urls(site.config)
-    lists = _Lists(site)
-    feed_lists = FeedLists(site, today, lists.dated)
-    facts = {} if facts is None else facts
-    events = {lang: _Events(site, lang, formatters[lang], urls, vevents, facts) for lang in site.config.language_codes}
+
+    def __init__(self, site: Site, formatters: dict[str, Formatter], today: date,
+                 vevents: MutableMapping[str, bytes] | None = None,
+                 facts: MutableMapping[tuple, tuple] | None = None):
+        self.site, self.formatters, self.today = site, formatters, today
+        self.vevents = {} if vevents is None else vevents
+        self.urls = Urls(site.config)
+        self.lists = _Lists(site)
+        self.feed_lists = FeedLists(site, today, self.lists.dated)
+        facts = {} if facts is None else facts
+        self.made: dict[str, bytes] = {}
+        """This render's VEVENTs by key (in every language: a key names its language's settings)."""
+        self.events = {lang: _Events(site, lang, formatters[lang], self.urls, self.vevents, facts, self.made)
+                       for lang in site.config.language_codes}
+        self.fresh: dict[str, bytes] = {}
+        """The VEVENTs made in this render, for `vevents` (written at once with the feeds)."""
+        self._claimed: set[str] = set()
+
+    def to_make(self, item: Item, lang: str) -> tuple[tuple[str, bool], ...]:
+        """(key, brief) of the item's VEVENTs in `lang` that neither `vevents` nor another task
+        holds: its page's task makes them (`make`), the feeds take them (`keep`)."""
+        if not self.lists.carries(item):
+            return ()
+        made, todo = self.events[lang], []
+        for brief in _kinds(item):
+            key = made.key(item, brief)
+            # Only asked whether the store has it: read at the feeds, after the page workers
+            # forked, so that they do not start with every VEVENT in memory.
+            if key not in self._claimed and key not in self.made and key not in self.vevents:
+                self._claimed.add(key)
+                todo.append((key, brief))
+        return tuple(todo)
+
+    def make(self, item: Item, lang: str, todo: tuple[tuple[str, bool], ...],
+             body_text: str | None = None) -> tuple[tuple[str, bytes], ...]:
+        """The VEVENTs `to_make` named, with `body_text`, the body as plain text (None: parsed here)."""
+        texts = self.events[lang].serialise_each(item, tuple(brief for _, brief in todo), body_text)
+        return tuple((key, text) for (key, _), text in zip(todo, texts))
+
+    def keep(self, made: tuple[tuple[str, bytes], ...]) -> None:
+        """VEVENTs a page task made: the feeds use them, the store keeps them."""
+        for key, text in made:
+            self.fresh[key] = self.made[key] = text
+
+
+def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
+                 vevents: MutableMapping[str, bytes] | None = None,
+                 previous: Previous | None = None, workers: int | None = None,
+                 facts: MutableMapping[tuple, tuple] | None = None, calendars: Calendars | None = None) -> Outputs:
+    """Every feed in every language of site.toml that holds an event; those whose key the
+    `previous` build had are reused. `today` (the build date) decides how far back the
+    subscription feeds reach (feeds.window_start). `vevents` and `facts`: see Calendars;
+    `calendars`: the render's, holding the VEVENTs its page tasks made (then `vevents` and
+    `facts` are its own).
+    """
+    calendars = calendars or Calendars(site, formatters, today, vevents, facts)
+    urls, lists, events = calendars.urls, calendars.lists, calendars.events
     keyed = []
     for lang, made in events.items():
-        for feed in plan_feeds(site, lang, formatters[lang], urls, feed_lists):
+        for feed in plan_feeds(site, lang, formatters[lang], urls, calendars.feed_lists):
             key = make_key(made.settings, feed.path, feed.name, feed.description, lists.digest(feed.items))
             keyed.append((output_file(feed.path, urls.prefix), key, (feed, made)))
         owns = (made.own(item) for item in lists.calendar)
@@ -62,11 +110,16 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
     def make(todo: list) -> Iterator[bytes]:
         # Only once the feeds are asked for (after the pages, when the build writes in order):
         # the page workers then fork from a process that does not yet hold every VEVENT.
-        _serialise_missing(lists.calendar, events, vevents, workers, _needed(todo))
+        _serialise_missing(calendars, workers, _needed(todo))
         for feed, made in todo:
             yield _serialise(feed, made, urls)
 
     return reuse_or_make(keyed, previous, make)
+
+
+def _kinds(item: Item) -> tuple[bool, ...]:
+    """Its VEVENTs, by `brief`: subscription feeds' (brief), and an event's own file's (whole)."""
+    return (True, False) if item.kind == "event" else (True,)
 
 
 def _needed(todo: list[tuple[Feed, _Events]]) -> set[str]:
@@ -75,28 +128,30 @@ def _needed(todo: list[tuple[Feed, _Events]]) -> set[str]:
     return {made.key(item, feed.subscription) for feed, made in todo for item in feed.items}
 
 
-def _serialise_missing(items: tuple[Item, ...], events: dict[str, _Events], vevents: MutableMapping[str, bytes],
-                       workers: int | None, needed: set[str]) -> None:
-    """Every `needed` VEVENT not yet made, made on every core: folding lines is the feeds'
-    largest cost. Those `vevents` has are read from it. Each item has the VEVENT of
-    subscription feeds (brief) and, for an event, the one of its own file (the whole text)."""
+def _serialise_missing(calendars: Calendars, workers: int | None, needed: set[str]) -> None:
+    """Every `needed` VEVENT that neither the page tasks nor `vevents` made, made on every core
+    (items whose page the previous build supplied and the store lost); those `vevents` has are
+    read from it. The page tasks' VEVENTs and these go to `vevents` at once."""
+    events, vevents = calendars.events, calendars.vevents
     # An item's languages side by side: those without a translation share its original's text.
     missing = []
-    for item in items:
+    for item in calendars.lists.calendar:
         for lang, made in events.items():
-            for brief in ((True, False) if item.kind == "event" else (True,)):
-                if made.key(item, brief) not in needed:
+            for brief in _kinds(item):
+                key = made.key(item, brief)
+                if key not in needed or key in made.made:
                     continue
-                found = vevents.get(made.key(item, brief))
+                found = vevents.get(key)
                 if found is None:
                     missing.append((lang, item, brief))
                 else:
-                    made.made[made.key(item, brief)] = found
+                    made.made[key] = found
     texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), missing, workers)
-    new = {}
+    new = calendars.fresh
     for (lang, item, brief), text in zip(missing, texts):
         new[events[lang].key(item, brief)] = events[lang].made[events[lang].key(item, brief)] = text
     vevents.update(new)  # at once: the store writes them in one transaction
+    new.clear()
 
 
 class _Lists:
@@ -107,6 +162,9 @@ class _Lists:
         self.calendar = tuple(i for i in site.items if in_calendars(i, site.config.feeds))
         self._carried = frozenset(i.id for i in self.calendar)
         self._digests: dict[tuple[str, ...], str] = {}
+
+    def carries(self, item: Item) -> bool:
+        return item.id in self._carried
 
     def dated(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         """The items of a view that calendars carry, in its (date) order."""
@@ -126,10 +184,10 @@ class _Events:
     to six feeds; folding lines is costly)."""
 
     def __init__(self, site: Site, lang: str, fmt: Formatter, urls: Urls, vevents: MutableMapping[str, bytes],
-                 facts: MutableMapping[tuple, tuple]):
+                 facts: MutableMapping[tuple, tuple], made: dict[str, bytes]):
         self.site, self.lang, self.fmt, self.urls, self.vevents, self.facts = site, lang, fmt, urls, vevents, facts
-        self.made: dict[str, bytes] = {}
-        """This render's VEVENTs by key: an item is in four or five feeds, `vevents` read once."""
+        self.made = made
+        """This render's VEVENTs by key (Calendars.made): an item is in four or five feeds, `vevents` read once."""
         # Everything an entry depends on besides the item: settings, catalog, generator.
         self.settings = make_key(__version__, lang, fmt.locale, repr(site.config), catalog_messages(fmt.translations))
 
@@ -165,10 +223,22 @@ class _Events:
             found = self.made[key] = self.vevents[key] = self.serialise(item, brief)
         return found
 
-    def serialise(self, item: Item, brief: bool = True) -> bytes:
-        """The VEVENT of subscription feeds (`brief`) or of the event's own file (the whole text)."""
+    def serialise(self, item: Item, brief: bool = True, body_text: str | None = None) -> bytes:
+        """The VEVENT of subscription feeds (`brief`) or of the event's own file (the whole text,
+        with `body_text`: the body as plain text, made from its page's parse; None: parsed here)."""
+        return self.serialise_each(item, (brief,), body_text)[0]
+
+    def serialise_each(self, item: Item, briefs: tuple[bool, ...], body_text: str | None = None) -> list[bytes]:
+        """The VEVENT for each of `briefs` (`serialise`): one entry, one component whose
+        DESCRIPTION alone changes (icalendar writes properties in its own order, not ours)."""
         url = self.urls.absolute(self.urls.item(self.lang, item))
-        return _vevent(calendar_entry(item, self.lang, self.fmt, url, self.site.config), brief).to_ical()
+        entry = calendar_entry(item, self.lang, self.fmt, url, self.site.config)
+        event, texts = _vevent(entry), []
+        for brief in briefs:
+            # Subscription feeds: the summary, place, status and address; the page has the rest.
+            event["DESCRIPTION"] = vText(entry.brief if brief else entry.describe(body_text))
+            texts.append(event.to_ical())
+        return texts
 
 
 def _serialise(feed: Feed, events: _Events, urls: Urls) -> bytes:
@@ -205,7 +275,8 @@ def _describe_calendar(calendar: Calendar, feed: Feed, address: str) -> None:
     calendar.add("URL", vUri(address))
 
 
-def _vevent(entry: Entry, brief: bool) -> Event:
+def _vevent(entry: Entry) -> Event:
+    """Every property but DESCRIPTION, which differs between feeds (`serialise_each`)."""
     event = Event()
     event.add("UID", vText(entry.uid))
     # From the content's history, never the clock: unchanged items stay byte-identical,
@@ -219,8 +290,6 @@ def _vevent(entry: Entry, brief: bool) -> Event:
     if entry.days > 1:  # daily hours: the first day's, on each of the days
         event.add("RRULE", vRecur.from_ical(daily_rule(entry.days)))
     event.add("SUMMARY", vText(entry.title))
-    # Subscription feeds: the summary, place, status and address; the page has the rest.
-    event.add("DESCRIPTION", vText(entry.brief if brief else entry.description))
     if entry.location:
         event.add("LOCATION", vText(entry.location))
     event.add("CATEGORIES", vCategory([entry.category]))
