@@ -137,6 +137,17 @@ def test_a_crowded_month_continues_on_numbered_pages(large):
                 assert page(out, href).is_file(), href
 
 
+def test_a_year_or_month_link_is_the_current_page_only_on_its_first_page(large):
+    """On page 2 the link to the month (or year) leads to page 1: it is the current one of
+    the set (aria-current="true"), not this page ("page")."""
+    out, _ = large
+    for first, label in (("/calendar/en/2025/03/", "Mar"), ("/calendar/en/2025/", "2025")):
+        for url, current in ((first, "page"), (f"{first}page/2/", "true")):
+            html = page(out, url).read_text(encoding="utf-8")
+            marked = re.findall(r'<a href="([^"]+)"[^>]* aria-current="(page|true)">(?:<abbr[^>]*>)?([^<]+)<', html)
+            assert (first, current, label) in marked, (url, marked)
+
+
 def test_a_large_program_lists_its_activities_on_numbered_pages(large):
     out, site = large
     first = "/calendar/en/programs/school/"
