@@ -157,6 +157,13 @@ def test_a_large_program_lists_its_activities_on_numbered_pages(large):
     second = page(out, pages[1]).read_text(encoding="utf-8")
     assert "Youth school, page 2 of 2" in second and f'rel="prev" href="{first}"' in second
     assert 'hreflang="ko" href="https://example.org/calendar/ko/programs/school/page/2/"' in second
+    # The heading names the program in its own words; in a language it has no translation
+    # for, those words are marked as the original's language.
+    assert '<h1 class="accent-heading"><span>Youth school</span>, page 2 of 2</h1>' in second
+    korean = page(out, "/calendar/ko/programs/school/page/2/").read_text(encoding="utf-8")
+    texts = site.by_id["school"].texts
+    marked = "" if "ko" in texts else f' lang="en" dir="ltr"'
+    assert re.search(rf'<h1 class="accent-heading"><span{marked}>[^<]+</span>', korean), korean[:3000]
 
 
 def test_new_pages_are_valid_html(large):
