@@ -13,9 +13,8 @@ import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from generator.publish.spare import Spare
+from generator.publish.spare import Spare, walk_files
 from generator.publish.write import Published
 
 
@@ -116,7 +115,7 @@ def inputs_stamp(folders: list[Path], files: list[Path], *facts: str) -> str:
     for path in files:
         digest.update(_stamp_line(path.name, path.stat))
     for folder in folders:
-        for name, entry in sorted(_files(str(folder))):
+        for name, entry in sorted(walk_files(str(folder))):
             digest.update(_stamp_line(name, entry.stat))
     return digest.hexdigest()
 
@@ -142,22 +141,7 @@ def _restat(out: Path, published: Published, before: dict[str, tuple[int, int]])
 
 def _stats(out: Path) -> dict[str, tuple[int, int]]:
     found = {}
-    for name, entry in _files(str(out)):
+    for name, entry in walk_files(str(out)):
         info = entry.stat(follow_symlinks=False)
         found[name] = (info.st_size, info.st_mtime_ns)
     return found
-
-
-def _files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
-    """(path relative to `folder` with '/', entry) of every file below it, links to folders
-    included as files and never followed. os.scandir's entries spare a path join and a
-    relpath per file: a large site's output has 80,000 files, stat on every build."""
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path, f"{prefix}{entry.name}/")
-        else:
-            yield prefix + entry.name, entry

@@ -16,6 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +70,22 @@ def keep_spare(out_dir: Path, old: Path, published: set[str], differs: set[str])
 
 def files_of(folder: Path) -> set[str]:
     """Every file below `folder`, '/'-separated, without a stat each."""
-    found, stack = set(), [(str(folder), "")]
-    while stack:
-        path, prefix = stack.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{prefix}{entry.name}/"))
-                else:
-                    found.add(prefix + entry.name)
-    return found
+    return {name for name, _ in walk_files(str(folder))}
+
+
+def walk_files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to `folder` with '/', entry) of every file below it, links to folders
+    included as files and never followed. os.scandir's entries spare a path join and a
+    relpath per file: a large site's output has 80,000 files."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from walk_files(entry.path, f"{prefix}{entry.name}/")
+        else:
+            yield prefix + entry.name, entry
 
 
 def remove_files(staging: Path, paths: set[str]) -> None:
