@@ -9,6 +9,7 @@ outside a git checkout, the mtime alone is used.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,7 +33,7 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
     dirty = _git_dirty(root) if commits is not None else None
     history, folders = {}, {}
     for path in files:
-        key = _canonical(path, folders)
+        key = _canonical(str(path), folders)
         times = (commits or {}).get(key, [])
         edited = dirty is None or key in dirty or not times
         modified = max(times + ([_mtime(path)] if edited else []))
@@ -41,37 +42,39 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
     return history
 
 
-def _git_log(root: Path) -> dict[Path, list[datetime]] | None:
-    """Commit times of every content file, newest first; None outside git."""
+def _git_log(root: Path) -> dict[str, list[datetime]] | None:
+    """Commit times of every content file, newest first, by canonical path; None outside git."""
     output = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", "content")
     if output is None:
         return None
     top = _git(root, "rev-parse", "--show-toplevel")
-    base = Path(top.strip()) if top else root
-    commits: dict[Path, list[datetime]] = {}
-    folders: dict[Path, Path] = {}
+    base = str(Path(top.strip()) if top else root)
+    commits: dict[str, list[datetime]] = {}
+    folders: dict[str, str] = {}
     for chunk in output.split("\0")[1:]:
         lines = chunk.strip().split("\n")
         when = datetime.fromtimestamp(int(lines[0]), timezone.utc)
         for name in lines[1:]:
             if name:
-                commits.setdefault(_canonical(base / name, folders), []).append(when)
+                commits.setdefault(_canonical(os.path.join(base, name), folders), []).append(when)
     return commits
 
 
-def _canonical(path: Path, folders: dict[Path, Path]) -> Path:
+def _canonical(path: str, folders: dict[str, str]) -> str:
     """The path with its folders resolved, once per folder (a large site has tens of thousands
-    of files in a few folders); the file itself is named as git names it, even a link."""
-    if path.parent not in folders:
-        folders[path.parent] = path.parent.resolve()
-    return folders[path.parent] / path.name
+    of files in a few folders); the file itself is named as git names it, even a link. Plain
+    strings: pathlib's parsing of each of those paths cost a second."""
+    folder, name = os.path.split(path)
+    if folder not in folders:
+        folders[folder] = str(Path(folder).resolve())
+    return os.path.join(folders[folder], name)
 
 
-def _git_dirty(root: Path) -> set[Path]:
+def _git_dirty(root: Path) -> set[str]:
     output = _git(root, "status", "--porcelain", "--untracked-files=all", "-z", "--", "content") or ""
-    top = Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip())
-    folders: dict[Path, Path] = {}
-    return {_canonical(top / entry[3:], folders) for entry in output.split("\0") if len(entry) > 3}
+    top = str(Path((_git(root, "rev-parse", "--show-toplevel") or str(root)).strip()))
+    folders: dict[str, str] = {}
+    return {_canonical(os.path.join(top, entry[3:]), folders) for entry in output.split("\0") if len(entry) > 3}
 
 
 def file_versions(root: Path, path: Path) -> list[tuple[str, str]]:
@@ -80,7 +83,7 @@ def file_versions(root: Path, path: Path) -> list[tuple[str, str]]:
     log = _git(root, "log", "--format=%H", "--no-renames", "--", str(path))
     if not top or not log:
         return []
-    name = _canonical(path.absolute(), {}).relative_to(Path(top.strip()).resolve()).as_posix()
+    name = Path(_canonical(str(path.absolute()), {})).relative_to(Path(top.strip()).resolve()).as_posix()
     versions = []
     for commit in log.split():
         text = _git(root, "show", f"{commit}:{name}")
@@ -105,7 +108,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
+    return datetime.fromtimestamp(int(os.stat(path).st_mtime), timezone.utc)
 
 
 def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revision]:

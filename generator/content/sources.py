@@ -47,29 +47,38 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> t
     """Every content file, in a stable order, with the problems found on the way."""
     real_root = content_dir.resolve()
     sources, errors = [], []
-    for path in walk_content(content_dir):
-        try:
-            stat = path.lstat()
-        except OSError:
-            continue  # deleted while we looked
-        result = read_source(path, stat, content_dir, real_root, root, languages)
-        (errors if isinstance(result, SiteError) else sources).append(result)
+    for folder, names in _walk(content_dir):
+        # What a folder's files share is worked out once per folder: a large site has tens of
+        # thousands of files in a few folders, and pathlib's parsing of each path cost seconds.
+        folder_path = Path(folder)
+        display, kind = _folder_display(folder_path, root), _kind(folder_path / "-", content_dir)
+        for name in names:
+            try:
+                lstat = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue  # deleted while we looked
+            result = _read(folder_path / name, display + name, kind, lstat, real_root, content_dir, languages)
+            (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 
 
 def read_source(path: Path, lstat: os.stat_result, content_dir: Path, real_root: Path, root: Path,
                 languages: tuple[str, ...]) -> SourceFile | SiteError:
     """One content file, or why it cannot be one (`lstat`: its stat, not following links)."""
-    display = display_path(path, root)
+    return _read(path, display_path(path, root), _kind(path, content_dir), lstat, real_root, content_dir, languages)
+
+
+def _read(path: Path, display: str, kind: str | None, lstat: os.stat_result, real_root: Path, content_dir: Path,
+          languages: tuple[str, ...]) -> SourceFile | SiteError:
     problem = _check_file(path, lstat, real_root)
     if problem:
         return SiteError(display, None, None, problem)
-    kind = _kind(path, content_dir)
     name = _split_name(path.name, languages)
     if kind is None or name is None:
         return SiteError(display, None, None, _misplaced(path, content_dir, languages))
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return SiteError(display, None, None, f"not UTF-8 text (byte {exc.start})", allowed="save the file as UTF-8")
     return SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n"))
@@ -78,14 +87,26 @@ def read_source(path: Path, lstat: os.stat_result, content_dir: Path, real_root:
 def walk_content(content_dir: Path) -> Iterator[Path]:
     """Files under content/, sorted, skipping dot-files (.gitkeep, .DS_Store) and images
     (`read_images` reads those a body shows)."""
+    for folder, names in _walk(content_dir):
+        folder_path = Path(folder)
+        for name in names:
+            yield folder_path / name
+
+
+def _walk(content_dir: Path) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under content/ with the names `walk_content` yields in it, in its order:
+    the files, then the links to folders (reported by _check_file, never followed)."""
     for folder, dirs, files in os.walk(content_dir, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and not name.lower().endswith(SUFFIXES):
-                yield Path(folder) / name
-        for name in dirs:
-            if (Path(folder) / name).is_symlink():
-                yield Path(folder) / name  # reported by _check_file, never followed
+        names = [name for name in sorted(files) if not name.startswith(".") and not name.lower().endswith(SUFFIXES)]
+        names += [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        yield folder, names
+
+
+def _folder_display(folder: Path, root: Path) -> str:
+    """'content/events/': what `display_path` names a file of `folder`, less the file's name
+    (the same for each of its files, whose names are plain names, never '..')."""
+    return display_path(folder / "-", root)[:-1]
 
 
 def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: int | None = MAX_FILE_BYTES) -> str | None:
