@@ -149,9 +149,10 @@ class Result:
 
 
 def load_project(project: Project, options: Options, kept: Kept | None = None,
-                 changed: set[Path] | None = None) -> Loaded:
+                 changed: set[Path] | None = None, check: Callable = check_source) -> Loaded:
     """Read and check everything; raise BuildFailed with every problem found. A preview passes
-    what it `kept` of earlier loads and the files its watcher saw change since (None: unknown)."""
+    what it `kept` of earlier loads and the files its watcher saw change since (None: unknown);
+    a one-off build, the `check` of its cache (the last build's checks of unchanged files)."""
     config = kept.config(project.config_file) if kept else load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
@@ -161,7 +162,7 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
     paths = [s.path for s in sources]
     history = kept.history(project.root, paths) if kept else read_history(project.root, paths)
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
-                             check=kept.check if kept else check_source, assembled=kept.items if kept else None)
+                             check=kept.check if kept else check, assembled=kept.items if kept else None)
     errors += found
     images = {}
     if site is not None:
@@ -252,7 +253,8 @@ def build(project: Project, options: Options) -> Result:
         return Result(pages, cache.file_count(), time.perf_counter() - started,
                       _missing_strings(project, load_config(project.config_file)), pages)
     with cache:
-        loaded = load_project(project, options)
+        with cache.checks:
+            loaded = load_project(project, options, check=cache.checks.check)
         # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \
                 if options.search else nullcontext() as index:

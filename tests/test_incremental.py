@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 from generator.build import Options, Project, build, load_project, render_site
+from generator.content import validate
 from generator.content.model import Site
 from generator.serve.preview import Preview
 
@@ -358,3 +359,27 @@ def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     assert list(third) == list(texts())  # the same files, in the same order, as a cold read
     (events / "ces-2024.ko.md").write_text("---\ntitle: 다시\n---\n")  # made again under its old name
     assert texts({events / "ces-2024.ko.md"})["ces-2024.ko.md"].startswith("---\ntitle: 다시")
+
+
+def test_a_new_build_parses_only_the_edited_file_and_never_trusts_a_damaged_checks_file(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    files = len(list(project.content.rglob("*.md")))
+    parsed = []
+    real = validate.parse_front_matter
+    monkeypatch.setattr(validate, "parse_front_matter", lambda text, display: parsed.append(display) or real(text, display))
+    source = project.content / "events" / "chengdu-training-2024.md"
+    source.write_text(source.read_text().replace('title: "Chengdu Training Program"', 'title: "Chengdu Smart City Training"'))
+    build(project, options(out))
+    assert parsed == ["content/events/chengdu-training-2024.md"]  # the other files' checks are kept
+    assert tree(out) == cold(project, tmp_path, "cold")
+    [checks] = (project.root / ".cache" / "checks").iterdir()
+    data = checks.read_bytes()
+    checks.write_bytes(data[:-64] + bytes([data[-64] ^ 1]) + data[-63:])  # one bit of one record
+    translation = project.content / "events" / "chengdu-training-2024.ko.md"
+    translation.write_text(translation.read_text().replace("청두 교육 프로그램", "청두 스마트시티 교육"))
+    parsed.clear()
+    build(project, options(out))
+    assert len(parsed) == files  # the damaged file is ignored: every file is checked again
+    assert tree(out) == cold(project, tmp_path, "cold-2")

@@ -156,7 +156,14 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
                                 allowed="remove the id line"))
     if errors:
         return None, errors
-    digest = hashlib.sha1(source.text.encode()).hexdigest()
+    return checked_file(source, front, values, config), []
+
+
+def checked_file(source: SourceFile, front: FrontMatter, values: dict[str, Any], config: SiteConfig,
+                 links: tuple[tuple[Path, int], ...] | None = None, digest: str | None = None) -> CheckedFile:
+    """A file whose every field passed its check, as the model takes it. The content files its
+    body links to (`links`) and the hash of its text (`digest`) are worked out unless given (a
+    cache of checks keeps them)."""
     text = Text(
         lang=source.lang or config.site.default_language,
         source=source.display,
@@ -167,9 +174,11 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
         body=front.body,
         body_line=front.body_line,
         translated_from=values.get("translated_from"),
-        digest=digest,
+        digest=digest or hashlib.sha1(source.text.encode()).hexdigest(),
     )
-    return CheckedFile(source, front, values, text, tuple(content_links(front.body, source.path))), []
+    if links is None:
+        links = tuple(content_links(front.body, source.path))
+    return CheckedFile(source, front, values, text, links)
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:

@@ -1,7 +1,8 @@
 """What a one-off build (`sitegen build`) takes from the builds before it, and leaves for the next.
 
 I/O under .cache/: the manifest of the previous output (manifests/), the store
-of VEVENTs, PDFs, processed images and search marks (store/), compiled layouts (jinja/). Everything here is
+of VEVENTs, PDFs, processed images and search marks (store/), compiled layouts (jinja/),
+the checks of the content files (checks/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.content.history import git_head
+from generator.incremental.checks import Checks
 from generator.incremental.manifest import Manifest, inputs_stamp
 from generator.incremental.reuse import Reuse
 from generator.incremental.store import Store
@@ -35,6 +37,8 @@ class BuildCache:
     """Everything the build reads (`inputs_stamp`): when it equals the last build's, the output is right."""
     store: Store
     reuse: Reuse
+    checks: Checks
+    """The content files' checks of the last build: `with checks:` saves this build's."""
 
     @classmethod
     def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
@@ -43,15 +47,17 @@ class BuildCache:
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder = root / ".cache"
         manifest_file = cache_dir(folder / "manifests") / (hashlib.sha1(str(out.absolute()).encode()).hexdigest() + ".manifest")
-        libraries = (f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
+        libraries = tuple(f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
         stamp = inputs_stamp([*inputs[0], CODE], inputs[1], __version__, git_head(root) or "no git", *facts, *libraries)
+        checks = Checks(cache_dir(folder / "checks") / "content.checks", inputs_stamp([CODE], [], __version__, *libraries),
+                        fresh=fresh)
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()
         previous = None if fresh else Manifest.load(manifest_file, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"))
-        return cls(out, manifest_file, stamp, store, reuse)
+        return cls(out, manifest_file, stamp, store, reuse, checks)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""

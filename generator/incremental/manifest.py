@@ -39,7 +39,7 @@ class Manifest:
     @classmethod
     def load(cls, file: Path, out: Path) -> Manifest | None:
         try:
-            data = _unpack(file.read_bytes())
+            data = unpack(file.read_bytes())
             if data["version"] != VERSION or data["out"] != str(out.absolute()):
                 return None
             spare = Spare.from_json(data["spare"]) if data["spare"] else None
@@ -61,7 +61,7 @@ class Manifest:
         """Remember this build; if the disk refuses, the next build just renders everything."""
         temporary = file.with_suffix(".tmp")
         try:
-            temporary.write_bytes(_pack({"version": VERSION, "out": str(self.out), "entries": self.entries,
+            temporary.write_bytes(pack({"version": VERSION, "out": str(self.out), "entries": self.entries,
                                          "inputs": self.inputs, "files": self.files,
                                          "spare": self.spare.to_json() if self.spare else None}))
             os.replace(temporary, file)
@@ -91,20 +91,21 @@ class Manifest:
         return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
 
 
-def _pack(data: dict) -> bytes:
-    """The manifest's bytes: marshal, three times faster than JSON both ways at 80,000 files
+def pack(data: dict) -> bytes:
+    """The bytes of a file under .cache/ (the manifest, the checks of content files): marshal, three times faster than JSON both ways at 80,000 files
     (a second per build at 10,000 events), behind its SHA-256, so that a damaged file is
     refused rather than read."""
     body = marshal.dumps(data)
     return hashlib.sha256(body).digest() + body
 
 
-def _unpack(data: bytes) -> dict:
+def unpack(data: bytes) -> dict:
+    """What `pack` packed; ValueError or TypeError if the file is damaged or is something else."""
     if hashlib.sha256(data[32:]).digest() != data[:32]:
         raise ValueError("damaged")
     found = marshal.loads(data[32:])
     if not isinstance(found, dict):
-        raise TypeError("not a manifest")
+        raise TypeError("not a packed mapping")
     return found
 
 
