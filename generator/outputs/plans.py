@@ -68,7 +68,8 @@ class PagePlan:
     made_from: tuple | None = None
     """What the plan is made from: its kind, language, place, its lists as their items' ids
     and digests, its other values as text. Under the same settings (catalogs, site.toml,
-    layouts, date), equal `made_from`, equal plan and page."""
+    layouts, date), equal `made_from`, equal plan and page. Plain data only (tuples, strings,
+    numbers, None): a one-off build keeps the keys by it for the next (incremental/memos.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,8 @@ def items_in(value: Any) -> Iterator[Item]:
     kind = type(value)
     if kind is Item:
         yield value
+    elif kind in _NO_ITEMS:
+        return
     elif kind is tuple or kind is list or kind is frozenset:
         for v in value:
             if type(v) is Item:
@@ -110,6 +113,10 @@ def items_in(value: Any) -> Iterator[Item]:
     elif hasattr(kind, "__dataclass_fields__"):
         for name in kind.__dataclass_fields__:
             yield from items_in(getattr(value, name))
+
+
+_NO_ITEMS = frozenset({str, int, bool, type(None), Text, Page})
+"""What holds no item (a page's text, say): not walked field by field."""
 
 
 def kept_plan(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
