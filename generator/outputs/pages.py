@@ -20,7 +20,7 @@ from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.paging import Pager, chunks, paged_title
 from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
     DERIVED, SHARE_IMAGE, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
-    language_plan, made_from_context, made_of, shown_in)
+    language_plan, made_from_context, made_of)
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
 from generator.views.worldmap import world_map
@@ -333,7 +333,7 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
-        return PagePlan(lang, "item.html", meta, context, shown_in(context), made_from)
+        return PagePlan(lang, "item.html", meta, context, made_from)
 
     return kept_plan(p, inputs, make)
 
@@ -374,4 +374,4 @@ def _text_page(p: Planner, lang: str, template: str, path: str, page: Page, page
                     alternates_of(p, page.languages, lambda other: p.urls.page(other, page_id)),
                     p.urls.absolute(p.urls.page(text.lang, page_id)))
     context = {"text": text, "page_id": page_id, **context}
-    return PagePlan(lang, template, meta, context, shown_in(context), made_from_context(lang, path, template, context))
+    return PagePlan(lang, template, meta, context, made_from_context(lang, path, template, context))
