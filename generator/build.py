@@ -193,7 +193,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     try:
         keys = start_render(renderer, reuse) if reuse else None
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
-        plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures})
+        plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
         pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers)) if reuse
                  else Outputs({}, [], _render_pages(renderer, plans, maker, workers)))
     except Exception as exc:  # a template error: report it like any other

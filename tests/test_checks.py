@@ -16,7 +16,7 @@ from generator.content import validate
 from generator.content.sources import SourceFile, read_sources
 from generator.content.validate import check_source
 from generator.incremental.checks import Checks
-from generator.incremental.manifest import pack
+from generator.incremental.sealed import write_sealed
 
 pytestmark = pytest.mark.unit
 
@@ -197,7 +197,7 @@ def test_a_damaged_or_foreign_checks_file_is_ignored(tmp_path, parsed, damage):
         settings = hashlib.sha256(repr(CONFIG).encode()).hexdigest()
         records = {s.display: (hashlib.sha256(s.text.encode()).digest(), s.kind, s.lang, "junk") for s in files}
         records[files[0].display] = (digest, files[0].kind, files[0].lang, {}, {}, 99, 10**6, {"title": 1}, (), "x")
-        file.write_bytes(pack({"version": 1, "code": "code stamp", "settings": settings, "records": records}))
+        write_sealed(file, {"version": 1, "code": "code stamp", "settings": settings, "records": records})
     parsed.clear()
     assert check_all(file, files) == expected
     assert len(parsed) == len(files)

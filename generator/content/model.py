@@ -74,7 +74,10 @@ class _Translated:
 
     def text(self, lang: str) -> Text:
         """The text in `lang`, or the original's when not translated (yet)."""
-        return next((t for t in self.texts if t.lang == lang and not t.untranslated), self.texts[0])
+        for text in self.texts:  # a loop, not next(genexpr): asked 170,000 times a build at 10,000 events
+            if text.lang == lang and not text.untranslated:
+                return text
+        return self.texts[0]
 
     def is_translated(self, lang: str) -> bool:
         return any(t.lang == lang and not t.untranslated for t in self.texts)

@@ -1,8 +1,9 @@
 """What a one-off build (`sitegen build`) takes from the builds before it, and leaves for the next.
 
 I/O under .cache/: the manifest of the previous output (manifests/), the store
-of VEVENTs, PDFs, processed images and search marks (store/), compiled layouts (jinja/),
-the checks of the content files (checks/). Everything here is
+of VEVENTs, PDFs, processed images and search marks (store/), the memos of the
+last render (memos/: page keys, events.json entries), the checks of the content
+files (checks/), compiled layouts (jinja/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
@@ -17,6 +18,7 @@ from generator import __version__
 from generator.content.history import git_head
 from generator.incremental.checks import Checks
 from generator.incremental.manifest import Manifest, inputs_stamp
+from generator.incremental.memos import lend_memos, save_memos
 from generator.incremental.reuse import Reuse
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
@@ -37,27 +39,32 @@ class BuildCache:
     """Everything the build reads (`inputs_stamp`): when it equals the last build's, the output is right."""
     store: Store
     reuse: Reuse
+    memos_file: Path
+    code: str
+    """The generator's code and libraries (`inputs_stamp`): what the memos were made by."""
     checks: Checks
     """The content files' checks of the last build: `with checks:` saves this build's."""
+    fresh: bool = False
 
     @classmethod
     def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
              fresh: bool = False) -> BuildCache:
         """The cache of the project at `root` for a build into `out`; `inputs`: the folders and
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
-        folder = root / ".cache"
-        manifest_file = cache_dir(folder / "manifests") / (hashlib.sha1(str(out.absolute()).encode()).hexdigest() + ".manifest")
-        libraries = tuple(f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES)
+        folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
+        manifest_file = cache_dir(folder / "manifests") / f"{name}.manifest"
+        libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         stamp = inputs_stamp([*inputs[0], CODE], inputs[1], __version__, git_head(root) or "no git", *facts, *libraries)
-        checks = Checks(cache_dir(folder / "checks") / "content.checks", inputs_stamp([CODE], [], __version__, *libraries),
-                        fresh=fresh)
+        code = inputs_stamp([CODE], [], __version__, *libraries)
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()
         previous = None if fresh else Manifest.load(manifest_file, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"))
-        return cls(out, manifest_file, stamp, store, reuse, checks)
+        memos_file = cache_dir(folder / "memos") / f"{name}.memos"
+        checks = Checks(cache_dir(folder / "checks") / "content.checks", code, fresh=fresh)
+        return cls(out, manifest_file, stamp, store, reuse, memos_file, code, checks, fresh)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
@@ -77,8 +84,12 @@ class BuildCache:
     def record(self, keys: dict[str, str], published: Published) -> None:
         """Remember the output just written, for the next build."""
         Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_file)
+        save_memos(self.reuse, self.memos_file, self.code)
 
     def __enter__(self) -> BuildCache:
+        """Open for a build: the last build's memos are read now, not for one that is up to date."""
+        if not self.fresh:
+            lend_memos(self.reuse, self.memos_file, self.code)
         return self
 
     def __exit__(self, *_exc) -> None:

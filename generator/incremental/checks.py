@@ -26,7 +26,7 @@ from generator.content.model import Detail, Link
 from generator.content.sources import SourceFile
 from generator.content.validate import Checked, CheckedFile, check_source, checked_file
 from generator.content.when import Precision, When
-from generator.incremental.manifest import pack, unpack
+from generator.incremental.sealed import read_sealed, write_sealed
 
 VERSION = 1
 """Of the layout below: a file of another version is ignored."""
@@ -101,13 +101,7 @@ class Checks:
         settings = self._config[1]
         if settings is None or (settings == self._settings and self._records == self._kept):
             return
-        temporary = self.file.with_suffix(".tmp")
-        try:
-            temporary.write_bytes(pack({"version": VERSION, "code": self.code, "settings": settings,
-                                        "records": self._records}))
-            os.replace(temporary, self.file)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        write_sealed(self.file, {"version": VERSION, "code": self.code, "settings": settings, "records": self._records})
 
     def _settings_of(self, config: SiteConfig) -> str:
         """A stable digest of the settings (repr of frozen dataclasses of builtins), made once per
@@ -133,12 +127,12 @@ def _uncollected() -> Iterator[None]:
 
 
 def _load(file: Path, code: str) -> tuple[str | None, dict[str, Record]]:
+    data = read_sealed(file)
     try:
-        data = unpack(file.read_bytes())
-        if data["version"] != VERSION or data["code"] != code or not isinstance(data["records"], dict):
+        if data is None or data["version"] != VERSION or data["code"] != code or not isinstance(data["records"], dict):
             return None, {}
         return data["settings"], data["records"]
-    except (OSError, ValueError, TypeError, KeyError, EOFError):
+    except (KeyError, TypeError):
         return None, {}
 
 

@@ -88,9 +88,9 @@ class Keys:
 
     def _shown(self, plan: PagePlan) -> str:
         """The faces of the items a page shows, in the site's order: a list shows them in it."""
-        by_id, position, lang = self.renderer.site.by_id, self._position, plan.lang
-        absent = sorted(i for i in plan.shows if i not in position)  # a draft's, say: nothing to show
-        shown = sorted(plan.shows.difference(absent) if absent else plan.shows, key=position.__getitem__)
+        by_id, position, lang, shows = self.renderer.site.by_id, self._position, plan.lang, plan.shows
+        absent = sorted(i for i in shows if i not in position)  # a draft's, say: nothing to show
+        shown = sorted(shows.difference(absent) if absent else shows, key=position.__getitem__)
         return _hash([*absent, *(self.face(by_id[i], lang) for i in shown)])
 
     def _describe(self, context: dict, lang: str) -> str:

@@ -20,7 +20,7 @@ from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.paging import Pager, chunks, paged_title
 from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
     DERIVED, SHARE_IMAGE, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
-    language_plan, made_from_context, made_of, shown_in)
+    language_plan, made_from_context, made_of)
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
 from generator.views.worldmap import world_map
@@ -42,11 +42,13 @@ class Filters:
     """The programs and networks the items belong to, in site order: their titles are shown."""
 
 
-def plan_pages(p: Planner, downloads: dict | None = None) -> list[PagePlan]:
+def plan_pages(p: Planner, downloads: dict | None = None, feeds: FeedLists | None = None) -> list[PagePlan]:
     """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
-    brochure's address, size and page count that its year page links to (layouts/year.html)."""
+    brochure's address, size and page count that its year page links to (layouts/year.html);
+    `feeds`: what each feed holds (the feeds' own, when they are made in the same render)."""
     plans = [_root(p)]
-    feeds = FeedLists(p.site, p.today)  # which feeds exist, the same in every language: pages link to those only
+    # Which feeds exist, the same in every language: pages link to those only.
+    feeds = feeds or FeedLists(p.site, p.today)
     for lang in p.site.config.language_codes:
         plans += _language_pages(p, lang, downloads or {}, feeds)
     return plans + [_root_not_found(p, plans)]
@@ -322,7 +324,7 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
     share = _share_image(p, item.text(lang))
     inputs = ("item", lang, made_of(item), program and made_of(program), fingerprint(members), repr(pager), total,
-              feed, share)
+              feed, share and repr(share))  # plain data: a one-off build keeps it (incremental/memos.py)
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
@@ -331,7 +333,7 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
-        return PagePlan(lang, "item.html", meta, context, shown_in(context), made_from)
+        return PagePlan(lang, "item.html", meta, context, made_from)
 
     return kept_plan(p, inputs, make)
 
@@ -372,4 +374,4 @@ def _text_page(p: Planner, lang: str, template: str, path: str, page: Page, page
                     alternates_of(p, page.languages, lambda other: p.urls.page(other, page_id)),
                     p.urls.absolute(p.urls.page(text.lang, page_id)))
     context = {"text": text, "page_id": page_id, **context}
-    return PagePlan(lang, template, meta, context, shown_in(context), made_from_context(lang, path, template, context))
+    return PagePlan(lang, template, meta, context, made_from_context(lang, path, template, context))

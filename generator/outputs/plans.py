@@ -62,13 +62,17 @@ class PagePlan:
     meta: PageMeta
     context: dict[str, Any] = field(hash=False)
     """Everything the layout shows of the content, by name."""
-    shows: frozenset[str] = frozenset()
-    """Ids of the items the context holds (`items_in`): an edit of any other item cannot
-    change the page."""
     made_from: tuple | None = None
     """What the plan is made from: its kind, language, place, its lists as their items' ids
     and digests, its other values as text. Under the same settings (catalogs, site.toml,
-    layouts, date), equal `made_from`, equal plan and page."""
+    layouts, date), equal `made_from`, equal plan and page. Plain data only (tuples, strings,
+    numbers, None): a one-off build keeps the keys by it for the next (incremental/memos.py)."""
+
+    @property
+    def shows(self) -> frozenset[str]:
+        """Ids of the items the context holds (`items_in`): an edit of any other item cannot
+        change the page. Derived when asked: only a page whose key is not known yet needs them."""
+        return shown_in(self.context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,8 @@ def items_in(value: Any) -> Iterator[Item]:
     kind = type(value)
     if kind is Item:
         yield value
+    elif kind in _NO_ITEMS:
+        return
     elif kind is tuple or kind is list or kind is frozenset:
         for v in value:
             if type(v) is Item:
@@ -110,6 +116,10 @@ def items_in(value: Any) -> Iterator[Item]:
     elif hasattr(kind, "__dataclass_fields__"):
         for name in kind.__dataclass_fields__:
             yield from items_in(getattr(value, name))
+
+
+_NO_ITEMS = frozenset({str, int, bool, type(None), Text, Page})
+"""What holds no item (a page's text, say): not walked field by field."""
 
 
 def kept_plan(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
@@ -164,7 +174,7 @@ def language_plan(p: Planner, lang: str, template: str, path: str, title: str, d
     meta = PageMeta(path, title, description,
                     alternates_of(p, p.site.config.language_codes, lambda other: p.urls.home(other) + local),
                     p.urls.absolute(path))
-    return PagePlan(lang, template, meta, context, shown_in(context),
+    return PagePlan(lang, template, meta, context,
                     made_from or made_from_context(lang, path, template, context))
 
 

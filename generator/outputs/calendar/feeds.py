@@ -60,11 +60,13 @@ def program_items(site: Site, item: Item) -> tuple[Item, ...]:
 
 
 class FeedLists:
-    """What each feed of the site holds, the same in every language: pages and feeds ask here."""
+    """What each feed of the site holds, the same in every language: pages and feeds ask here,
+    and each list is made once per render, not once per language and asker."""
 
     def __init__(self, site: Site, today: date, dated: Callable[[tuple[Item, ...]], tuple[Item, ...]] | None = None):
         self.site, self.today, self.feeds = site, today, site.config.feeds
         self._dated = dated or (lambda items: complete(items, self.feeds))
+        self._made: dict[tuple, tuple[Item, ...]] = {}
         # The window ends at the build date, or at the calendar's last activity if that is
         # earlier: a calendar with nothing recent keeps its last months of activity in its
         # feeds, so that subscribers' addresses never stop answering.
@@ -72,21 +74,27 @@ class FeedLists:
         self._start = window_start(self.feeds, min(today, max(ends)) if ends else today)
 
     def whole(self) -> tuple[Item, ...]:
-        return self._window(self.site.items)
+        return self._once(("whole",), lambda: self._window(self.site.items))
 
     def region(self, key: str) -> tuple[Item, ...]:
-        return self._window(views.in_region(self.site, key))
+        return self._once(("region", key), lambda: self._window(views.in_region(self.site, key)))
 
     def category(self, key: str) -> tuple[Item, ...]:
-        return self._window(views.in_category(self.site, key))
+        return self._once(("category", key), lambda: self._window(views.in_category(self.site, key)))
 
     def program(self, item: Item) -> tuple[Item, ...]:
         """A program's or network's feed: itself (when dated) and its activities, every year."""
-        return self._dated(views.with_members(self.site, item.id))
+        return self._once(("program", item.id), lambda: self._dated(views.with_members(self.site, item.id)))
 
     def year(self, year: int) -> tuple[Item, ...]:
         """A year's complete feed, for the archive: every item that touches the year."""
-        return self._dated(views.in_year(self.site, year))
+        return self._once(("year", year), lambda: self._dated(views.in_year(self.site, year)))
+
+    def _once(self, name: tuple, make: Callable[[], tuple[Item, ...]]) -> tuple[Item, ...]:
+        found = self._made.get(name)
+        if found is None:
+            found = self._made[name] = make()
+        return found
 
     def _window(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         """Those that end on or after the window's start. An item known to the month or quarter

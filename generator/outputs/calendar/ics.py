@@ -104,10 +104,12 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
         for feed in plan_feeds(site, lang, formatters[lang], urls, calendars.feed_lists):
             key = make_key(made.settings, feed.path, feed.name, feed.description, lists.digest(feed.items))
             keyed.append((output_file(feed.path, urls.prefix), key, (feed, made)))
-        owns = (made.own(item) for item in lists.calendar)
-        keyed += [(file, key, (feed, made)) for file, key, feed in owns if feed is not None]
+        owns = ((item, made.own(item)) for item in lists.calendar)
+        # An event's own file is described only if it is made (`make`): 40,000 of them at 10,000 events.
+        keyed += [(file, key, (item, made)) for item, (file, key) in owns if file is not None]
 
     def make(todo: list) -> Iterator[bytes]:
+        todo = [(made.own_feed(feed) if type(feed) is Item else feed, made) for feed, made in todo]
         # Only once the feeds are asked for (after the pages, when the build writes in order):
         # the page workers then fork from a process that does not yet hold every VEVENT.
         _serialise_missing(calendars, workers, _needed(todo))
@@ -195,26 +197,31 @@ class _Events:
         """Its VEVENT's key in `vevents`: the brief one of subscription feeds, or the whole one."""
         return self._facts(item)[0 if brief else 1]
 
-    def own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
-        """File, key and Feed of the item's own .ics; all None if it has none."""
-        return self._facts(item)[2]
+    def own(self, item: Item) -> tuple[str | None, str | None]:
+        """File and key of the item's own .ics; both None if it has none."""
+        return self._facts(item)[2:]
 
-    def _facts(self, item: Item) -> tuple:
+    def own_feed(self, item: Item) -> Feed:
+        """The item's own .ics, as a Feed of one (`own` says whether it has one)."""
+        text = item.text(self.lang)
+        return Feed(self.urls.event_file(self.lang, item), text.title, text.summary, (item,), False)
+
+    def _facts(self, item: Item) -> tuple[str, str, str | None, str | None]:
+        """Its VEVENTs' keys (brief, whole), its own file and that file's key: plain strings, which
+        a one-off build keeps for the next (incremental/memos.py)."""
         found = self.facts.get((self.settings, item.id, item.digest)) if item.digest else None
         if found is None:
             found = (make_key(self.settings, "brief", item.id, item.digest),
-                     make_key(self.settings, "whole", item.id, item.digest), self._own(item))
+                     make_key(self.settings, "whole", item.id, item.digest), *self._own(item))
             if item.digest:
                 self.facts[(self.settings, item.id, item.digest)] = found
         return found
 
-    def _own(self, item: Item) -> tuple[str | None, str | None, Feed | None]:
+    def _own(self, item: Item) -> tuple[str | None, str | None]:
         path = self.urls.event_file(self.lang, item)
         if not path:
-            return None, None, None
-        text = item.text(self.lang)
-        key = make_key(self.settings, "single", path, f"{item.id}:{item.digest}")
-        return output_file(path, self.urls.prefix), key, Feed(path, text.title, text.summary, (item,), False)
+            return None, None
+        return output_file(path, self.urls.prefix), make_key(self.settings, "single", path, f"{item.id}:{item.digest}")
 
     def text(self, item: Item, brief: bool = True) -> bytes:
         key = self.key(item, brief)

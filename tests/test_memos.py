@@ -1,0 +1,133 @@
+"""A one-off build leaves its memos for the next (generator/incremental/memos.py).
+
+The page keys, events.json entries and feed facts a build made are what the next
+`sitegen build` process takes instead of making them again: after one edit it keys
+only the pages whose plan changed, and encodes only the edited item's entries. The
+memos must never change what is built: every build here is compared with a cold one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_DAY
+from generator.build import Options, Project, build
+from generator.config import load_config
+from generator.incremental import keys as keys_module
+from generator.incremental.memos import lend_memos
+from generator.incremental.reuse import Reuse
+from generator.incremental.sealed import read_sealed
+from generator.outputs import data as data_module
+from test_images import berlin
+
+pytestmark = [pytest.mark.build]
+
+
+def options(out: Path, **kw) -> Options:
+    return Options(out=out, today=BUILD_DAY, search=False, brochure=False, workers=1, **kw)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def memos_file(project: Project) -> Path:
+    [found] = (project.root / ".cache" / "memos").glob("*.memos")
+    return found
+
+
+@pytest.fixture
+def counted(monkeypatch) -> dict[str, int]:
+    """How many pages are keyed and how many events.json entries encoded."""
+    counts = {"keys": 0, "entries": 0}
+    key, item_data = keys_module.Keys._key, data_module.item_data
+
+    def counting_key(self, plan):
+        counts["keys"] += 1
+        return key(self, plan)
+
+    def counting_data(*args, **kw):
+        counts["entries"] += 1
+        return item_data(*args, **kw)
+
+    monkeypatch.setattr(keys_module.Keys, "_key", counting_key)
+    monkeypatch.setattr(data_module, "item_data", counting_data)
+    return counts
+
+
+def edit(project: Project, words: str) -> None:
+    event = project.content / "events" / "berlin-2024.md"
+    event.write_text(event.read_text().replace("Three days", words, 1))
+
+
+def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
+    project = berlin(tmp_path)  # with a photo: its page's plan holds a share image
+    out = tmp_path / "out"
+    first = build(project, options(out))
+    assert counted["keys"] >= first.pages - 1  # a first build keys every page (the two 404s share one)
+    saved = read_sealed(memos_file(project))
+    assert len(saved["page_keys"]) >= first.pages - 2  # every plan's key was plain data, and kept
+    langs = len(load_config(project.config_file).language_codes)
+    items = len(saved["entries"]) // langs
+    counted.update(keys=0, entries=0)
+    edit(project, "Four days")
+    second = build(project, options(out))
+    # The Berlin conference's summary shows on its page and on the lists that hold it, in each
+    # language (untranslated, they show the original): those plans changed, no other.
+    assert 0 < counted["keys"] <= langs * 12
+    assert counted["keys"] < second.pages / 4
+    assert counted["entries"] == langs  # its entry in each language's events.json
+    assert "Four days" in (out / "en/events/berlin-2024/index.html").read_text()
+    assert tree(out) == cold(project, tmp_path)
+    assert items > 1  # the entries of the other items were there to take
+
+
+def test_without_the_memos_the_next_build_makes_everything_again(tmp_path, counted):
+    """The control of the test above: the same edit, the memos gone."""
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    first = build(project, options(out))
+    memos_file(project).unlink()
+    counted.update(keys=0, entries=0)
+    edit(project, "Four days")
+    build(project, options(out))
+    assert counted["keys"] >= first.pages - 1
+    assert counted["entries"] > len(load_config(project.config_file).language_codes)
+    assert tree(out) == cold(project, tmp_path)
+
+
+def test_a_damaged_memos_file_is_not_read(tmp_path, counted):
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    first = build(project, options(out))
+    memos = memos_file(project)
+    data = bytearray(memos.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit: the SHA-256 in front no longer matches
+    memos.write_bytes(bytes(data))
+    counted.update(keys=0, entries=0)
+    edit(project, "Four days")
+    build(project, options(out))
+    assert counted["keys"] >= first.pages - 1
+    assert tree(out) == cold(project, tmp_path)
+
+
+def test_memos_made_by_other_code_are_not_taken(tmp_path):
+    project = berlin(tmp_path)
+    build(project, options(tmp_path / "out"))
+    memos = memos_file(project)
+    saved = read_sealed(memos)
+    reuse = Reuse(None, {}, {})
+    lend_memos(reuse, memos, saved["code"])
+    assert reuse.page_keys.get(next(iter(saved["page_keys"]))) is not None
+    other = Reuse(None, {}, {})
+    lend_memos(other, memos, saved["code"] + "-upgraded")
+    assert not other.page_keys.earlier and not other.entries.earlier and not other.feed_facts.earlier
+    assert other.salt == ""
+
+
+def cold(project: Project, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "cold"
+    build(project, options(out, fresh=True))
+    return tree(out)
