@@ -33,9 +33,10 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
     dirty = _git_dirty(root) if commits is not None else None
     history, folders = {}, {}
     for path in files:
-        key = _canonical(str(path), folders)
-        times = (commits or {}).get(key, [])
-        edited = dirty is None or key in dirty or not times
+        # Outside git, or with nothing committed, no file has commits to look up by its path.
+        key = _canonical(str(path), folders) if commits else None
+        times = commits.get(key, []) if commits else []
+        edited = not times or key in dirty
         modified = max(times + ([_mtime(path)] if edited else []))
         history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0),
                                  min(times) if times else None)
