@@ -125,11 +125,16 @@ class Rendered:
     """Output path -> key of every page and feed, for the next build's manifest (none
     when nothing is reused: a cold render keys nothing)."""
 
-    def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
+    def every(self, after_pages: Callable[[], None] | None = None,
+              on_page: Callable[[str], None] | None = None) -> Iterator[Artifact]:
         """Every file of the site, once (most are made as they are consumed);
-        `after_pages()` is called once every page is written."""
+        `on_page(path)` is called once each rendered page is written (when the next file is
+        asked for), `after_pages()` once every page is."""
         yield from self.first
-        yield from self.fresh_pages
+        for page in self.fresh_pages:
+            yield page
+            if on_page is not None:
+                on_page(page.path)
         if after_pages is not None:
             after_pages()
         yield from self.rest

@@ -2,8 +2,9 @@
 
 The rebuild loop: the watcher (watcher.py) names the files saved, in one
 batch per burst of saves; `Preview` re-renders what they change and writes
-it; the server (server.py) tells the browser to reload as soon as the pages
-are written (the feeds follow), or shows the errors over the last good pages.
+it; the server (server.py) tells a browser to reload as soon as the page it
+shows is written, the others once every page is (the feeds follow), or shows
+the errors over the last good pages.
 Must not serve files nor watch the disk itself.
 """
 
@@ -56,10 +57,12 @@ class Preview:
         self._collected_at = 0
         """Objects frozen right after the last full collection (`_freeze`)."""
 
-    def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None) -> Outcome:
+    def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None,
+                on_page: Callable[[str], None] | None = None) -> Outcome:
         """Re-render what changed since the last good build; keep the old site on errors.
-        `changed`: the files saved since the last rebuild, if known (the watcher's). `on_pages()`
-        is called once the pages are written, before the feeds: the browser can reload then."""
+        `changed`: the files saved since the last rebuild, if known (the watcher's). `on_page(address)`
+        is called as each re-rendered page is written ('/en/events/x/'): a browser showing it can
+        reload then; `on_pages()` once every page is, before the feeds: the others can."""
         started = time.perf_counter()
         try:
             loaded = load_project(self.project, self.options, self.kept, changed)
@@ -75,7 +78,8 @@ class Preview:
                 on_pages()
 
         try:
-            written, self.paths = update_artifacts(self.out, rendered.every(pages_written), self.paths)
+            page_written = (lambda path: on_page(address(path))) if on_page is not None else None
+            written, self.paths = update_artifacts(self.out, rendered.every(pages_written, page_written), self.paths)
         except BuildFailed as failed:
             # Pages render as they are written: those before the broken one hold new bytes
             # that the recorded keys no longer describe. Forget the keys: render all next time.
@@ -121,13 +125,18 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
         log(f"changed: {names}")
         reloaded = []
 
-        def pages_written() -> None:  # the browser reloads now; the feeds follow
+        def page_written(address: str) -> None:  # a browser showing it reloads now, before the other pages
+            nonlocal shown
+            shown = ()
+            server.reload_showing(address)
+
+        def pages_written() -> None:  # the other browsers reload now; the feeds follow
             nonlocal shown
             shown = ()
             server.reload()
             reloaded.append(True)
 
-        outcome = preview.rebuild(set(changed), on_pages=pages_written)
+        outcome = preview.rebuild(set(changed), on_pages=pages_written, on_page=page_written)
         report(outcome, log)
         if outcome.errors or not reloaded:  # the browser shows the errors over the last good pages
             shown = outcome.errors
@@ -143,6 +152,12 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
             threading.Thread(target=webbrowser.open, args=(f"http://{host}:{port}/",), daemon=True).start()
 
     server.run(host, port, on_listening=listening)
+
+
+def address(path: str) -> str:
+    """The address the preview serves an output file at: 'en/events/x/index.html' -> '/en/events/x/'
+    (the preview builds for its own root, whatever site.toml's base_url)."""
+    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
 
 
 def report(outcome: Outcome, log: Callable[[str], None]) -> None:
