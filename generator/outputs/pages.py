@@ -328,8 +328,11 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
-        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
-                        alternates_of(p, item.languages, lambda other: p.urls.item(other, item)),
+        alternates = p.item_alternates.get(item.id)
+        if alternates is None:
+            alternates = p.item_alternates[item.id] = alternates_of(p, item.languages,
+                                                                    lambda other: p.urls.item(other, item))
+        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary, alternates,
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
