@@ -431,8 +431,8 @@ def test_the_errors_over_a_page_are_accessible_and_keep_its_content_security_pol
 
 
 def test_a_browser_reloads_as_soon_as_its_page_is_written(tmp_path):
-    """The edited event's page is reported as soon as it is written, holding the edit, before
-    the other pages the save changes (the lists that show the event) are all written."""
+    """The edited event's pages are written and reported first, holding the edit, before the
+    other pages the save changes (the lists that show the event) are planned."""
     project = fixture_project(tmp_path / "site", "basic")
     out = tmp_path / "out"
     preview = Preview(project, out, date(2024, 6, 15), drafts=False)
@@ -451,6 +451,9 @@ def test_a_browser_reloads_as_soon_as_its_page_is_written(tmp_path):
     for address, then in told[:-1]:  # each page already written, whole, when reported
         assert then == (out / address.lstrip("/") / "index.html").read_bytes()
     assert {"/en/events/forum/", "/ko/events/forum/", "/en/2024/", "/en/categories/networking/"} <= set(pages)
+    # The edited item's own pages first, before the rest of the site is even planned; each once.
+    assert set(pages[:2]) == {"/en/events/forum/", "/ko/events/forum/"}
+    assert len(pages) == len(set(pages))
     # Every page written is reported (and those re-rendered to the same bytes, left as they were).
     assert {"/" + p[:-len("index.html")] for p in outcome.written if p.endswith("index.html")} <= set(pages)
 
@@ -475,6 +478,8 @@ def test_the_server_reloads_a_browser_once_per_save(tmp_path):
         server.reload_showing("/en/events/forum/")  # its page is written
         server.reload()                              # every page is: the others
         server.reload()                              # the next save: everyone
+        server.reload_showing("/en/events/forum/")   # a third save's page is written...
+        server.reload(everyone=True)                 # ...but another page broke: everyone sees the errors
         await asyncio.sleep(0.5)
         received = []
         for socket_ in sockets:
@@ -489,8 +494,8 @@ def test_the_server_reloads_a_browser_once_per_save(tmp_path):
         return received
 
     forum, about = asyncio.run(browsers())
-    assert forum == ["reload", "reload"]  # early, then the next save's
-    assert about == ["reload", "reload"]  # with the others, then the next save's
+    assert forum == ["reload"] * 4  # early, the next save's, early, the errors
+    assert about == ["reload"] * 3  # with the others, the next save's, the errors
 
 
 def _up_at(port: int) -> bool:

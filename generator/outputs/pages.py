@@ -300,6 +300,11 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
                    views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
 
 
+def plan_item_pages(p: Planner, item: Item, feeds: FeedLists) -> list[PagePlan]:
+    """An item's pages in every language, as `plan_pages` plans them."""
+    return [plan for lang in p.site.config.language_codes for plan in _item_pages(p, lang, item, feeds)]
+
+
 def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
     """An item's page shows it, its program and its program's members; a program's or
     network's offers its feed when the feed holds an event. Members beyond a list's page

@@ -48,11 +48,11 @@ class PreviewServer:
         """Serve until interrupted (Ctrl+C raises KeyboardInterrupt here)."""
         asyncio.run(self._serve(host, port, on_listening))
 
-    def reload(self) -> None:
+    def reload(self, everyone: bool = False) -> None:
         """Tell every browser showing the preview to reload, but those `reload_showing` told since
-        the last time; callable from any thread."""
+        the last time (`everyone`: those too: the save turned out broken); callable from any thread."""
         if self._loop is not None:
-            self._loop.add_callback(self._send_reload, None)
+            self._loop.add_callback(self._send_reload, None, everyone)
 
     def reload_showing(self, address: str) -> None:
         """Tell the browsers showing `address` ('/en/events/x/') to reload now: its page is written,
@@ -77,10 +77,10 @@ class PreviewServer:
                                    "decorate": lambda page: decorate(page, self.errors(), port)}),
         ])
 
-    def _send_reload(self, address: str | None) -> None:
+    def _send_reload(self, address: str | None, everyone: bool = False) -> None:
         """Runs on the server's loop, so one call at a time: `address` None ends a save's round."""
         for browser in list(self._browsers):
-            if (browser in self._told) if address is None else (browser.page != address):
+            if (browser in self._told and not everyone) if address is None else (browser.page != address):
                 continue
             try:
                 browser.write_message(RELOAD)
