@@ -121,11 +121,11 @@ def measure_builds(root: Path, runs: int, out: Path | None = None, hugo: Path | 
             event.write_text(original.replace('title: "', f'title: "Edited {run} ', 1), encoding="utf-8")
             one.append(timed(build_command(root, "--out", str(out)))[0])
             event.write_text(original, encoding="utf-8")
-        preview, reload, saves = measure_preview(root, event, original, runs)
+        preview, own, reload, saves = measure_preview(root, event, original, runs)
     finally:
         event.write_text(original, encoding="utf-8")
     row = {"files": files, "pages": pages, "cold": cold, "cold_cpu": cold_cpu, "warm": warm, "one_file": one,
-           "preview": preview, "reload": reload, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
+           "preview": preview, "own_reload": own, "reload": reload, "save": saves, "memory_mb": memory, "pages_per_s": [pages / s for s in cold]}
     if hugo:
         row["hugo"] = {key: [r[key] for r in hugo_runs] for key in ("cold", "cold_cpu", "memory_mb", "files")}
         row["hugo"]["ratio"] = [ours / theirs for ours, theirs in zip(cold, row["hugo"]["cold"])]
@@ -143,10 +143,11 @@ def hugo_cold(site: Path) -> dict:
             "files": sum(1 for p in destination.rglob("*") if p.is_file())}
 
 
-def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list, list, list]:
+def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[list, list, list, list]:
     """`sitegen serve` after one save, in process: the rebuild alone (save to every dependent
     file written); and the same seen from the editor, from the write of the file through the
-    watcher to the browser's reload (every page written) and to the last feed written."""
+    watcher to the reload of a browser showing the edited event's page (once that page is
+    written), to the reload of the others (every page written) and to the last feed written."""
     from generator.build import Project
     from generator.serve.preview import Preview
     from generator.serve.watcher import Watcher
@@ -159,26 +160,34 @@ def measure_preview(root: Path, event: Path, original: str, runs: int) -> tuple[
         outcome = preview.rebuild({event})  # as the watcher reports it
         assert not outcome.errors, outcome.errors
         rebuilds.append(outcome.seconds)
-    done, reloaded = threading.Event(), []
+    done, reloaded, own = threading.Event(), [], []
+    shown = f"/events/{event.stem}/"  # a browser on the edited event's page reloads once it is written
+
+    def page_written(address: str) -> None:
+        if shown in address and not own:
+            own.append(time.perf_counter())
+
     watcher = Watcher([project.content, project.layouts, project.assets, project.locales, project.config_file],
                       lambda changed: (preview.rebuild(set(changed), on_pages=lambda: reloaded.append(
-                          time.perf_counter())), done.set()))
+                          time.perf_counter()), on_page=page_written), done.set()))
     watcher.start()
-    to_reload, to_written = [], []
+    to_reload, to_written, to_own = [], [], []
     try:
         for run in range(runs):
             done.clear()
             reloaded.clear()
+            own.clear()
             started = time.perf_counter()
             event.write_text(original.replace('title: "', f'title: "Saved {run} ', 1), encoding="utf-8")
             if not done.wait(300):
                 raise SystemExit("the watcher saw no change")
             to_written.append(time.perf_counter() - started)
             to_reload.append(reloaded[0] - started)
+            to_own.append(own[0] - started)
             time.sleep(0.5)
     finally:
         watcher.stop()
-    return rebuilds, to_reload, to_written
+    return rebuilds, to_own, to_reload, to_written
 
 
 def spread(values: list[float], digits: int = 2) -> str:
@@ -204,13 +213,13 @@ def hugo_table(rows: list[dict]) -> str:
 
 def table(rows: list[dict]) -> str:
     head = ("| corpus | events | langs | files | pages | cold build s | warm build s | one-file rebuild s "
-            "| preview rebuild s | preview save-to-reload s | preview save-to-written s | brochure (1 lang) s "
-            "| peak MB | pages/s |")
-    lines = [head, "|" + "---|" * 14]
+            "| preview rebuild s | preview save-to-reload, its page s | preview save-to-reload, all s "
+            "| preview save-to-written s | brochure (1 lang) s | peak MB | pages/s |")
+    lines = [head, "|" + "---|" * 15]
     for r in rows:
         lines.append(f"| {r['name']} | {r['events']} | {r['languages']} | {r['files']} | {r['pages']} | "
                      f"{spread(r['cold'])} | {spread(r['warm'])} | {spread(r['one_file'])} | "
-                     f"{spread(r['preview'], 3)} | {spread(r['reload'], 3)} | {spread(r['save'], 3)} | {spread(r.get('brochure', []))} | "
+                     f"{spread(r['preview'], 3)} | {spread(r.get('own_reload', []), 3)} | {spread(r['reload'], 3)} | {spread(r['save'], 3)} | {spread(r.get('brochure', []))} | "
                      f"{spread(r['memory_mb'], 0)} | {spread(r['pages_per_s'], 0)} |")
     return "\n".join(lines)
 

@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content.history import read_history
@@ -38,7 +38,7 @@ from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.item_pages import PageMaker
-from generator.outputs.pages import PagePlan, plan_pages
+from generator.outputs.pages import PagePlan, plan_item_pages, plan_pages
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.publish.write import write_artifacts
@@ -176,9 +176,13 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
 
 
 def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | None = None,
-                workers: int | None = None, brochure: bool = True) -> Rendered:
+                workers: int | None = None, brochure: bool = True, edited: Collection[str] = (),
+                first: Callable[[list[Artifact]], None] | None = None) -> Rendered:
     """Every output file of the site. With `reuse`, the pages and feeds the previous build
-    supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends."""
+    supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends.
+    `first(pages)` is given the pages of the items whose files are `edited` (display paths) before
+    the rest of the site is planned: a preview writes them at once, so that a browser showing the
+    item being edited reloads long before the lists are all made (they are made again, the same)."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     pictures = render_pictures(loaded.images, project.root, loaded.config.url_prefix,
                                reuse.images if reuse else None)
@@ -192,6 +196,8 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     maker = PageMaker(renderer, calendars)
     try:
         keys = start_render(renderer, reuse) if reuse else None
+        if first is not None:
+            first(_edited_pages(renderer, calendars, edited))
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
         pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers)) if reuse
@@ -218,6 +224,13 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
 
     return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths,
                     frozenset(a.path for a in pages.reused), {**pages.keys, **feeds.keys})
+
+
+def _edited_pages(renderer: Renderer, calendars: Calendars, edited: Collection[str]) -> list[Artifact]:
+    """The pages of the items whose files are `edited`, in every language, as the whole render makes them."""
+    items = {renderer.sources[path].id: renderer.sources[path] for path in edited if path in renderer.sources}
+    return [renderer.render(plan) for _, item in sorted(items.items())
+            for plan in plan_item_pages(renderer.planner, item, calendars.feed_lists)]
 
 
 def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,

@@ -19,7 +19,7 @@ from generator.incremental import keys as keys_module
 from generator.incremental.memos import lend_memos
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_sealed
-from generator.outputs import data as data_module
+from generator.outputs import data as data_module, sitemap as sitemap_module
 from test_images import berlin
 
 pytestmark = [pytest.mark.build]
@@ -40,9 +40,9 @@ def memos_file(project: Project) -> Path:
 
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, int]:
-    """How many pages are keyed and how many events.json entries encoded."""
-    counts = {"keys": 0, "entries": 0}
-    key, item_data = keys_module.Keys._key, data_module.item_data
+    """How many pages are keyed, and how many events.json and sitemap entries made."""
+    counts = {"keys": 0, "entries": 0, "sitemap": 0}
+    key, item_data, entry = keys_module.Keys._key, data_module.item_data, sitemap_module._entry
 
     def counting_key(self, plan):
         counts["keys"] += 1
@@ -52,7 +52,12 @@ def counted(monkeypatch) -> dict[str, int]:
         counts["entries"] += 1
         return item_data(*args, **kw)
 
+    def counting_entry(*args):
+        counts["sitemap"] += 1
+        return entry(*args)
+
     monkeypatch.setattr(keys_module.Keys, "_key", counting_key)
+    monkeypatch.setattr(sitemap_module, "_entry", counting_entry)
     monkeypatch.setattr(data_module, "item_data", counting_data)
     return counts
 
@@ -71,7 +76,7 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert len(saved["page_keys"]) >= first.pages - 2  # every plan's key was plain data, and kept
     langs = len(load_config(project.config_file).language_codes)
     items = len(saved["entries"]) // langs
-    counted.update(keys=0, entries=0)
+    counted.update(keys=0, entries=0, sitemap=0)
     edit(project, "Four days")
     second = build(project, options(out))
     # The Berlin conference's summary shows on its page and on the lists that hold it, in each
@@ -79,6 +84,7 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert 0 < counted["keys"] <= langs * 12
     assert counted["keys"] < second.pages / 4
     assert counted["entries"] == langs  # its entry in each language's events.json
+    assert counted["sitemap"] == 0  # no page moved nor gained a language
     assert "Four days" in (out / "en/events/berlin-2024/index.html").read_text()
     assert tree(out) == cold(project, tmp_path)
     assert items > 1  # the entries of the other items were there to take
@@ -90,10 +96,11 @@ def test_without_the_memos_the_next_build_makes_everything_again(tmp_path, count
     out = tmp_path / "out"
     first = build(project, options(out))
     memos_file(project).unlink()
-    counted.update(keys=0, entries=0)
+    counted.update(keys=0, entries=0, sitemap=0)
     edit(project, "Four days")
     build(project, options(out))
     assert counted["keys"] >= first.pages - 1
+    assert counted["sitemap"] > first.pages / 2
     assert counted["entries"] > len(load_config(project.config_file).language_codes)
     assert tree(out) == cold(project, tmp_path)
 

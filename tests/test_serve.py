@@ -428,3 +428,78 @@ def test_the_errors_over_a_page_are_accessible_and_keep_its_content_security_pol
             assert not overlay.is_visible()
             assert refused == []
             page.close()
+
+
+def test_a_browser_reloads_as_soon_as_its_page_is_written(tmp_path):
+    """The edited event's pages are written and reported first, holding the edit, before the
+    other pages the save changes (the lists that show the event) are planned."""
+    project = fixture_project(tmp_path / "site", "basic")
+    out = tmp_path / "out"
+    preview = Preview(project, out, date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    source = project.content / "events" / "forum.md"
+    source.write_text(source.read_text().replace("Cancelled forum", "Cancelled spring forum"))
+    told = []
+
+    def page_written(address: str) -> None:
+        told.append((address, (out / address.lstrip("/") / "index.html").read_bytes()))
+
+    outcome = preview.rebuild({source}, on_pages=lambda: told.append(("every page", b"")), on_page=page_written)
+    pages = [address for address, _ in told[:-1]]
+    assert told[-1][0] == "every page"
+    assert b"Cancelled spring forum" in dict(told)["/en/events/forum/"]
+    for address, then in told[:-1]:  # each page already written, whole, when reported
+        assert then == (out / address.lstrip("/") / "index.html").read_bytes()
+    assert {"/en/events/forum/", "/ko/events/forum/", "/en/2024/", "/en/categories/networking/"} <= set(pages)
+    # The edited item's own pages first, before the rest of the site is even planned; each once.
+    assert set(pages[:2]) == {"/en/events/forum/", "/ko/events/forum/"}
+    assert len(pages) == len(set(pages))
+    # Every page written is reported (and those re-rendered to the same bytes, left as they were).
+    assert {"/" + p[:-len("index.html")] for p in outcome.written if p.endswith("index.html")} <= set(pages)
+
+
+def test_the_server_reloads_a_browser_once_per_save(tmp_path):
+    """A browser told early (its page was written) is not told again when the others are."""
+    from generator.serve.server import PreviewServer
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>t</title><body></body>")
+    server, port = PreviewServer(tmp_path, lambda: ()), free_port()
+    threading.Thread(target=server.run, args=("127.0.0.1", port), daemon=True).start()
+    wait_for(lambda: _up_at(port))
+
+    async def browsers() -> tuple[list, list]:
+        sockets = []
+        for url in (f"http://127.0.0.1:{port}/en/events/forum/index.html#map", f"http://127.0.0.1:{port}/en/about/"):
+            socket_ = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            socket_.write_message(json.dumps({"command": "hello", "protocols": []}))
+            await socket_.read_message()
+            socket_.write_message(json.dumps({"command": "info", "url": url}))
+            sockets.append(socket_)
+        await asyncio.sleep(0.3)
+        server.reload_showing("/en/events/forum/")  # its page is written
+        server.reload()                              # every page is: the others
+        server.reload()                              # the next save: everyone
+        server.reload_showing("/en/events/forum/")   # a third save's page is written...
+        server.reload(everyone=True)                 # ...but another page broke: everyone sees the errors
+        await asyncio.sleep(0.5)
+        received = []
+        for socket_ in sockets:
+            messages = []
+            while True:
+                try:
+                    messages.append(json.loads(await asyncio.wait_for(socket_.read_message(), 0.3))["command"])
+                except asyncio.TimeoutError:
+                    break
+            received.append(messages)
+            socket_.close()
+        return received
+
+    forum, about = asyncio.run(browsers())
+    assert forum == ["reload"] * 4  # early, the next save's, early, the errors
+    assert about == ["reload"] * 3  # with the others, the next save's, the errors
+
+
+def _up_at(port: int) -> bool:
+    try:
+        return get(port, "/")[0] == 200
+    except OSError:
+        return False

@@ -41,7 +41,7 @@ class Reuse:
     entries: dict[tuple, str] = field(default_factory=dict)
     """Items' entries in events.json by language, id and digest (outputs/data.py)."""
     sitemap: dict = field(default_factory=dict)
-    """Pages' entries in sitemap.xml by their head metadata (outputs/sitemap.py)."""
+    """Pages' entries in sitemap.xml by their path and alternates (outputs/sitemap.py)."""
     feed_facts: dict[tuple, tuple] = field(default_factory=dict)
     """Items' VEVENT keys and own feeds by settings, id and digest (outputs/calendar/ics.py)."""
     plans: dict = field(default_factory=dict)

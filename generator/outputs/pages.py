@@ -300,6 +300,11 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
                    views.values_present(items, "format"), tuple(i for i in site.items if i.id in programs))
 
 
+def plan_item_pages(p: Planner, item: Item, feeds: FeedLists) -> list[PagePlan]:
+    """An item's pages in every language, as `plan_pages` plans them."""
+    return [plan for lang in p.site.config.language_codes for plan in _item_pages(p, lang, item, feeds)]
+
+
 def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
     """An item's page shows it, its program and its program's members; a program's or
     network's offers its feed when the feed holds an event. Members beyond a list's page
@@ -328,8 +333,11 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
 
     def make(made_from: tuple) -> PagePlan:
         text = item.text(lang)
-        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary,
-                        alternates_of(p, item.languages, lambda other: p.urls.item(other, item)),
+        alternates = p.item_alternates.get(item.id)
+        if alternates is None:
+            alternates = p.item_alternates[item.id] = alternates_of(p, item.languages,
+                                                                    lambda other: p.urls.item(other, item))
+        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary, alternates,
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}

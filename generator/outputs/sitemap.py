@@ -23,15 +23,17 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None) -> list[Artifact]:
     """`pages`: (language, PageMeta) of every indexable page, in the site's order; `absolute`:
-    path -> full URL; `made` (a preview's, kept under one base URL) holds the entries of
-    earlier renders by their PageMeta. sitemap.xml is the index of the languages' sitemaps:
-    one file for 42,000 pages would be past the protocol's 50,000 URLs at a few more years."""
+    path -> full URL; `made` (kept under one base URL) holds the entries of earlier renders by
+    what they show: the page's path and its alternates, as plain data. sitemap.xml is the index
+    of the languages' sitemaps: one file for 42,000 pages would be past the protocol's 50,000
+    URLs at a few more years."""
     made = {} if made is None else made
     by_lang: dict[str, list[str]] = {}
     for lang, meta in pages:
-        found = made.get(meta)
+        shown = (meta.path, tuple((a.lang, a.url) for a in meta.alternates))
+        found = made.get(shown)
         if found is None:
-            found = made[meta] = _entry(meta, absolute)
+            found = made[shown] = _entry(meta, absolute)
         by_lang.setdefault(lang, []).append(found)
     sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
     index = ('<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -241,31 +241,37 @@ def _remove_stale(out_dir: Path) -> None:
             os.rename(old, out_dir)  # killed between the two renames: put the old site back
 
 
-def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
-                     previous: set[str] | None = None) -> tuple[list[str], set[str]]:
+def update_file(out_dir: Path, artifact: Artifact) -> bool:
+    """Replace one file of a preview's output atomically if its bytes changed; True if they had."""
+    target = out_dir / artifact.path
+    if _same_bytes(target, artifact.data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(artifact.data)
+    os.replace(temporary, target)
+    return True
+
+
+def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set[str] | None = None,
+                     on_written: Callable[[str], None] | None = None) -> tuple[list[str], set[str]]:
     """Bring a preview's output up to date in place: write changed files, drop vanished ones.
 
     For `sitegen serve`, where the site is rebuilt on every save: each file is
     replaced atomically (write beside it, rename), so a browser never reads a
     half-written page, and only files whose bytes changed are touched.
     `previous` is the set of paths the last update produced (else the folder
-    is listed). Returns the paths written, and every path of the site: the
-    caller's `previous` next time.
+    is listed); `on_written(path)` is called as each file is written. Returns
+    the paths written, and every path of the site: the caller's `previous` next time.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     written, seen = [], set()
     for artifact in artifacts:
         _check_path(artifact.path, seen)
-        if artifact.reuse is not None:
-            continue  # already in place: the previous build wrote it
-        target = out_dir / artifact.path
-        if _same_bytes(target, artifact.data):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(artifact.data)
-        os.replace(temporary, target)
-        written.append(artifact.path)
+        if artifact.reuse is None and update_file(out_dir, artifact):
+            written.append(artifact.path)
+            if on_written is not None:
+                on_written(artifact.path)
     if previous is None:
         previous = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
     for relative in previous - seen:

@@ -2,8 +2,9 @@
 
 The rebuild loop: the watcher (watcher.py) names the files saved, in one
 batch per burst of saves; `Preview` re-renders what they change and writes
-it; the server (server.py) tells the browser to reload as soon as the pages
-are written (the feeds follow), or shows the errors over the last good pages.
+it; the server (server.py) tells a browser to reload as soon as the page it
+shows is written, the others once every page is (the feeds follow), or shows
+the errors over the last good pages.
 Must not serve files nor watch the disk itself.
 """
 
@@ -21,7 +22,7 @@ from typing import Callable
 from generator.build import Options, Project, load_project, render_site
 from generator.errors import BuildFailed, SiteError
 from generator.incremental import Kept
-from generator.publish.write import update_artifacts
+from generator.publish.write import update_artifacts, update_file
 from generator.serve.server import PreviewServer
 from generator.serve.watcher import Watcher
 
@@ -56,15 +57,29 @@ class Preview:
         self._collected_at = 0
         """Objects frozen right after the last full collection (`_freeze`)."""
 
-    def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None) -> Outcome:
+    def rebuild(self, changed: set[Path] | None = None, on_pages: Callable[[], None] | None = None,
+                on_page: Callable[[str], None] | None = None) -> Outcome:
         """Re-render what changed since the last good build; keep the old site on errors.
-        `changed`: the files saved since the last rebuild, if known (the watcher's). `on_pages()`
-        is called once the pages are written, before the feeds: the browser can reload then."""
+        `changed`: the files saved since the last rebuild, if known (the watcher's). `on_page(address)`
+        is called as each re-rendered page is written ('/en/events/x/'): a browser showing it can
+        reload then; `on_pages()` once every page is, before the feeds: the others can."""
         started = time.perf_counter()
+        page_written = _pages_only(on_page)
+        first: list[str] = []
+
+        def write_first(pages: list) -> None:  # the edited items' own pages, before the rest is planned
+            for page in pages:
+                if update_file(self.out, page):
+                    first.append(page.path)
+                    page_written(page.path)
+
         try:
             loaded = load_project(self.project, self.options, self.kept, changed)
-            rendered = render_site(self.project, loaded, self.options.today, self.kept.lend(self.out), brochure=False)
+            rendered = render_site(self.project, loaded, self.options.today, self.kept.lend(self.out), brochure=False,
+                                   edited=self._edited(changed), first=write_first if on_page is not None else None)
         except BuildFailed as failed:
+            if first:  # pages hold bytes the recorded keys do not describe: render all next time
+                self.kept.keys = {}
             return self._failed(failed, started)
         pages_seconds = None
 
@@ -75,16 +90,22 @@ class Preview:
                 on_pages()
 
         try:
-            written, self.paths = update_artifacts(self.out, rendered.every(pages_written), self.paths)
+            written, self.paths = update_artifacts(self.out, rendered.every(pages_written), self.paths, page_written)
         except BuildFailed as failed:
             # Pages render as they are written: those before the broken one hold new bytes
             # that the recorded keys no longer describe. Forget the keys: render all next time.
             self.kept.keys = {}
             return self._failed(failed, started)
         self.kept.keys, self.errors = rendered.keys, ()
-        outcome = Outcome(tuple(written), (), time.perf_counter() - started, pages_seconds)
+        outcome = Outcome(tuple(first + written), (), time.perf_counter() - started, pages_seconds)
         self._freeze()
         return outcome
+
+    def _edited(self, changed: set[Path] | None) -> set[str]:
+        """The saved files, as the model names its items' files ('content/events/x.md')."""
+        root = self.project.root.absolute()
+        return {path.absolute().relative_to(root).as_posix() for path in changed or ()
+                if path.absolute().is_relative_to(root)}
 
     def _freeze(self) -> None:
         """What survives a rebuild (model, memos) lives until the next edits it: moved out of the
@@ -121,17 +142,22 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
         log(f"changed: {names}")
         reloaded = []
 
-        def pages_written() -> None:  # the browser reloads now; the feeds follow
+        def page_written(address: str) -> None:  # a browser showing it reloads now, before the other pages
+            nonlocal shown
+            shown = ()
+            server.reload_showing(address)
+
+        def pages_written() -> None:  # the other browsers reload now; the feeds follow
             nonlocal shown
             shown = ()
             server.reload()
             reloaded.append(True)
 
-        outcome = preview.rebuild(set(changed), on_pages=pages_written)
+        outcome = preview.rebuild(set(changed), on_pages=pages_written, on_page=page_written)
         report(outcome, log)
         if outcome.errors or not reloaded:  # the browser shows the errors over the last good pages
             shown = outcome.errors
-            server.reload()
+            server.reload(everyone=True)  # a browser told early too: its page has errors over it now
 
     roots = [project.content, project.layouts, project.assets, project.locales, project.config_file]
     watcher = Watcher(roots, on_change, force_polling)
@@ -143,6 +169,19 @@ def serve(project: Project, out: Path, today: date, *, host: str, port: int, dra
             threading.Thread(target=webbrowser.open, args=(f"http://{host}:{port}/",), daemon=True).start()
 
     server.run(host, port, on_listening=listening)
+
+
+def _pages_only(on_page: Callable[[str], None] | None) -> Callable[[str], None] | None:
+    """`on_page(address)` for each page written, not for the feeds and data files."""
+    if on_page is None:
+        return None
+    return lambda path: on_page(address(path)) if path.endswith(".html") else None
+
+
+def address(path: str) -> str:
+    """The address the preview serves an output file at: 'en/events/x/index.html' -> '/en/events/x/'
+    (the preview builds for its own root, whatever site.toml's base_url)."""
+    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
 
 
 def report(outcome: Outcome, log: Callable[[str], None]) -> None:

@@ -17,6 +17,7 @@ import re
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Sequence
+from urllib.parse import unquote, urlsplit
 
 from tornado import web, websocket
 from tornado.ioloop import IOLoop
@@ -39,16 +40,25 @@ class PreviewServer:
     def __init__(self, root: Path, errors: Callable[[], Sequence[SiteError]]):
         self.root, self.errors = root, errors
         self._browsers: set[ReloadSocket] = set()
+        self._told: set[ReloadSocket] = set()
+        """Browsers told to reload since the last `reload()`, by `reload_showing`."""
         self._loop: IOLoop | None = None
 
     def run(self, host: str, port: int, on_listening: Callable[[], None] = lambda: None) -> None:
         """Serve until interrupted (Ctrl+C raises KeyboardInterrupt here)."""
         asyncio.run(self._serve(host, port, on_listening))
 
-    def reload(self) -> None:
-        """Tell every browser showing the preview to reload; callable from any thread."""
+    def reload(self, everyone: bool = False) -> None:
+        """Tell every browser showing the preview to reload, but those `reload_showing` told since
+        the last time (`everyone`: those too: the save turned out broken); callable from any thread."""
         if self._loop is not None:
-            self._loop.add_callback(self._send_reload)
+            self._loop.add_callback(self._send_reload, None, everyone)
+
+    def reload_showing(self, address: str) -> None:
+        """Tell the browsers showing `address` ('/en/events/x/') to reload now: its page is written,
+        and the save's other pages need not be; callable from any thread."""
+        if self._loop is not None:
+            self._loop.add_callback(self._send_reload, address)
 
     async def _serve(self, host: str, port: int, on_listening: Callable[[], None]) -> None:
         _log_warnings()
@@ -67,12 +77,19 @@ class PreviewServer:
                                    "decorate": lambda page: decorate(page, self.errors(), port)}),
         ])
 
-    def _send_reload(self) -> None:
+    def _send_reload(self, address: str | None, everyone: bool = False) -> None:
+        """Runs on the server's loop, so one call at a time: `address` None ends a save's round."""
         for browser in list(self._browsers):
+            if (browser in self._told and not everyone) if address is None else (browser.page != address):
+                continue
             try:
                 browser.write_message(RELOAD)
             except websocket.WebSocketClosedError:
                 self._browsers.discard(browser)
+            if address is not None:
+                self._told.add(browser)
+        if address is None:
+            self._told.clear()
 
 
 class ReloadSocket(websocket.WebSocketHandler):
@@ -81,15 +98,19 @@ class ReloadSocket(websocket.WebSocketHandler):
 
     def initialize(self, browsers: set[ReloadSocket]) -> None:
         self.browsers = browsers
+        self.page: str | None = None
+        """The address of the page it shows ('/en/events/x/'), as its info message says."""
 
     def on_message(self, message: str | bytes) -> None:
         try:
-            command = json.loads(message).get("command")
+            message = json.loads(message)
+            command = message.get("command")
         except (ValueError, AttributeError):
             return
         if command == "hello":
             self.write_message(HELLO)
         elif command == "info":
+            self.page = _shown(message.get("url"))
             self.browsers.add(self)
 
     def on_close(self) -> None:
@@ -140,6 +161,15 @@ class SiteFiles(web.StaticFileHandler):
         body = self.decorate(page)
         self.set_header("Content-Length", len(body))
         self.finish(body if include_body else None)
+
+
+def _shown(url) -> str | None:
+    """The address of the page at `url` ('http://host/en/x/index.html#map' -> '/en/x/'), as the
+    preview names the pages it writes (preview.address)."""
+    if not isinstance(url, str):
+        return None
+    path = unquote(urlsplit(url).path) or "/"
+    return path[:-len("index.html")] if path.endswith("/index.html") else path
 
 
 def _outside_is_not_found(check, *args):
