@@ -197,6 +197,7 @@ def test_a_damaged_or_foreign_checks_file_is_ignored(tmp_path, parsed, damage):
         settings = hashlib.sha256(repr(CONFIG).encode()).hexdigest()
         records = {s.display: (hashlib.sha256(s.text.encode()).digest(), s.kind, s.lang, "junk") for s in files}
         records[files[0].display] = (digest, files[0].kind, files[0].lang, {}, {}, 99, 10**6, {"title": 1}, (), "x")
+        records[files[1].display] = 42
         write_sealed(file, {"version": 1, "code": "code stamp", "settings": settings, "records": records})
     parsed.clear()
     assert check_all(file, files) == expected

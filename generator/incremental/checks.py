@@ -81,10 +81,12 @@ class Checks:
             self._froze = False
 
     def check(self, source: SourceFile, config: SiteConfig) -> Checked:
+        """content/validate.check_source's answer: the kept one if made from this very text, at
+        this path, as this kind and language, under these settings; else checked now."""
         settings = self._settings_of(config)
         digest = hashlib.sha256(source.text.encode()).digest()
         record = self._kept.get(source.display) if settings == self._settings else None
-        if record is not None and record[:3] == (digest, source.kind, source.lang):
+        if type(record) is tuple and record[:3] == (digest, source.kind, source.lang):
             restored = _restore(record, source, config)
             if restored is not None:
                 self._records[source.display] = record
