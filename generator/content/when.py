@@ -32,6 +32,10 @@ class Precision(str, Enum):
         return self in (Precision.DAY, Precision.DAYS)
 
 
+_PRECISION_ORDER = {precision: n for n, precision in enumerate(Precision)}
+"""From the most precise to the least: the order of items of the same start."""
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class When:
     precision: Precision
@@ -58,7 +62,7 @@ class When:
 
     def sort_key(self) -> tuple:
         """Chronological, and within the same start the more precise first."""
-        return (self.start, list(Precision).index(self.precision), self.end)
+        return (self.start, _PRECISION_ORDER[self.precision], self.end)
 
     def months(self) -> tuple[tuple[int, int], ...]:
         """Every (year, month) the period touches, in order."""

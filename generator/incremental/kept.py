@@ -43,6 +43,8 @@ class Kept:
     """The config of the last check and a hash of its text."""
     _history: dict[Path, Revision] | None = None
     _history_stamps: dict[Path, tuple] = field(default_factory=dict)
+    _lent: dict | None = None
+    """The keys the lent manifest was made of (`lend`)."""
 
     def __post_init__(self):
         # Processed photos in the one-off builds' store: a preview's first build encodes none again.
@@ -93,5 +95,9 @@ class Kept:
     def lend(self, out: Path) -> Reuse:
         """The reuse of the next render into `out`: the last good build's files by key (the
         preview writes its own folder, so they are trusted without a stat each)."""
-        self.reuse.previous = Manifest(out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
+        previous = self.reuse.previous
+        if previous is None or previous.out != out.absolute() or self._lent is not self.keys:
+            # Made once per build's keys, not once per rebuild that fails or changes nothing.
+            self.reuse.previous = Manifest(out.absolute(), {p: (k, 0, 0) for p, k in self.keys.items()}, trusted=True)
+            self._lent = self.keys
         return self.reuse
