@@ -78,7 +78,8 @@ def image_refs(text: Text) -> list[ImageRef]:
 def site_images(site: Site) -> list[ImageRef]:
     """Every image of every published text (items and plain pages, every language)."""
     documents: Iterable[Item | Page] = (*site.items, *(site.pages[k] for k in sorted(site.pages)))
-    return [ref for doc in documents for text in doc.texts for ref in image_refs(text)]
+    # "![" first, as image_refs does: 40,000 texts at 10,000 events, almost none with an image.
+    return [ref for doc in documents for text in doc.texts if "![" in text.body for ref in image_refs(text)]
 
 
 def image_path(src: str, source: str) -> str | None:

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Mapping, MutableMapping
 
@@ -61,11 +62,11 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
 def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
                history: Mapping[Path, Revision] | None = None,
                check: Callable[[SourceFile, SiteConfig], Checked] = check_source,
-               assembled: MutableMapping[str, tuple[str, Item]] | None = None) -> tuple[Site | None, list[SiteError]]:
+               assembled: MutableMapping[str, tuple[tuple, Item, tuple]] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Check every file (with `check`: `check_source` or one that remembers its results) and
     assemble the Site; None when there were errors. `assembled` (a preview's, emptied when
-    site.toml changes) keeps each item, by its file, with the digest of its files and history: an
-    unchanged item is not made again."""
+    site.toml changes) keeps each item, by its file, with what it is made of (its files' digests
+    and history) and its place in the site's order: an unchanged item is not made again."""
     history = history or {}
     errors: list[SiteError] = []
     checked = []
@@ -104,18 +105,20 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             continue
         files = [original, *translations[name]]
         revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
-        digest = _digest(files, revisions)
+        # What `_digest` hashes, compared as it is: a preview checks 10,000 items on every save.
+        made_of = (tuple(sorted(c.text.digest for c in files)), tuple((r.modified, r.count) for r in revisions))
         found = assembled.get(original.source.display) if assembled is not None else None
-        if found is None or found[0] != digest:
-            found = (digest, _item(original, _texts(original, translations[name], config), revisions, digest))
+        if found is None or found[0] != made_of:
+            item = _item(original, _texts(original, translations[name], config), revisions, _digest(files, revisions))
+            found = (made_of, item, item.sort_key())
             if assembled is not None:
                 assembled[original.source.display] = found  # one version per item
-        items.append(found[1])
+        items.append(found)
     errors.extend(_check_ids(originals.values(), history))
-    errors.extend(_check_references(items, originals, pages, sources, broken, checked))
+    errors.extend(_check_references([i for _, i, _ in items], originals, pages, sources, broken, checked))
     if errors:
         return None, errors
-    return Site(config, tuple(sorted(items, key=Item.sort_key)), pages, intros), errors
+    return Site(config, tuple(i for _, i, _ in sorted(items, key=itemgetter(2))), pages, intros), errors
 
 
 def read_text(source: SourceFile, config: SiteConfig) -> Text | None:
@@ -265,7 +268,7 @@ def _texts(original: CheckedFile, translations: list[CheckedFile], config: SiteC
 
 
 def _digest(files: list[CheckedFile], revisions: tuple[Revision, ...]) -> str:
-    """Changes whenever anything the item is made from changes."""
+    """Changes whenever anything the item is made from changes (build_site's `made_of`)."""
     parts = sorted(c.text.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 

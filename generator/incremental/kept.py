@@ -38,7 +38,8 @@ class Kept:
     checked: dict[Path, tuple[tuple, Checked]] = field(default_factory=dict)
     """Each content file's check, by what it depends on (its text, site.toml): one version per file."""
     items: dict[str, tuple] = field(default_factory=dict)
-    """Each item by its file, with the digest of its files and history (content/validate.py)."""
+    """Each item by its file, with what it is made of (its files' digests and history) and its
+    sort key (content/validate.py)."""
     _settings: tuple = (None, 0)
     """The config of the last check and a hash of its text."""
     _history: dict[Path, Revision] | None = None
