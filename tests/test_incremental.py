@@ -383,3 +383,24 @@ def test_a_new_build_parses_only_the_edited_file_and_never_trusts_a_damaged_chec
     build(project, options(out))
     assert len(parsed) == files  # the damaged file is ignored: every file is checked again
     assert tree(out) == cold(project, tmp_path, "cold-2")
+
+
+def test_a_preview_whose_new_items_page_was_written_early_recovers_to_a_cold_build(tmp_path):
+    """A new event's pages are written before the rest of the site (a browser may show them); if
+    a layout then breaks, and the event is taken back, its pages must not stay behind."""
+    project = copy_project(tmp_path / "p")
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    events, year = project.content / "events", project.layouts / "year.html"
+    new = events / "added-2024.md"
+    new.write_text((events / "excom-2024.md").read_text())  # its id is its file's name
+    original = year.read_text()
+    year.write_text(original.replace("{% block main %}", "{% block main %}{{ no_such_value.field }}", 1))
+    told = []
+    outcome = preview.rebuild({new, year}, on_page=told.append)
+    assert outcome.errors and "/en/events/added-2024/" in told  # written early, then the year page broke
+    assert (tmp_path / "preview/en/events/added-2024/index.html").exists()
+    new.unlink()
+    year.write_text(original)
+    assert not preview.rebuild({new, year}, on_page=told.append).errors
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")

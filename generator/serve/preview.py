@@ -79,7 +79,7 @@ class Preview:
                                    edited=self._edited(changed), first=write_first if on_page is not None else None)
         except BuildFailed as failed:
             if first:  # pages hold bytes the recorded keys do not describe: render all next time
-                self.kept.keys = {}
+                self._forget()
             return self._failed(failed, started)
         pages_seconds = None
 
@@ -93,13 +93,18 @@ class Preview:
             written, self.paths = update_artifacts(self.out, rendered.every(pages_written), self.paths, page_written)
         except BuildFailed as failed:
             # Pages render as they are written: those before the broken one hold new bytes
-            # that the recorded keys no longer describe. Forget the keys: render all next time.
-            self.kept.keys = {}
+            # that the recorded keys no longer describe.
+            self._forget()
             return self._failed(failed, started)
         self.kept.keys, self.errors = rendered.keys, ()
         outcome = Outcome(tuple(first + written), (), time.perf_counter() - started, pages_seconds)
         self._freeze()
         return outcome
+
+    def _forget(self) -> None:
+        """After pages were written by a rebuild that then failed: render every page next time,
+        and list the output folder again (a page written for a new item may not stay)."""
+        self.kept.keys, self.paths = {}, None
 
     def _edited(self, changed: set[Path] | None) -> set[str]:
         """The saved files, as the model names its items' files ('content/events/x.md')."""
