@@ -182,7 +182,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends.
     `first(pages)` is given the pages of the items whose files are `edited` (display paths) before
     the rest of the site is planned: a preview writes them at once, so that a browser showing the
-    item being edited reloads long before the lists are all made (they are made again, the same)."""
+    item being edited reloads long before the lists are all made (those pages are not made again)."""
     assets, asset_names = render_assets(project.assets, loaded.config)
     pictures = render_pictures(loaded.images, project.root, loaded.config.url_prefix,
                                reuse.images if reuse else None)
@@ -196,11 +196,14 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     maker = PageMaker(renderer, calendars)
     try:
         keys = start_render(renderer, reuse) if reuse else None
+        early: dict[str, bytes] = {}
         if first is not None:
-            first(_edited_pages(renderer, calendars, edited))
+            made = _edited_pages(renderer, calendars, edited)
+            first(made)
+            early.update((page.path, page.data) for page in made)  # the same plans: not made twice
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
-        pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers)) if reuse
+        pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early)) if reuse
                  else Outputs({}, [], _render_pages(renderer, plans, maker, workers)))
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc

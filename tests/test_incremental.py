@@ -404,3 +404,22 @@ def test_a_preview_whose_new_items_page_was_written_early_recovers_to_a_cold_bui
     year.write_text(original)
     assert not preview.rebuild({new, year}, on_page=told.append).errors
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")
+
+
+def test_a_preview_that_writes_the_edited_pages_first_matches_a_cold_build(tmp_path):
+    """The edited items' pages made before the rest of the site (and not made again with it)
+    are the pages a cold build makes, as is everything else, with VEVENTs and feeds."""
+    project = copy_project(tmp_path / "p")
+    committed(project.root)
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    events = project.content / "events"
+    edited, translated, added = events / "cop29.md", events / "excom-2024.ko.md", events / "added-2024.md"
+    edited.write_text(edited.read_text().replace("2024-11-11/2024-11-22", "2024-11"))
+    translated.write_text(translated.read_text() + "\n추가한 문단.\n")
+    added.write_text((events / "chengdu-training-2024.md").read_text())
+    told = []
+    outcome = preview.rebuild({edited, translated, added}, on_page=told.append)
+    assert not outcome.errors
+    assert {"/en/events/cop29/", "/ko/events/excom-2024/", "/ar/events/added-2024/"} <= set(told[:12])
+    assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")

@@ -9,7 +9,7 @@ its page, so that the feeds only assemble bytes (outputs/calendar/ics.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from generator.content.markdown import body_text, parse_body
 from generator.outputs.calendar.ics import Calendars
@@ -31,9 +31,21 @@ class PageMaker:
     def __init__(self, renderer: Renderer, calendars: Calendars):
         self.renderer, self.calendars = renderer, calendars
 
-    def make(self, plans: list[PagePlan], workers: int | None = None) -> Iterator[bytes]:
+    def make(self, plans: list[PagePlan], workers: int | None = None,
+             made: Mapping[str, bytes] | None = None) -> Iterator[bytes]:
         """Each page's bytes, in order, on up to `workers` processes; the VEVENTs made beside
-        them go to the calendars as they arrive."""
+        them go to the calendars as they arrive. `made`: pages made already, by output path (a
+        preview's early pages, build.render_site): not made again (the feeds make their VEVENTs)."""
+        if not made:
+            yield from self._make(plans, workers)
+            return
+        todo = [plan for plan in plans if self.renderer.output_path(plan) not in made]
+        fresh = self._make(todo, workers)
+        for plan in plans:
+            path = self.renderer.output_path(plan)
+            yield made[path] if path in made else next(fresh)
+
+    def _make(self, plans: list[PagePlan], workers: int | None) -> Iterator[bytes]:
         if plans:
             self.renderer.render(plans[0])  # compile the templates once, before workers fork
         tasks = [PageTask(plan, self._vevents(plan)) for plan in plans]
