@@ -177,10 +177,10 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
 
 def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | None = None,
                 workers: int | None = None, brochure: bool = True, edited: Collection[str] = (),
-                first: Callable[[list[Artifact]], None] | None = None) -> Rendered:
+                on_edited: Callable[[list[Artifact]], None] | None = None) -> Rendered:
     """Every output file of the site. With `reuse`, the pages and feeds the previous build
     supplies are reused (by key), and so are the VEVENTs, PDFs, processed images and memos it lends.
-    `first(pages)` is given the pages of the items whose files are `edited` (display paths) before
+    `on_edited(pages)` is given the pages of the items whose files are `edited` (display paths) before
     the rest of the site is planned: a preview writes them at once, so that a browser showing the
     item being edited reloads long before the lists are all made (those pages are not made again)."""
     assets, asset_names = render_assets(project.assets, loaded.config)
@@ -197,9 +197,9 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     try:
         keys = start_render(renderer, reuse) if reuse else None
         early: dict[str, bytes] = {}
-        if first is not None:
+        if on_edited is not None:
             made = _edited_pages(renderer, calendars, edited)
-            first(made)
+            on_edited(made)
             early.update((page.path, page.data) for page in made)  # the same plans: not made twice
         planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)

@@ -105,11 +105,11 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             continue
         files = [original, *translations[name]]
         revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
-        # What `_digest` hashes, compared as it is: a preview checks 10,000 items on every save.
         made_of = (tuple(sorted(c.text.digest for c in files)), tuple((r.modified, r.count) for r in revisions))
+        # Compared as it is, hashed only for a new item: a preview checks 10,000 items on every save.
         found = assembled.get(original.source.display) if assembled is not None else None
         if found is None or found[0] != made_of:
-            item = _item(original, _texts(original, translations[name], config), revisions, _digest(files, revisions))
+            item = _item(original, _texts(original, translations[name], config), revisions, _digest(made_of))
             found = (made_of, item, item.sort_key())
             if assembled is not None:
                 assembled[original.source.display] = found  # one version per item
@@ -267,9 +267,11 @@ def _texts(original: CheckedFile, translations: list[CheckedFile], config: SiteC
     return tuple(texts)
 
 
-def _digest(files: list[CheckedFile], revisions: tuple[Revision, ...]) -> str:
-    """Changes whenever anything the item is made from changes (build_site's `made_of`)."""
-    parts = sorted(c.text.digest for c in files) + [f"{r.modified.isoformat()}/{r.count}" for r in revisions]
+def _digest(made_of: tuple[tuple[str, ...], tuple[tuple[datetime, int], ...]]) -> str:
+    """Changes whenever anything the item is made from changes: its files' digests, sorted, and
+    each revision's time and count (build_site's `made_of`)."""
+    digests, revisions = made_of
+    parts = [*digests, *(f"{modified.isoformat()}/{count}" for modified, count in revisions)]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 

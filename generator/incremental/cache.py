@@ -55,8 +55,8 @@ class BuildCache:
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
         manifest_file = cache_dir(folder / "manifests") / f"{name}.manifest"
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
-        stamp = inputs_stamp([*inputs[0], CODE], inputs[1], __version__, git_head(root) or "no git", *facts, *libraries)
         code = inputs_stamp([CODE], [], __version__, *libraries)
+        stamp = inputs_stamp(inputs[0], inputs[1], code, git_head(root) or "no git", *facts)
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()

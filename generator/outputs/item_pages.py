@@ -39,10 +39,9 @@ class PageMaker:
         if not made:
             yield from self._make(plans, workers)
             return
-        todo = [plan for plan in plans if self.renderer.output_path(plan) not in made]
-        fresh = self._make(todo, workers)
-        for plan in plans:
-            path = self.renderer.output_path(plan)
+        paths = [self.renderer.output_path(plan) for plan in plans]
+        fresh = self._make([plan for plan, path in zip(plans, paths) if path not in made], workers)
+        for path in paths:
             yield made[path] if path in made else next(fresh)
 
     def _make(self, plans: list[PagePlan], workers: int | None) -> Iterator[bytes]:

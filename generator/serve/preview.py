@@ -23,7 +23,7 @@ from generator.build import Options, Project, load_project, render_site
 from generator.errors import BuildFailed, SiteError
 from generator.incremental import Kept
 from generator.publish.write import update_artifacts, update_file
-from generator.serve.server import PreviewServer
+from generator.serve.server import PreviewServer, page_address
 from generator.serve.watcher import Watcher
 
 FROZEN_GROWTH = 0.1
@@ -76,7 +76,8 @@ class Preview:
         try:
             loaded = load_project(self.project, self.options, self.kept, changed)
             rendered = render_site(self.project, loaded, self.options.today, self.kept.lend(self.out), brochure=False,
-                                   edited=self._edited(changed), first=write_first if on_page is not None else None)
+                                   edited=self._edited(changed),
+                                   on_edited=write_first if on_page is not None else None)
         except BuildFailed as failed:
             if first:  # pages hold bytes the recorded keys do not describe: render all next time
                 self._forget()
@@ -180,13 +181,8 @@ def _pages_only(on_page: Callable[[str], None] | None) -> Callable[[str], None] 
     """`on_page(address)` for each page written, not for the feeds and data files."""
     if on_page is None:
         return None
-    return lambda path: on_page(address(path)) if path.endswith(".html") else None
-
-
-def address(path: str) -> str:
-    """The address the preview serves an output file at: 'en/events/x/index.html' -> '/en/events/x/'
-    (the preview builds for its own root, whatever site.toml's base_url)."""
-    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
+    # The preview builds for its own root, whatever site.toml's base_url: a file's path is its address.
+    return lambda path: on_page(page_address("/" + path)) if path.endswith(".html") else None
 
 
 def report(outcome: Outcome, log: Callable[[str], None]) -> None:

@@ -164,11 +164,13 @@ class SiteFiles(web.StaticFileHandler):
 
 
 def _shown(url) -> str | None:
-    """The address of the page at `url` ('http://host/en/x/index.html#map' -> '/en/x/'), as the
-    preview names the pages it writes (preview.address)."""
-    if not isinstance(url, str):
-        return None
-    path = unquote(urlsplit(url).path) or "/"
+    """The address of the page at `url` ('http://host/en/x/index.html#map' -> '/en/x/')."""
+    return page_address(unquote(urlsplit(url).path) or "/") if isinstance(url, str) else None
+
+
+def page_address(path: str) -> str:
+    """One name per page, the one a browser and the preview's writer both use: a site path
+    without its 'index.html' ('/en/x/index.html' -> '/en/x/')."""
     return path[:-len("index.html")] if path.endswith("/index.html") else path
 
 
