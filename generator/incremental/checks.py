@@ -2,23 +2,25 @@
 
 I/O: one file under .cache/checks/, read when the build starts and written once its
 files are checked. Each file's check (content/validate.check_source) is kept as
-plain tuples of builtins in marshal, by the SHA-256 of its text, its path, kind and
-language, under one version of the generator and one site.toml; the text itself is
-not kept (the build has just read it). Files with errors are checked again each
+plain tuples of builtins, by the SHA-256 of its text, its path, kind and language,
+under one version of the generator and one site.toml; the text itself is not kept
+(the build has just read it). Each file's tuples are held as one `bytes` (marshal),
+made into tuples only when its file is checked: a large site's million small tuples,
+made and freed while the model is built, fragmented the heap the render workers fork
+from (copy-on-write faults) and kept the collector busy. Files with errors are checked again each
 time. A damaged, foreign or stale file is ignored: it only makes the build slower.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
+import marshal
 import os
 import posixpath
 from dataclasses import fields
 from datetime import date, time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from generator.config import Place, SiteConfig
 from generator.content.frontmatter import FrontMatter
@@ -28,7 +30,7 @@ from generator.content.validate import Checked, CheckedFile, check_source, check
 from generator.content.when import Precision, When
 from generator.incremental.sealed import read_sealed, write_sealed
 
-VERSION = 1
+VERSION = 2
 """Of the layout below: a file of another version is ignored."""
 
 Record = tuple
@@ -53,49 +55,39 @@ class Checks:
         self.fresh = fresh
         """Take nothing from the last build (its checks are replaced on leaving `with`)."""
         self._settings: str | None = None
-        self._kept: dict[str, Record] = {}
-        """The last build's checks, by display path: read on entering `with`."""
-        self._records: dict[str, Record] = {}
-        """This build's checks, by display path: what `save` writes (one version per file)."""
+        self._kept: dict[str, bytes] = {}
+        """The last build's checks, by display path, each a `Record` in marshal: read on entering `with`."""
+        self._records: dict[str, bytes] = {}
+        """This build's checks, by display path, as in `_kept`: what `save` writes (one version per file)."""
         self._config: tuple[SiteConfig | None, str | None] = (None, None)
-        self._froze = False
 
     def __enter__(self) -> Checks:
         if not self.fresh:
-            with _uncollected():
-                self._settings, self._kept = _load(self.file, self.code)
-        if gc.get_freeze_count() == 0:
-            # A large site's records are a million tuples without cycles, held only while the
-            # files are checked: out of the collector's sight, its collections do not walk
-            # each of them again and again (half a second at 10,000 events).
-            gc.freeze()
-            self._froze = True
+            self._settings, self._kept = _load(self.file, self.code)
         return self
 
     def __exit__(self, *_exc) -> None:
         """Saved even when the build failed: the files that passed need not be checked again."""
         self.save()
         self._kept, self._records = {}, {}  # a large site's checks: not held through the render
-        if self._froze:
-            gc.unfreeze()
-            self._froze = False
 
     def check(self, source: SourceFile, config: SiteConfig) -> Checked:
         """content/validate.check_source's answer: the kept one if made from this very text, at
         this path, as this kind and language, under these settings; else checked now."""
         settings = self._settings_of(config)
         digest = hashlib.sha256(source.text.encode()).digest()
-        record = self._kept.get(source.display) if settings == self._settings else None
+        kept = self._kept.get(source.display) if settings == self._settings else None
+        record = _loads(kept) if type(kept) is bytes else None
         if type(record) is tuple and record[:3] == (digest, source.kind, source.lang):
             restored = _restore(record, source, config)
             if restored is not None:
-                self._records[source.display] = record
+                self._records[source.display] = kept
                 return restored, []
         checked, errors = check_source(source, config)
         if checked is not None:
             record = _record(digest, checked)
             if record is not None:
-                self._records[source.display] = record
+                self._records[source.display] = marshal.dumps(record)
         return checked, errors
 
     def save(self) -> None:
@@ -116,18 +108,6 @@ class Checks:
         return self._config[1]
 
 
-@contextlib.contextmanager
-def _uncollected() -> Iterator[None]:
-    """No collection while marshal makes the records: none of them can be garbage yet."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _load(file: Path, code: str) -> tuple[str | None, dict[str, Record]]:
     data = read_sealed(file)
     try:
@@ -136,6 +116,14 @@ def _load(file: Path, code: str) -> tuple[str | None, dict[str, Record]]:
         return data["settings"], data["records"]
     except (KeyError, TypeError):
         return None, {}
+
+
+def _loads(kept: bytes) -> Record | None:
+    """A kept record's tuple; None if it is not one marshal can read."""
+    try:
+        return marshal.loads(kept)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _record(digest: bytes, checked: CheckedFile) -> Record | None:
