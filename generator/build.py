@@ -22,7 +22,7 @@ from generator.config import SiteConfig, load_config, with_base_url
 from generator.content.history import read_history
 from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
-from generator.content.sources import read_images, read_sources
+from generator.content.sources import TextReader, read_images, read_sources, read_text
 from generator.content.validate import build_site, check_source
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
@@ -149,18 +149,21 @@ class Result:
 
 
 def load_project(project: Project, options: Options, kept: Kept | None = None,
-                 changed: set[Path] | None = None, check: Callable = check_source) -> Loaded:
+                 changed: set[Path] | None = None, check: Callable = check_source,
+                 read: TextReader = read_text) -> Loaded:
     """Read and check everything; raise BuildFailed with every problem found. A preview passes
     what it `kept` of earlier loads and the files its watcher saw change since (None: unknown);
-    a one-off build, the `check` of its cache (the last build's checks of unchanged files)."""
+    a one-off build, the `check` and `read` of its cache (the last build's checks and texts of
+    unchanged files)."""
     config = kept.config(project.config_file) if kept else load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
     languages = config.language_codes
     sources, errors = (kept.sources.read(project.content, project.root, languages, changed) if kept
-                       else read_sources(project.content, project.root, languages))
+                       else read_sources(project.content, project.root, languages, read))
     paths = [s.path for s in sources]
-    history = kept.history(project.root, paths) if kept else read_history(project.root, paths)
+    history = (kept.history(project.root, paths) if kept
+               else read_history(project.root, paths, {s.path: s.modified for s in sources}))
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
                              check=kept.check if kept else check, assembled=kept.items if kept else None)
     errors += found
@@ -270,7 +273,7 @@ def build(project: Project, options: Options) -> Result:
                       _missing_strings(project, load_config(project.config_file)), pages)
     with cache:
         with cache.checks:
-            loaded = load_project(project, options, check=cache.checks.check)
+            loaded = load_project(project, options, check=cache.checks.check, read=cache.checks.read)
         # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \
                 if options.search else nullcontext() as index:

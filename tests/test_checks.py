@@ -5,6 +5,7 @@ damaged, foreign or stale file is ignored, never trusted."""
 from __future__ import annotations
 
 import hashlib
+import marshal
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from generator.config import SiteSection, load_config
 from generator.content import validate
 from generator.content.sources import SourceFile, read_sources
 from generator.content.validate import check_source
-from generator.incremental.checks import Checks
+from generator.incremental.checks import SHARDS, VERSION, Checks
 from generator.incremental.sealed import write_sealed
 
 pytestmark = pytest.mark.unit
@@ -86,6 +87,16 @@ def parsed(monkeypatch) -> list[str]:
     return calls
 
 
+def checks_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    return folder
+
+
+def shard_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.checks"))
+
+
 def check_all(file: Path, files: list[SourceFile], config=CONFIG, fresh: bool = False) -> list:
     with Checks(file, "code stamp", fresh=fresh) as checks:
         return [checks.check(source, config) for source in files]
@@ -93,9 +104,9 @@ def check_all(file: Path, files: list[SourceFile], config=CONFIG, fresh: bool = 
 
 def test_a_kept_check_equals_a_fresh_one_and_parses_nothing(tmp_path, parsed):
     files = sources()
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     first = check_all(file, files)
-    assert len(parsed) == len(files) and file.exists()
+    assert len(parsed) == len(files) and len(shard_files(file)) == SHARDS
     parsed.clear()
     kept = check_all(file, files)
     assert parsed == []
@@ -108,7 +119,7 @@ def test_a_kept_check_equals_a_fresh_one_and_parses_nothing(tmp_path, parsed):
 
 def test_only_an_edited_file_is_parsed_again(tmp_path, parsed):
     files = sources()
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     check_all(file, files)
     edited = replace(files[5], text=files[5].text.replace("title:", "title: Edited", 1))
     parsed.clear()
@@ -122,7 +133,7 @@ def test_only_an_edited_file_is_parsed_again(tmp_path, parsed):
 
 def test_a_file_moved_or_of_another_kind_is_checked_again(tmp_path, parsed):
     source = every_field_source(ROOT)
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     check_all(file, [source])
     moved = replace(source, path=ROOT / "content" / "programs" / "every-field.md",
                     display="content/programs/every-field.md", kind="program")
@@ -133,7 +144,7 @@ def test_a_file_moved_or_of_another_kind_is_checked_again(tmp_path, parsed):
 
 def test_new_settings_check_every_file_again(tmp_path, parsed):
     files = sources()
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     check_all(file, files)
     # Another base address changes nothing a check says, but it is another site.toml.
     config = replace(CONFIG, site=replace(CONFIG.site, base_url="https://example.org/"))
@@ -154,7 +165,7 @@ def test_new_settings_check_every_file_again(tmp_path, parsed):
 def test_a_file_with_errors_is_not_kept_and_reports_the_same_errors_each_time(tmp_path, parsed):
     source = every_field_source(ROOT)
     broken = replace(source, text=source.text.replace("status: tentative", "status: maybe"))
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     first = check_all(file, [broken])
     parsed.clear()
     second = check_all(file, [broken])
@@ -165,7 +176,7 @@ def test_a_file_with_errors_is_not_kept_and_reports_the_same_errors_each_time(tm
 
 def test_the_fresh_option_ignores_the_kept_checks(tmp_path, parsed):
     files = sources()[:10]
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     check_all(file, files)
     parsed.clear()
     check_all(file, files, fresh=True)
@@ -175,30 +186,31 @@ def test_the_fresh_option_ignores_the_kept_checks(tmp_path, parsed):
 @pytest.mark.parametrize("damage", ["flipped byte", "truncated", "not ours", "another generator", "garbage records"])
 def test_a_damaged_or_foreign_checks_file_is_ignored(tmp_path, parsed, damage):
     files = sources()
-    file = tmp_path / "content.checks"
+    file = checks_folder(tmp_path)
     check_all(file, files)
     expected = [check_source(source, CONFIG) for source in files]
-    data = file.read_bytes()
-    if damage == "flipped byte":
-        file.write_bytes(data[:-100] + bytes([data[-100] ^ 1]) + data[-99:])
-    elif damage == "truncated":
-        file.write_bytes(data[:len(data) // 2])
-    elif damage == "not ours":
-        file.write_bytes(b"PK\x03\x04 a zip file, say")
-    elif damage == "another generator":
-        (tmp_path / "other.checks").write_bytes(data)
-        with Checks(tmp_path / "other.checks", "another code stamp") as other:
+    if damage == "another generator":
+        with Checks(file, "another code stamp") as other:
             parsed.clear()
             assert [other.check(s, CONFIG) for s in files] == expected
             assert len(parsed) == len(files)
         return
-    else:  # sealed and of this version, but not records `Checks` made: each is checked again
-        digest = hashlib.sha256(files[0].text.encode()).digest()
-        settings = hashlib.sha256(repr(CONFIG).encode()).hexdigest()
-        records = {s.display: (hashlib.sha256(s.text.encode()).digest(), s.kind, s.lang, "junk") for s in files}
-        records[files[0].display] = (digest, files[0].kind, files[0].lang, {}, {}, 99, 10**6, {"title": 1}, (), "x")
-        records[files[1].display] = 42
-        write_sealed(file, {"version": 1, "code": "code stamp", "settings": settings, "records": records})
+    settings = hashlib.sha256(repr(CONFIG).encode()).hexdigest()
+    for shard in shard_files(file):
+        data = shard.read_bytes()
+        if damage == "flipped byte":
+            shard.write_bytes(data[:-100] + bytes([data[-100] ^ 1]) + data[-99:])
+        elif damage == "truncated":
+            shard.write_bytes(data[:len(data) // 2])
+        elif damage == "not ours":
+            shard.write_bytes(b"PK\x03\x04 a zip file, say")
+        else:  # sealed and of this version, but not entries `Checks` made: each file is checked again
+            entries = {s.display: (None, s.text, marshal.dumps((s.kind, s.lang, "junk"))) for s in files}
+            entries[files[0].display] = (None, files[0].text, marshal.dumps(
+                (files[0].kind, files[0].lang, {}, {}, 99, 10**6, {"title": 1}, (), "x")))
+            entries[files[1].display] = 42
+            entries[files[2].display] = (None, files[2].text, b"\xff not marshal")
+            write_sealed(shard, {"version": VERSION, "code": "code stamp", "settings": settings, "entries": entries})
     parsed.clear()
     assert check_all(file, files) == expected
     assert len(parsed) == len(files)
@@ -206,7 +218,7 @@ def test_a_damaged_or_foreign_checks_file_is_ignored(tmp_path, parsed, damage):
 
 def test_an_unwritable_cache_only_means_checking_again(tmp_path, parsed):
     files = sources()[:5]
-    file = tmp_path / "missing-folder" / "content.checks"
+    file = tmp_path / "missing-folder"
     assert check_all(file, files) == [check_source(source, CONFIG) for source in files]
     assert not file.exists()
 
@@ -214,5 +226,6 @@ def test_an_unwritable_cache_only_means_checking_again(tmp_path, parsed):
 def test_the_basic_fixture_round_trips(tmp_path):
     config = load_config(SITES / "basic" / "site.toml")
     files, _errors = read_sources(SITES / "basic" / "content", SITES / "basic", config.language_codes)
-    check_all(tmp_path / "content.checks", files, config)
-    assert check_all(tmp_path / "content.checks", files, config) == [check_source(s, config) for s in files]
+    folder = checks_folder(tmp_path)
+    check_all(folder, files, config)
+    assert check_all(folder, files, config) == [check_source(s, config) for s in files]

@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,9 @@ class Revision:
     Of two files claiming one id, the older keeps it: an id, once published, is permanent."""
 
 
-def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
-    """Revision of each file (absolute paths in, absolute paths as keys)."""
+def read_history(root: Path, files: list[Path], modified: Mapping[Path, int | None] | None = None) -> dict[Path, Revision]:
+    """Revision of each file (absolute paths in, absolute paths as keys); `modified`: the
+    files' modification times as they were read (content/sources.py), else each is looked up."""
     commits = _git_log(root)
     dirty = _git_dirty(root) if commits is not None else None
     history, folders = {}, {}
@@ -37,8 +39,12 @@ def read_history(root: Path, files: list[Path]) -> dict[Path, Revision]:
         key = _canonical(str(path), folders) if commits else None
         times = commits.get(key, []) if commits else []
         edited = not times or key in dirty
-        modified = max(times + ([_mtime(path)] if edited else []))
-        history[path] = Revision(modified, len(times) + (1 if edited and commits is not None else 0),
+        latest = max(times) if times else None
+        if edited:
+            seconds = modified.get(path) if modified else None
+            mtime = _mtime(path) if seconds is None else _utc(seconds)
+            latest = mtime if latest is None else max(latest, mtime)
+        history[path] = Revision(latest, len(times) + (1 if edited and commits is not None else 0),
                                  min(times) if times else None)
     return history
 
@@ -109,7 +115,11 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(int(os.stat(path).st_mtime), timezone.utc)
+    return _utc(int(os.stat(path).st_mtime))
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def edited(history: dict[Path, Revision], files: list[Path]) -> dict[Path, Revision]:

@@ -15,7 +15,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from generator.content.images import MAX_BYTES, SUFFIXES, ImageFile
 from generator.errors import SiteError, display_path
@@ -41,10 +41,26 @@ class SourceFile:
     lang: str | None
     """The language of a translation file; None for an original."""
     text: str
+    modified: int | None = None
+    """The file's modification time (whole seconds since 1970; its target's, for a link) as it
+    was read: what content/history.py dates an uncommitted edit by, without a second stat."""
 
 
-def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> tuple[list[SourceFile], list[SiteError]]:
-    """Every content file, in a stable order, with the problems found on the way."""
+TextReader = Callable[[Path, str, os.stat_result], str]
+"""(path, display path, lstat) -> the text of a regular file: `read_text`, or one that knows
+the text of an unchanged file without opening it (generator/incremental/checks.py)."""
+
+
+def read_text(path: Path, display: str, lstat: os.stat_result) -> str:
+    """The file's text, '\r\n' as '\n'; UnicodeDecodeError if it is not UTF-8."""
+    with open(path, "rb") as file:
+        return file.read().decode("utf-8-sig").replace("\r\n", "\n")
+
+
+def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...],
+                 read: TextReader = read_text) -> tuple[list[SourceFile], list[SiteError]]:
+    """Every content file, in a stable order, with the problems found on the way; `read` gives
+    each regular file's text."""
     real_root = content_dir.resolve()
     sources, errors = [], []
     for folder, names in _walk(content_dir):
@@ -57,7 +73,7 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...]) -> t
                 lstat = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue  # deleted while we looked
-            result = _read(folder_path / name, display + name, kind, lstat, real_root, content_dir, languages)
+            result = _read(folder_path / name, display + name, kind, lstat, real_root, content_dir, languages, read)
             (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 
@@ -69,19 +85,18 @@ def read_source(path: Path, lstat: os.stat_result, content_dir: Path, real_root:
 
 
 def _read(path: Path, display: str, kind: str | None, lstat: os.stat_result, real_root: Path, content_dir: Path,
-          languages: tuple[str, ...]) -> SourceFile | SiteError:
-    problem = _check_file(path, lstat, real_root)
+          languages: tuple[str, ...], read: TextReader = read_text) -> SourceFile | SiteError:
+    problem, info = _check_file(path, lstat, real_root)
     if problem:
         return SiteError(display, None, None, problem)
     name = _split_name(path.name, languages)
     if kind is None or name is None:
         return SiteError(display, None, None, _misplaced(path, content_dir, languages))
     try:
-        with open(path, "rb") as file:
-            text = file.read().decode("utf-8-sig")
+        text = read(path, display, lstat)
     except UnicodeDecodeError as exc:
         return SiteError(display, None, None, f"not UTF-8 text (byte {exc.start})", allowed="save the file as UTF-8")
-    return SourceFile(path, display, kind, name[0], name[1], text.replace("\r\n", "\n"))
+    return SourceFile(path, display, kind, name[0], name[1], text, int(info.st_mtime))
 
 
 def walk_content(content_dir: Path) -> Iterator[Path]:
@@ -109,20 +124,22 @@ def _folder_display(folder: Path, root: Path) -> str:
     return display_path(folder / "-", root)[:-1]
 
 
-def _check_file(path: Path, lstat: os.stat_result, real_root: Path, max_bytes: int | None = MAX_FILE_BYTES) -> str | None:
+def _check_file(path: Path, lstat: os.stat_result, real_root: Path,
+                max_bytes: int | None = MAX_FILE_BYTES) -> tuple[str | None, os.stat_result | None]:
+    """Why the file cannot be read (None if it can), and its stat (its target's, for a link)."""
     info = lstat
     if stat.S_ISLNK(lstat.st_mode):  # only links need resolving (a large site has tens of thousands of files)
         try:
             target, info = path.resolve(strict=True), path.stat()
         except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
-            return "is a link that leads nowhere (its target is missing or a loop); copy the file here instead"
+            return "is a link that leads nowhere (its target is missing or a loop); copy the file here instead", None
         if not target.is_relative_to(real_root):
-            return "is a link to somewhere outside content/; copy the file here instead"
+            return "is a link to somewhere outside content/; copy the file here instead", None
     if not stat.S_ISREG(info.st_mode):  # a linked folder; a pipe or a device would hang the build
-        return "is not a regular file; content/ holds Markdown files and folders"
+        return "is not a regular file; content/ holds Markdown files and folders", None
     if max_bytes is not None and info.st_size > max_bytes:
-        return f"is larger than {max_bytes // 1024} KiB; split it or remove embedded data"
-    return None
+        return f"is larger than {max_bytes // 1024} KiB; split it or remove embedded data", None
+    return None, info
 
 
 def _kind(path: Path, content_dir: Path) -> str | None:
@@ -173,7 +190,7 @@ def _read_image(file: Path, path: str, real_root: Path) -> ImageFile:
     except OSError:
         return ImageFile(path, problem="does not exist")
     # No size limit here: content/images.py judges the size, at the line that shows the image.
-    problem = _check_file(file, lstat, real_root, max_bytes=None)
+    problem, _ = _check_file(file, lstat, real_root, max_bytes=None)
     if problem:
         return ImageFile(path, problem=problem)
     data = file.read_bytes()

@@ -64,7 +64,7 @@ class BuildCache:
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"))
         memos_file = cache_dir(folder / "memos") / f"{name}.memos"
-        checks = Checks(cache_dir(folder / "checks") / "content.checks", code, fresh=fresh)
+        checks = Checks(cache_dir(folder / "checks"), code, fresh=fresh)
         return cls(out, manifest_file, stamp, store, reuse, memos_file, code, checks, fresh)
 
     def up_to_date(self) -> bool:

@@ -1,14 +1,14 @@
-"""Content files' checks kept for the next one-off build: an unchanged file is neither parsed nor checked again.
+"""What the last one-off build read and checked of each content file, kept for the next: an
+unchanged file is neither opened, parsed nor checked again.
 
-I/O: one file under .cache/checks/, read when the build starts and written once its
-files are checked. Each file's check (content/validate.check_source) is kept as
-plain tuples of builtins, by the SHA-256 of its text, its path, kind and language,
-under one version of the generator and one site.toml; the text itself is not kept
-(the build has just read it). Each file's tuples are held as one `bytes` (marshal),
-made into tuples only when its file is checked: a large site's million small tuples,
-made and freed while the model is built, fragmented the heap the render workers fork
-from (copy-on-write faults) and kept the collector busy. Files with errors are checked again each
-time. A damaged, foreign or stale file is ignored: it only makes the build slower.
+I/O: the shards under .cache/checks/, read when the build starts; those holding a file that
+changed are written once the files are checked. Each content file's entry, by its display
+path, is its stat signature, its text, and its check (incremental/records.py) as one `bytes`
+of marshal, under one version of the generator; a check counts only under the site.toml it
+was made with. A file whose signature is the kept one is taken from here without being
+opened, unless it changed within the clock tick its shard was written in (git's "racily
+clean"); its check is taken when its text is the kept text. Files with errors are checked
+again each time. A damaged, foreign or stale shard is ignored: it only makes the build slower.
 """
 
 from __future__ import annotations
@@ -16,86 +16,119 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import posixpath
-from dataclasses import fields
-from datetime import date, time
+import stat
+import zlib
 from pathlib import Path
-from typing import Any
 
-from generator.config import Place, SiteConfig
-from generator.content.frontmatter import FrontMatter
-from generator.content.model import Detail, Link
-from generator.content.sources import SourceFile
-from generator.content.validate import Checked, CheckedFile, check_source, checked_file
-from generator.content.when import Precision, When
+from generator.config import SiteConfig
+from generator.content.sources import SourceFile, read_text
+from generator.content.validate import Checked, check_source
+from generator.incremental.records import Record, record, restore
 from generator.incremental.sealed import read_sealed, write_sealed
 
-VERSION = 2
-"""Of the layout below: a file of another version is ignored."""
+VERSION = 3
+"""Of the layout below: a shard of another version is ignored."""
+SHARDS = 32
+"""Files the entries are spread over, by path: an edit rewrites one, not the whole site's text."""
 
-Record = tuple
-"""(text's SHA-256, kind, lang, front matter's fields, their lines, body line, where the body
-starts in the text, the checked values (`_encode`), the links as (path relative to the file's
-folder, body line), the Text's digest)."""
-
-_MODEL = (When, Detail, Link, Place)
-"""The types a checked value may hold besides builtins, dates, times and Precision."""
-_MAKERS = {b"date": date.fromordinal, b"time": time, b"Precision": Precision,
-           **{cls.__name__.encode(): cls for cls in _MODEL}}
+Signature = tuple[int, int, int, int, int, int]
+"""A regular file's (mode, size, mtime_ns, ctime_ns, inode, device), as its lstat gives them: a
+write changes the times, `touch -r` the ctime, a file replaced another inode."""
+Entry = tuple
+"""(Signature or None, text, Record in marshal or None): what a shard keeps of one content file.
+The record is kept as `bytes`, made into tuples only when its file is checked: a large site's
+million small tuples, made and freed while the model was built, fragmented the heap that the
+render's workers fork from and kept the collector busy."""
 
 
 class Checks:
-    """`check`, as content/validate.build_site takes it, answering from the last build's checks
-    where a file's text, place and kind and site.toml are unchanged; `save` keeps this build's."""
+    """`read` and `check`, as content/sources.read_sources and content/validate.build_site take
+    them, answering from what the last build kept where a file is unchanged; `save` keeps this
+    build's."""
 
-    def __init__(self, file: Path, code: str, fresh: bool = False):
-        self.file = file
+    def __init__(self, folder: Path, code: str, fresh: bool = False):
+        self.folder = folder
         self.code = code
-        """The generator's and its libraries' stamp: another one makes every check stale."""
+        """The generator's and its libraries' stamp: another one makes every entry stale."""
         self.fresh = fresh
-        """Take nothing from the last build (its checks are replaced on leaving `with`)."""
-        self._settings: str | None = None
-        self._kept: dict[str, bytes] = {}
-        """The last build's checks, by display path, each a `Record` in marshal: read on entering `with`."""
-        self._records: dict[str, bytes] = {}
-        """This build's checks, by display path, as in `_kept`: what `save` writes (one version per file)."""
+        """Take nothing from the last build (its shards are replaced on leaving `with`)."""
+        self._kept: dict[str, Entry] = {}
+        """The last build's entries, by display path: read on entering `with`."""
+        self._shards: list[tuple[str | None, int]] = [(None, 0)] * SHARDS
+        """Each shard's settings digest and when it was written (mtime_ns; 0: missing or ignored)."""
+        self._read: dict[str, tuple[Signature | None, str]] = {}
+        """What `read` gave this build, by display path."""
+        self._entries: dict[str, Entry] = {}
+        """This build's entries, by display path: what `save` writes (one version per file)."""
+        self._racy: set[int] = set()
+        """Shards holding a file that was read again for being racily clean: written again, so
+        that it is not next time."""
         self._config: tuple[SiteConfig | None, str | None] = (None, None)
 
     def __enter__(self) -> Checks:
         if not self.fresh:
-            self._settings, self._kept = _load(self.file, self.code)
+            self._kept, self._shards = _load(self.folder, self.code)
         return self
 
     def __exit__(self, *_exc) -> None:
         """Saved even when the build failed: the files that passed need not be checked again."""
         self.save()
-        self._kept, self._records = {}, {}  # a large site's checks: not held through the render
+        self._kept, self._read, self._entries = {}, {}, {}  # a large site's text: not held twice through the render
+
+    def read(self, path: Path, display: str, lstat: os.stat_result) -> str:
+        """content/sources.read_text's answer: the kept text of a regular file whose signature
+        is the kept one and which is older than the tick its shard was written in; else read now."""
+        signature = _signature(lstat)
+        entry = self._kept.get(display)
+        if signature is not None and entry is not None and entry[0] == signature:
+            shard = _shard(display)
+            # Written in the same tick as its shard, the file may have been written again since,
+            # with the same size and time: only a file older than the shard is known unchanged.
+            if max(lstat.st_mtime_ns, lstat.st_ctime_ns) < self._shards[shard][1]:
+                self._read[display] = (signature, entry[1])
+                return entry[1]
+            self._racy.add(shard)
+        text = read_text(path, display, lstat)
+        self._read[display] = (signature, text)
+        return text
 
     def check(self, source: SourceFile, config: SiteConfig) -> Checked:
         """content/validate.check_source's answer: the kept one if made from this very text, at
         this path, as this kind and language, under these settings; else checked now."""
         settings = self._settings_of(config)
-        digest = hashlib.sha256(source.text.encode()).digest()
-        kept = self._kept.get(source.display) if settings == self._settings else None
-        record = _loads(kept) if type(kept) is bytes else None
-        if type(record) is tuple and record[:3] == (digest, source.kind, source.lang):
-            restored = _restore(record, source, config)
+        signature, text = self._read.get(source.display, (None, None))
+        if text != source.text:
+            signature = None  # not read by `read` (a caller of its own): nothing says the file is this text
+        entry = self._kept.get(source.display)
+        if entry is not None and entry[2] is not None and entry[1] == source.text \
+                and self._shards[_shard(source.display)][0] == settings:
+            restored = restore(_loads(entry[2]), source, config)
             if restored is not None:
-                self._records[source.display] = kept
+                self._entries[source.display] = (signature, source.text, entry[2])
                 return restored, []
         checked, errors = check_source(source, config)
-        if checked is not None:
-            record = _record(digest, checked)
-            if record is not None:
-                self._records[source.display] = marshal.dumps(record)
+        kept = record(checked) if checked is not None else None
+        self._entries[source.display] = (signature, source.text, None if kept is None else marshal.dumps(kept))
         return checked, errors
 
     def save(self) -> None:
-        """Keep this build's checks for the next; if the disk refuses, the next build checks every file."""
+        """Write the shards whose entries or settings changed; if the disk refuses, the next
+        build reads and checks their files again."""
         settings = self._config[1]
-        if settings is None or (settings == self._settings and self._records == self._kept):
+        if settings is None:
             return
-        write_sealed(self.file, {"version": VERSION, "code": self.code, "settings": settings, "records": self._records})
+        shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
+        changed = set(self._racy)
+        for display, entry in self._entries.items():
+            shard = _shard(display)
+            shards[shard][display] = entry
+            if self._kept.get(display) != entry:
+                changed.add(shard)
+        changed.update(_shard(display) for display in self._kept.keys() - self._entries.keys())  # deleted
+        changed.update(i for i, (kept_settings, _) in enumerate(self._shards) if kept_settings != settings)
+        for shard in sorted(changed):
+            write_sealed(_shard_file(self.folder, shard), {"version": VERSION, "code": self.code,
+                                                           "settings": settings, "entries": shards[shard]})
 
     def _settings_of(self, config: SiteConfig) -> str:
         """A stable digest of the settings (repr of frozen dataclasses of builtins), made once per
@@ -103,19 +136,53 @@ class Checks:
         if config is not self._config[0]:
             settings = hashlib.sha256(repr(config).encode()).hexdigest()
             if self._config[1] not in (None, settings):
-                self._records.clear()
+                self._entries.clear()
             self._config = (config, settings)
         return self._config[1]
 
 
-def _load(file: Path, code: str) -> tuple[str | None, dict[str, Record]]:
-    data = read_sealed(file)
-    try:
-        if data is None or data["version"] != VERSION or data["code"] != code or not isinstance(data["records"], dict):
-            return None, {}
-        return data["settings"], data["records"]
-    except (KeyError, TypeError):
-        return None, {}
+def _signature(lstat: os.stat_result) -> Signature | None:
+    """None for a link: its target may change while the link stays the same."""
+    if not stat.S_ISREG(lstat.st_mode):
+        return None
+    return (lstat.st_mode, lstat.st_size, lstat.st_mtime_ns, lstat.st_ctime_ns, lstat.st_ino, lstat.st_dev)
+
+
+def _shard(display: str) -> int:
+    return zlib.crc32(display.encode()) % SHARDS
+
+
+def _shard_file(folder: Path, shard: int) -> Path:
+    return folder / f"content-{shard:02d}.checks"
+
+
+def _load(folder: Path, code: str) -> tuple[dict[str, Entry], list[tuple[str | None, int]]]:
+    """The entries of every shard of this version and code, and each shard's settings and time."""
+    kept: dict[str, Entry] = {}
+    shards = [(None, 0)] * SHARDS
+    for shard in range(SHARDS):
+        file = _shard_file(folder, shard)
+        try:
+            # Taken before the read: a shard written again meanwhile is trusted less, not more.
+            written = os.stat(file).st_mtime_ns
+        except OSError:
+            continue
+        data = read_sealed(file)
+        try:
+            if data is None or data["version"] != VERSION or data["code"] != code:
+                continue
+            entries, settings = data["entries"], data["settings"]
+        except (KeyError, TypeError):
+            continue
+        if isinstance(entries, dict):
+            kept.update((display, entry) for display, entry in entries.items() if _well_formed(entry))
+            shards[shard] = (settings, written)
+    return kept, shards
+
+
+def _well_formed(entry) -> bool:
+    return (type(entry) is tuple and len(entry) == 3 and type(entry[1]) is str
+            and (entry[0] is None or type(entry[0]) is tuple) and (entry[2] is None or type(entry[2]) is bytes))
 
 
 def _loads(kept: bytes) -> Record | None:
@@ -124,62 +191,3 @@ def _loads(kept: bytes) -> Record | None:
         return marshal.loads(kept)
     except (ValueError, EOFError, TypeError):
         return None
-
-
-def _record(digest: bytes, checked: CheckedFile) -> Record | None:
-    """A checked file as builtins, without its text; None if it cannot be kept (a value of a
-    type `_encode` does not know is checked again each time, never kept wrongly)."""
-    front, text = checked.front, checked.source.text
-    start = len(text) - len(front.body)
-    if text[start:] != front.body:
-        return None
-    folder = os.path.dirname(checked.source.path)
-    try:
-        values = {name: _encode(value) for name, value in checked.values.items()}
-    except TypeError:
-        return None
-    links = tuple((os.path.relpath(target, folder), line) for target, line in checked.links)
-    return (digest, checked.source.kind, checked.source.lang, front.fields, front.lines, front.body_line,
-            start, values, links, checked.text.digest)
-
-
-def _restore(record: Record, source: SourceFile, config: SiteConfig) -> CheckedFile | None:
-    """The CheckedFile that `record` keeps, for `source` (whose text it was made from); None
-    if the record is not one `_record` made."""
-    try:
-        _, _, _, front_fields, lines, body_line, start, values, links, digest = record
-        front = FrontMatter(front_fields, lines, source.text[start:], body_line)
-        # Kept relative to the file's folder: a project moved with its .cache/ links the same files.
-        folder = os.path.dirname(source.path) if links else ""
-        targets = tuple((Path(posixpath.normpath(posixpath.join(folder, target))), line) for target, line in links)
-        values = {name: _decode(value) if type(value) is tuple else value for name, value in values.items()}
-        return checked_file(source, front, values, config, targets, digest)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return None
-
-
-def _encode(value: Any) -> Any:
-    """A checked value as builtins marshal keeps: a date, time or model object becomes a
-    tuple led by its type's name as bytes (which no checked value holds otherwise)."""
-    kind = type(value)
-    if kind in (str, int, float, bool, type(None)):
-        return value
-    if kind is tuple:
-        return tuple(_encode(v) for v in value)
-    if kind is date:
-        return (b"date", value.toordinal())
-    if kind is time and value.tzinfo is None:
-        return (b"time", value.hour, value.minute, value.second, value.microsecond)
-    if kind is Precision:
-        return (b"Precision", value.value)
-    if kind in _MODEL:
-        return (kind.__name__.encode(), *(_encode(getattr(value, f.name)) for f in fields(kind)))
-    raise TypeError(f"a checked value of type {kind.__name__} cannot be kept")
-
-
-def _decode(value: tuple) -> Any:
-    """What `_encode` made a tuple of (its other values are themselves)."""
-    parts = [_decode(v) if type(v) is tuple else v for v in value]
-    if parts and type(parts[0]) is bytes:
-        return _MAKERS[parts[0]](*parts[1:])
-    return tuple(parts)
