@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 from generator.build import Options, Project, build, load_project, render_site
-from generator.content import validate
+from generator.content import sources as content_sources, validate
 from generator.content.model import Site
 from generator.serve.preview import Preview
 
@@ -361,18 +361,20 @@ def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     assert texts({events / "ces-2024.ko.md"})["ces-2024.ko.md"].startswith("---\ntitle: 다시")
 
 
-def test_a_new_build_parses_only_the_edited_file_and_never_trusts_a_damaged_checks_file(tmp_path, monkeypatch):
+def test_a_new_build_opens_and_parses_only_the_edited_file_and_never_trusts_a_damaged_checks_file(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "p")
     out = tmp_path / "out"
     build(project, options(out))
     files = len(list(project.content.rglob("*.md")))
-    parsed = []
+    parsed, opened = [], []
     real = validate.parse_front_matter
     monkeypatch.setattr(validate, "parse_front_matter", lambda text, display: parsed.append(display) or real(text, display))
+    monkeypatch.setattr(content_sources, "open", lambda path, *a: opened.append(Path(path).name) or open(path, *a), raising=False)
     source = project.content / "events" / "chengdu-training-2024.md"
     source.write_text(source.read_text().replace('title: "Chengdu Training Program"', 'title: "Chengdu Smart City Training"'))
     build(project, options(out))
     assert parsed == ["content/events/chengdu-training-2024.md"]  # the other files' checks are kept
+    assert opened == ["chengdu-training-2024.md"]  # and their texts: not opened again
     assert tree(out) == cold(project, tmp_path, "cold")
     for checks in (project.root / ".cache" / "checks").iterdir():
         data = checks.read_bytes()
