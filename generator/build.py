@@ -222,7 +222,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
-        yield render_headers([*first, *late, *(Artifact(path, None) for path in (*page_paths, *feeds.keys))],
+        yield render_headers([*(a.path for a in (*first, *late)), *page_paths, *feeds.keys],
                              asset_names, IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
