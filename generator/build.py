@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Callable, Collection, Iterator
@@ -38,7 +39,7 @@ from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.item_pages import PageMaker
-from generator.outputs.pages import PagePlan, plan_item_pages, plan_pages
+from generator.outputs.pages import PageMeta, PagePlan, plan_item_pages, plan_pages
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.publish.write import write_artifacts
@@ -219,12 +220,12 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        late = feeds.reused + render_sitemap(_indexable(plans, renderer), renderer.urls.absolute,
+        late = feeds.reused + render_sitemap(_sitemap_pages(plans, renderer), renderer.urls.absolute,
                                              loaded.config.site.base_url, reuse.sitemap if reuse else None)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
-        yield render_headers([*first, *late, *(Artifact(path, None) for path in (*page_paths, *feeds.keys))],
+        yield render_headers([*(a.path for a in (*first, *late)), *page_paths, *feeds.keys],
                              asset_names, IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
@@ -246,11 +247,15 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
         yield Artifact(renderer.output_path(plan), data)
 
 
-def _indexable(plans: list[PagePlan], renderer: Renderer) -> list:
-    """The pages search engines should list, by language: not the language chooser or 404,
-    not fallbacks."""
-    return [(p.lang, p.meta) for p in plans if p.template not in ("root.html", "404.html")
-            and p.meta.canonical == renderer.urls.absolute(p.meta.path)]
+def _sitemap_pages(plans: list[PagePlan], renderer: Renderer) -> list:
+    """Each page but the language chooser and 404, by language, with what it is made from and
+    how to tell whether search engines should list it: not if it is a fallback (another
+    language's text, its canonical elsewhere)."""
+    def listed(plan: PagePlan) -> PageMeta | None:
+        return plan.meta if plan.meta.canonical == renderer.urls.absolute(plan.meta.path) else None
+
+    return [(p.lang, p.made_from or repr(p.meta), partial(listed, p)) for p in plans
+            if p.template not in ("root.html", "404.html")]
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from conftest import BUILD_DAY
@@ -19,7 +20,7 @@ from generator.incremental import keys as keys_module
 from generator.incremental.memos import lend_memos
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_sealed
-from generator.outputs import data as data_module, sitemap as sitemap_module
+from generator.outputs import data as data_module, plans as plans_module, sitemap as sitemap_module
 from test_images import berlin
 
 pytestmark = [pytest.mark.build]
@@ -40,9 +41,11 @@ def memos_file(project: Project) -> Path:
 
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, int]:
-    """How many pages are keyed, and how many events.json and sitemap entries made."""
-    counts = {"keys": 0, "entries": 0, "sitemap": 0}
+    """How many pages are keyed and planned, and how many events.json and sitemap entries made."""
+    counts = {"keys": 0, "entries": 0, "sitemap": 0, "plans": 0, "deferred": 0, "parses": 0}
     key, item_data, entry = keys_module.Keys._key, data_module.item_data, sitemap_module._entry
+    deferred, defer = plans_module.DeferredPlan.plan.fget, plans_module.DeferredPlan.__init__
+    parse = jinja2.Environment.parse
 
     def counting_key(self, plan):
         counts["keys"] += 1
@@ -56,7 +59,22 @@ def counted(monkeypatch) -> dict[str, int]:
         counts["sitemap"] += 1
         return entry(*args)
 
+    def counting_plan(self):
+        counts["plans"] += self._plan is None
+        return deferred(self)
+
+    def counting_defer(self, *args):
+        counts["deferred"] += 1
+        defer(self, *args)
+
+    def counting_parse(self, *args):
+        counts["parses"] += 1
+        return parse(self, *args)
+
     monkeypatch.setattr(keys_module.Keys, "_key", counting_key)
+    monkeypatch.setattr(plans_module.DeferredPlan, "plan", property(counting_plan))
+    monkeypatch.setattr(plans_module.DeferredPlan, "__init__", counting_defer)
+    monkeypatch.setattr(jinja2.Environment, "parse", counting_parse)
     monkeypatch.setattr(sitemap_module, "_entry", counting_entry)
     monkeypatch.setattr(data_module, "item_data", counting_data)
     return counts
@@ -76,7 +94,9 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert len(saved["page_keys"]) >= first.pages - 2  # every plan's key was plain data, and kept
     langs = len(load_config(project.config_file).language_codes)
     items = len(saved["entries"]) // langs
-    counted.update(keys=0, entries=0, sitemap=0)
+    assert counted["plans"] > first.pages / 2  # items', lists' and months' plans, deferred, all made
+    assert counted["parses"] > 0  # the layouts, for the templates they name (keys.py)
+    counted.update(keys=0, entries=0, sitemap=0, plans=0, deferred=0, parses=0)
     edit(project, "Four days")
     second = build(project, options(out))
     # The Berlin conference's summary shows on its page and on the lists that hold it, in each
@@ -84,7 +104,13 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert 0 < counted["keys"] <= langs * 12
     assert counted["keys"] < second.pages / 4
     assert counted["entries"] == langs  # its entry in each language's events.json
-    assert counted["sitemap"] == 0  # no page moved nor gained a language
+    # Items', lists' and months' plans are deferred, and only the changed ones made in full (the
+    # others' keys and sitemap entries are kept by what they are made from); each one's sitemap
+    # entry is made again.
+    assert counted["deferred"] > second.pages / 2
+    assert 0 < counted["plans"] <= counted["keys"]
+    assert counted["parses"] == 0  # no layout changed: the templates each names are kept
+    assert counted["sitemap"] <= counted["keys"]
     assert "Four days" in (out / "en/events/berlin-2024/index.html").read_text()
     assert tree(out) == cold(project, tmp_path)
     assert items > 1  # the entries of the other items were there to take

@@ -62,7 +62,7 @@ class BuildCache:
             store.clear()
         previous = None if fresh else Manifest.load(manifest_file, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
-                      images=store.section("image"), marks=store.section("mark"))
+                      images=store.section("image"), marks=store.section("mark"), plans=None)
         memos_file = cache_dir(folder / "memos") / f"{name}.memos"
         checks = Checks(cache_dir(folder / "checks"), code, fresh=fresh)
         return cls(out, manifest_file, stamp, store, reuse, memos_file, code, checks, fresh)

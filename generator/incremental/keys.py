@@ -40,13 +40,16 @@ class Keys:
     """Computes page keys for one render of one site."""
 
     def __init__(self, renderer: Renderer, faces: MutableMapping[tuple, str] | None = None,
-                 known: MutableMapping[tuple, str] | None = None):
+                 known: MutableMapping[tuple, str] | None = None,
+                 references: MutableMapping[str, tuple[str, ...]] | None = None):
         """`faces`: where items' faces are kept, by id and digest; `known`: item pages' keys by
         their plan's `made_from`. A preview lends those of its earlier renders under the same
-        salt (`salt`)."""
+        salt (`salt`). `references`: the templates each layout names, by its source's hash,
+        under any salt (parsing the layouts to find them is a quarter of a second)."""
         self.renderer = renderer
         self.faces = {} if faces is None else faces
         self.known = {} if known is None else known
+        self.references = {} if references is None else references
         self._templates: dict[tuple[str, str], str] = {}
         shared = self._shared_hash()
         self._globals = {lang: self._globals_hash(lang, shared) for lang in renderer.envs}
@@ -132,7 +135,7 @@ class Keys:
         if (lang, name) not in self._templates:
             env = self.renderer.envs[lang]
             source, _, _ = env.loader.get_source(env, name)
-            referenced = _referenced(env, name, source)
+            referenced = _referenced(env, name, source, self.references)
             self._templates[(lang, name)] = ""  # a cycle, if any, ends here
             self._templates[(lang, name)] = _hash([source] + [self.template(lang, n) for n in referenced])
         return self._templates[(lang, name)]
@@ -176,15 +179,15 @@ DERIVED = pages.DERIVED | {"filters"}
 its year, month, items (`shows`) and the language's first weekday (globals); a map is its items'
 places and site.toml's; a filter's choices are its items' values and programs (`shows`)."""
 
-_REFERENCES: dict[str, tuple[str, ...]] = {}
-
-
-def _referenced(env: jinja2.Environment, name: str, source: str) -> tuple[str, ...]:
-    """Templates a template source names; parsing is costly, so remembered by source text."""
-    if source not in _REFERENCES:
+def _referenced(env: jinja2.Environment, name: str, source: str,
+                known: MutableMapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Templates a template source names; parsing is costly, so `known` by the source's hash."""
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    found = known.get(digest)
+    if found is None:
         tree = env.parse(source, name)  # named, so that a syntax error names the layout
-        _REFERENCES[source] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(tree) if n))
-    return _REFERENCES[source]
+        found = known[digest] = tuple(sorted(n for n in jinja2.meta.find_referenced_templates(tree) if n))
+    return found
 
 
 def _plain(value):

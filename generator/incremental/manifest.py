@@ -63,9 +63,11 @@ class Manifest:
                             "inputs": self.inputs, "files": self.files,
                             "spare": self.spare.to_json() if self.spare else None})
 
-    @property
-    def folder(self) -> str:
-        return str(self.out)  # pathlib caches its string: this is a lookup, not a join
+    folder: str = field(init=False, repr=False, compare=False)
+    """`out` as a string, for the 80,000 files a build looks up."""
+
+    def __post_init__(self):
+        object.__setattr__(self, "folder", str(self.out))
 
     def up_to_date(self, inputs: str) -> bool:
         """Nothing the build reads changed, and its output is exactly as it left it."""

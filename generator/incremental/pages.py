@@ -17,7 +17,7 @@ from generator.outputs.pages import PagePlan
 def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
     """This render's page keys; the memos `reuse` lends are emptied first if they were made
     under another salt (layouts, catalogs, settings, date), before any is taken."""
-    keys = Keys(renderer, reuse.faces, reuse.page_keys)
+    keys = Keys(renderer, reuse.faces, reuse.page_keys, reuse.references)
     reuse.under(keys.salt())
     return keys
 
@@ -29,6 +29,6 @@ def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: R
     keyed = [(renderer.output_path(plan), keys.key(plan), plan) for plan in plans]
     used = {plan.made_from for plan in plans}
     keys.keep_only(used)
-    for stale in [m for m in reuse.plans if m not in used]:  # one render's plans, not every edit's
+    for stale in [m for m in reuse.plans or () if m not in used]:  # one render's plans, not every edit's
         del reuse.plans[stale]
     return reuse_or_make(keyed, reuse.previous, make)

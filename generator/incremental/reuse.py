@@ -44,10 +44,13 @@ class Reuse:
     """Pages' entries in sitemap.xml by their path and alternates (outputs/sitemap.py)."""
     feed_facts: dict[tuple, tuple] = field(default_factory=dict)
     """Items' VEVENT keys and own feeds by settings, id and digest (outputs/calendar/ics.py)."""
-    plans: dict = field(default_factory=dict)
-    """Item pages' plans by what they are made from (outputs/pages.py PagePlan.made_from)."""
+    plans: dict | None = field(default_factory=dict)
+    """A preview's pages' plans by what they are made from (outputs/pages.py PagePlan.made_from);
+    None: a one-off build, which defers each plan instead (outputs/plans.py kept_plan)."""
     page_keys: dict[tuple, str] = field(default_factory=dict)
     """Pages' keys by what their plans are made from (keys.py)."""
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The templates each layout names, by its source's hash (keys.py): valid under any salt."""
     salt: str = ""
     """What the memos above were made under: layouts, catalogs, settings, date."""
 
@@ -60,6 +63,7 @@ class Reuse:
             self.entries.clear()
             self.sitemap.clear()
             self.feed_facts.clear()
-            self.plans.clear()
+            if self.plans is not None:
+                self.plans.clear()
             self.page_keys.clear()
             self.salt = salt

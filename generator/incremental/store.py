@@ -3,7 +3,10 @@ photos, the search marks of Korean pages.
 
 I/O: one diskcache (SQLite) folder, .cache/store/. Every entry is addressed by
 a key that hashes all of its inputs, so an entry is never stale, only unused;
-past SIZE_LIMIT the least recently used are dropped. A store that cannot be
+past SIZE_LIMIT the least recently stored are dropped (as Hugo's file caches drop
+the oldest): dropping one only makes a build make it again. Not the least recently
+used: diskcache then writes each read's time, so reading the 4,700 VEVENTs of the
+feeds one edit changes (10,000 events) took 0.63 s, against 0.045 s. A store that cannot be
 opened or written (a damaged database, a read-only checkout, a full disk) only
 makes builds slower: the build goes on with what it has in memory.
 """
@@ -121,7 +124,7 @@ def _open(folder: Path) -> diskcache.Cache | None:
     that fails. (A page damaged later is a miss when read: see _Section.)"""
     for _attempt in range(2):
         try:
-            return diskcache.Cache(str(folder), size_limit=SIZE_LIMIT, eviction_policy="least-recently-used")
+            return diskcache.Cache(str(folder), size_limit=SIZE_LIMIT, eviction_policy="least-recently-stored")
         except (OSError, sqlite3.Error):
             shutil.rmtree(folder, ignore_errors=True)
     return None

@@ -43,35 +43,36 @@ def content_security_policy(meta: bool = False) -> str:
     return "; ".join(f"{name} {value}" for name, value in POLICY if not (meta and name in NOT_IN_META))
 
 
-def render_headers(artifacts: Iterable[Artifact], asset_names: Mapping[str, str],
+def render_headers(paths: Iterable[str], asset_names: Mapping[str, str],
                    hashed_folder: str | None = None) -> Artifact:
-    """Security headers for every file; a cache lifetime for every file written by the build.
+    """Security headers for every file; a cache lifetime for every file written by the build
+    (`paths`: each one's output path).
 
     `asset_names` maps an asset to its published name (assets.py): those that
     differ carry a content hash, as does every file of `hashed_folder` (the processed
     images: 'images'). Each file matches exactly one cache rule, because hosts join
     the values of a header set by two matching rules."""
     fingerprinted = {f"assets/{published}" for name, published in asset_names.items() if published != name}
-    artifacts = [a for a in artifacts if not hashed_folder or not a.path.startswith(hashed_folder + "/")]
+    paths = [p for p in paths if not hashed_folder or not p.startswith(hashed_folder + "/")]
     rules = [("/*", [*SECURITY, ("Content-Security-Policy", content_security_policy())])]
     rules += [(f"/{path}", [("Cache-Control", IMMUTABLE)]) for path in sorted(fingerprinted)]
     rules += [(f"/{hashed_folder}/*", [("Cache-Control", IMMUTABLE)])] if hashed_folder else []
-    rules += [(pattern, [("Cache-Control", SHORT)]) for pattern in _short_lived(artifacts, fingerprinted)]
+    rules += [(pattern, [("Cache-Control", SHORT)]) for pattern in _short_lived(paths, fingerprinted)]
     text = "".join(f"{pattern}\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
                    for pattern, headers in rules)
     return Artifact("_headers", text.encode("utf-8"))
 
 
-def _short_lived(artifacts: Iterable[Artifact], fingerprinted: set[str]) -> list[str]:
+def _short_lived(paths: Iterable[str], fingerprinted: set[str]) -> list[str]:
     """One pattern per top-level folder (`/en/*`), file (`/sitemap.xml`) or unhashed asset."""
     patterns = set()
-    for artifact in artifacts:
-        if artifact.path in fingerprinted:
+    for path in paths:
+        if path in fingerprinted:
             continue
-        top, slash, _ = artifact.path.partition("/")
+        top, slash, _ = path.partition("/")
         if top == "assets" or not slash:
-            patterns.add("/" + artifact.path)
-            if artifact.path == "index.html":
+            patterns.add("/" + path)
+            if path == "index.html":
                 patterns.add("/")
         else:
             patterns.add(f"/{top}/*")

@@ -151,7 +151,7 @@ class Renderer:
 
     def output_path(self, plan: PagePlan) -> str:
         """The page's file in the output folder."""
-        return output_file(plan.meta.path, self.urls.prefix)
+        return output_file(plan.path, self.urls.prefix)
 
     def render(self, plan: PagePlan, parsed: ParsedBody | None = None) -> Artifact:
         """The page of `plan`; `parsed`: the body it shows, parsed already (outputs/item_pages.py)."""

@@ -127,8 +127,9 @@ def _year_page(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> P
     items, intro = views.in_year(site, year), _year_intro(p, lang, year)
     inputs = ("year", lang, year, fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site))
     title, description = _year_titles(p, lang, year)
-    return kept_plan(p, inputs, lambda made_from: language_plan(
-        p, lang, "year.html", p.urls.year(lang, year), title, description,
+    path = p.urls.year(lang, year)
+    return kept_plan(p, lang, "year.html", path, inputs, lambda made_from: language_plan(
+        p, lang, "year.html", path, title, description,
         made_from, year=year, years=views.years(site), items=items, filters=_filters(site, items), intro=intro,
         overview=views.by_category(site, items), months=views.by_month(site, year),
         year_round=views.year_round(site, year), map=world_map(items, site.config, lang), brochure=brochure,
@@ -156,8 +157,11 @@ def _year_summary(p: Planner, lang: str, year: int, brochure, feed, year_feed) -
                        brochure=brochure, feed=feed, year_feed=year_feed, **counts)
         inputs = ("year-summary", lang, path, heading, repr(pager), fingerprint(chunk), repr(brochure), feed,
                   year_feed, repr(context["intro"]), repr(counts), context["years"], len(items))
-        plans.append(kept_plan(p, inputs, lambda made_from, path=path, heading=heading, context=context: language_plan(
-            p, lang, "year_summary.html", path, heading, description, made_from, **context)))
+
+        def make(made_from: tuple, path=path, heading=heading, context=context) -> PagePlan:
+            return language_plan(p, lang, "year_summary.html", path, heading, description, made_from, **context)
+
+        plans.append(kept_plan(p, lang, "year_summary.html", path, inputs, make))
     return plans
 
 
@@ -257,7 +261,7 @@ def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
                                          _("WeGO activities in %(name)s.") % {"name": fmt.month(year, month)},
                                          made_from, grid=grid, **context)
 
-                plans.append(kept_plan(p, inputs, make))
+                plans.append(kept_plan(p, lang, "month.html", path, inputs, make))
     return plans
 
 
@@ -290,7 +294,7 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
 
         inputs = ("list", lang, path, heading, description, repr(pager), len(items), fingerprint(chunk),
                   repr(sorted(context.items())))
-        plans.append(kept_plan(p, inputs, make))
+        plans.append(kept_plan(p, lang, template, path, inputs, make))
     return plans
 
 
@@ -327,7 +331,7 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
     """The item itself, with the first page of its members (`pager`, of `total`)."""
     program = p.site.item(item.program) if item.program else None
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
-    share = _share_image(p, item.text(lang))
+    share, path = _share_image(p, item.text(lang)), p.urls.item(lang, item)
     inputs = ("item", lang, made_of(item), program and made_of(program), fingerprint(members), repr(pager), total,
               feed, share and repr(share))  # plain data: a one-off build keeps it (incremental/memos.py)
 
@@ -337,13 +341,13 @@ def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tup
         if alternates is None:
             alternates = p.item_alternates[item.id] = alternates_of(p, item.languages,
                                                                     lambda other: p.urls.item(other, item))
-        meta = PageMeta(p.urls.item(lang, item), text.title, text.summary, alternates,
+        meta = PageMeta(path, text.title, text.summary, alternates,
                         p.urls.absolute(p.urls.item(text.lang, item)), kind="article", image=share)
         context = {"item": item, "text": text, "members": members, "program": program,
                    "hours": event_hours(item), "feed": feed, "pager": pager, "total": total}
         return PagePlan(lang, "item.html", meta, context, made_from)
 
-    return kept_plan(p, inputs, make)
+    return kept_plan(p, lang, "item.html", path, inputs, make)
 
 
 def _share_image(p: Planner, text: Text) -> ShareImage | None:

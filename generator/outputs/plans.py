@@ -69,10 +69,46 @@ class PagePlan:
     numbers, None): a one-off build keeps the keys by it for the next (incremental/memos.py)."""
 
     @property
+    def path(self) -> str:
+        return self.meta.path
+
+    @property
     def shows(self) -> frozenset[str]:
         """Ids of the items the context holds (`items_in`): an edit of any other item cannot
         change the page. Derived when asked: only a page whose key is not known yet needs them."""
         return shown_in(self.context)
+
+
+class DeferredPlan:
+    """A page planned as far as a one-off build needs for a page the last build made from the
+    same (`made_from`): its key, file and sitemap entry are in the memos by that. Its head and
+    context, 40,000 item pages' dates, alternates and share images, are made only if asked for
+    (a page rendered, a key or an entry not kept)."""
+
+    __slots__ = ("lang", "template", "path", "made_from", "_make", "_plan")
+
+    def __init__(self, lang: str, template: str, path: str, made_from: tuple, make: Callable[[tuple], PagePlan]):
+        self.lang, self.template, self.path, self.made_from = lang, template, path, made_from
+        self._make: Callable[[tuple], PagePlan] | None = make
+        self._plan: PagePlan | None = None
+
+    @property
+    def plan(self) -> PagePlan:
+        if self._plan is None:
+            self._plan, self._make = self._make(self.made_from), None
+        return self._plan
+
+    @property
+    def meta(self) -> PageMeta:
+        return self.plan.meta
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.plan.context
+
+    @property
+    def shows(self) -> frozenset[str]:
+        return self.plan.shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +123,8 @@ class Planner:
     """The processed body images by their original's path (outputs/images.py)."""
     kept: MutableMapping[tuple, PagePlan] | None = None
     """Plans of earlier renders by what they are made from (a preview's, under the same
-    settings): an unchanged page is not planned again."""
+    settings): an unchanged page is not planned again. None: a one-off build, whose plans
+    are deferred instead (`kept_plan`)."""
     item_alternates: dict[str, tuple[Alternate, ...]] = field(default_factory=dict)
     """Each item's pages in every language it has: the same for its page in each language, so
     made once per render (a fifth of planning 40,000 item pages)."""
@@ -125,20 +162,26 @@ _NO_ITEMS = frozenset({str, int, bool, type(None), Text, Page})
 """What holds no item (a page's text, say): not walked field by field."""
 
 
-def kept_plan(p: Planner, made_from: tuple, make: Callable[[tuple], PagePlan]) -> PagePlan:
-    """The plan `make(made_from)` gives, or the one a preview kept from an earlier render
-    (`Planner.kept`) made from the same: lists' plans are costly (grids, maps, filters)."""
-    found = p.kept.get(made_from) if p.kept is not None else None
+def kept_plan(p: Planner, lang: str, template: str, path: str, made_from: tuple,
+              make: Callable[[tuple], PagePlan]) -> PagePlan | DeferredPlan:
+    """The plan `make(made_from)` gives for the page at `path`: the one a preview kept from an
+    earlier render (`Planner.kept`) made from the same, as lists' plans are costly (grids, maps,
+    filters); in a one-off build, a `DeferredPlan`, made when first needed. (A preview's are
+    made at once: a deferred plan holds its render's model, which a preview keeping it would
+    hold through every later edit.)"""
+    if p.kept is None:
+        return DeferredPlan(lang, template, path, made_from, make)
+    found = p.kept.get(made_from)
     if found is None:
-        found = make(made_from)
-        if p.kept is not None:
-            p.kept[made_from] = found
+        found = p.kept[made_from] = make(made_from)
     return found
 
 
 def fingerprint(items: tuple[Item, ...]) -> tuple:
-    """A list as its items' ids and digests, in order (an item made in memory, in full)."""
-    return tuple(made_of(i) for i in items)
+    """A list as its items' ids and digests, in order (an item made in memory, in full). Every
+    list of every page is fingerprinted each build (360,000 items at 10,000 events): `made_of`
+    inlined."""
+    return tuple([(i.id, i.digest) if type(i) is Item and i.digest else made_of(i) for i in items])
 
 
 def made_from_context(lang: str, path: str, template: str, context: dict[str, Any]) -> tuple:
@@ -160,7 +203,7 @@ def made_from_context(lang: str, path: str, template: str, context: dict[str, An
 
 
 def made_of(value: Item | Page | Text) -> tuple | str:
-    if isinstance(value, Item) and value.digest:
+    if type(value) is Item and value.digest:
         return value.id, value.digest
     return repr(value)  # a plain page, a text, an item made in memory (no digest): in full
 
