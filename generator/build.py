@@ -164,7 +164,7 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
                        else read_sources(project.content, project.root, languages, read))
     paths = [s.path for s in sources]
     history = (kept.history(project.root, paths) if kept
-               else read_history(project.root, paths, {s.path: s.modified for s in sources}))
+               else read_history(project.root, paths, [s.modified for s in sources]))
     site, found = build_site(sources, config, drafts=options.drafts, history=history,
                              check=kept.check if kept else check, assembled=kept.items if kept else None)
     errors += found

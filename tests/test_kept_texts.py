@@ -15,7 +15,8 @@ import pytest
 
 from conftest import ROOT
 from generator.config import load_config
-from generator.content import sources as sources_module
+from generator.content import history, sources as sources_module
+from generator.content.history import read_history
 from generator.content.sources import read_sources
 from generator.content.validate import check_source
 from generator.incremental.checks import Checks
@@ -174,3 +175,14 @@ def test_the_fresh_option_opens_every_file(site, opened):
     opened.clear()
     read_kept(site, fresh=True)
     assert len(opened) == files
+
+
+def test_history_dates_files_by_the_stat_they_were_read_with(site, monkeypatch):
+    """Outside git every file counts as edited, dated by its mtime: the reading's stat gives it,
+    the same date a stat of its own gives, and no file is stat-ed a second time."""
+    found, _errors = read_sources(site / "content", site, CONFIG.language_codes)
+    paths = [source.path for source in found]
+    stat_ed = read_history(site, paths)
+    assert [r.modified.timestamp() for r in stat_ed.values()] == [int(p.stat().st_mtime) for p in paths]
+    monkeypatch.setattr(history, "_mtime", lambda path: pytest.fail(f"{path} stat-ed a second time"))
+    assert read_history(site, paths, [source.modified for source in found]) == stat_ed

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,20 +28,20 @@ class Revision:
     Of two files claiming one id, the older keeps it: an id, once published, is permanent."""
 
 
-def read_history(root: Path, files: list[Path], modified: Mapping[Path, int | None] | None = None) -> dict[Path, Revision]:
+def read_history(root: Path, files: list[Path], modified: Sequence[int | None] | None = None) -> dict[Path, Revision]:
     """Revision of each file (absolute paths in, absolute paths as keys); `modified`: the
-    files' modification times as they were read (content/sources.py), else each is looked up."""
+    files' modification times as they were read (content/sources.py), in the same order, else
+    each is looked up."""
     commits = _git_log(root)
     dirty = _git_dirty(root) if commits is not None else None
     history, folders = {}, {}
-    for path in files:
+    for path, seconds in zip(files, modified or [None] * len(files)):
         # Outside git, or with nothing committed, no file has commits to look up by its path.
         key = _canonical(str(path), folders) if commits else None
         times = commits.get(key, []) if commits else []
         edited = not times or key in dirty
         latest = max(times) if times else None
         if edited:
-            seconds = modified.get(path) if modified else None
             mtime = _mtime(path) if seconds is None else _utc(seconds)
             latest = mtime if latest is None else max(latest, mtime)
         history[path] = Revision(latest, len(times) + (1 if edited and commits is not None else 0),

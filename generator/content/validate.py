@@ -104,7 +104,7 @@ def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = 
             intros[int(original.values["id"])] = Page(original.values["id"], original.source.display, texts)
             continue
         files = [original, *translations[name]]
-        revisions = tuple(history[c.source.path] for c in files if c.source.path in history)
+        revisions = tuple(r for r in (history.get(c.source.path) for c in files) if r is not None)
         made_of = (tuple(sorted(c.text.digest for c in files)), tuple((r.modified, r.count) for r in revisions))
         # Compared as it is, hashed only for a new item: a preview checks 10,000 items on every save.
         found = assembled.get(original.source.display) if assembled is not None else None
