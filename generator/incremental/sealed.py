@@ -20,10 +20,11 @@ def read_sealed(file: Path) -> dict | None:
         data = file.read_bytes()
     except OSError:
         return None
-    if hashlib.sha256(data[32:]).digest() != data[:32]:
+    body = memoryview(data)[32:]  # not a copy: the kept checks are a site's whole text
+    if hashlib.sha256(body).digest() != data[:32]:
         return None
     try:
-        found = marshal.loads(data[32:])
+        found = marshal.loads(body)
     except (ValueError, EOFError, TypeError):
         return None
     return found if isinstance(found, dict) else None
@@ -34,7 +35,9 @@ def write_sealed(file: Path, data: dict) -> None:
     temporary = file.with_suffix(".tmp")
     try:
         body = marshal.dumps(data)
-        temporary.write_bytes(hashlib.sha256(body).digest() + body)
+        with open(temporary, "wb") as written:  # not digest + body: a second copy of the whole
+            written.write(hashlib.sha256(body).digest())
+            written.write(body)
         os.replace(temporary, file)
     except OSError:
         temporary.unlink(missing_ok=True)
