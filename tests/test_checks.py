@@ -210,7 +210,8 @@ def test_a_damaged_or_foreign_checks_file_is_ignored(tmp_path, parsed, damage):
                 (files[0].kind, files[0].lang, {}, {}, 99, 10**6, {"title": 1}, (), "x")))
             entries[files[1].display] = 42
             entries[files[2].display] = (None, files[2].text, b"\xff not marshal")
-            write_sealed(shard, {"version": VERSION, "code": "code stamp", "settings": settings, "entries": entries})
+            write_sealed(shard, {"version": VERSION, "code": "code stamp", "clock": 0, "settings": settings,
+                                 "entries": entries})
     parsed.clear()
     assert check_all(file, files) == expected
     assert len(parsed) == len(files)

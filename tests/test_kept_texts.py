@@ -20,6 +20,7 @@ from generator.content.history import read_history
 from generator.content.sources import read_sources
 from generator.content.validate import check_source
 from generator.incremental.checks import Checks
+from generator.incremental.sealed import read_sealed, write_sealed
 
 pytestmark = pytest.mark.unit
 
@@ -120,10 +121,10 @@ def test_a_changed_file_is_read_as_a_cold_build_reads_it(site, opened, change):
     read_kept(site)
     read_kept(site)
     change(site)
-    # The shards dated after the change, as if written since: only the signature can tell.
+    # The shards as if their build began reading after the change: only the signature can tell.
     later = time.time_ns() + 3600 * 10**9
-    for shard in (site / ".cache" / "checks").iterdir():
-        os.utime(shard, ns=(later, later))
+    for shard in (site / ".cache" / "checks").glob("*.checks"):
+        write_sealed(shard, {**read_sealed(shard), "clock": later})
     try:
         cold = read_cold(site)
     except OSError as exc:  # unreadable to a user other than root: both builds stop the same way
@@ -136,9 +137,10 @@ def test_a_changed_file_is_read_as_a_cold_build_reads_it(site, opened, change):
                       "deleted": [], "new": ["content/events/excom-2025.md"], "unreadable": [EVENT]}[change.__name__.strip("_")]
 
 
-def test_a_file_changed_in_the_tick_its_shard_was_written_is_read_again(site, opened):
-    """Racily clean, as git calls it: a file dated at or after its shard was written may have been
-    written again within the same tick of the file system's clock, keeping its size and time."""
+def test_a_file_changed_in_the_tick_its_reading_began_is_read_again(site, opened):
+    """Racily clean, as git calls it: a file dated at or after the moment its last build began
+    reading may have been written again after it was read, within the same tick of the file
+    system's clock, keeping its size and times."""
     event = site / EVENT
     later = time.time_ns() + 3600 * 10**9
     os.utime(event, ns=(later, later))
@@ -155,7 +157,7 @@ def test_a_file_changed_in_the_tick_its_shard_was_written_is_read_again(site, op
 @pytest.mark.parametrize("damage", ["flipped byte", "truncated", "removed"])
 def test_a_damaged_shard_is_ignored_and_its_files_read_again(site, opened, damage):
     files = len(read_kept(site)[0])
-    shards = sorted((site / ".cache" / "checks").iterdir())
+    shards = sorted((site / ".cache" / "checks").glob("*.checks"))
     for shard in shards:
         data = shard.read_bytes()
         if damage == "flipped byte":

@@ -6,8 +6,9 @@ changed are written once the files are checked. Each content file's entry, by it
 path, is its stat signature, its text, and its check (incremental/records.py) as one `bytes`
 of marshal, under one version of the generator; a check counts only under the site.toml it
 was made with. A file whose signature is the kept one is taken from here without being
-opened, unless it changed within the clock tick its shard was written in (git's "racily
-clean"); its check is taken when its text is the kept text. Files with errors are checked
+opened, unless it last changed at or after the moment the build that kept it began reading
+(git's "racily clean": a file written again within the same tick of the file system's clock
+keeps its size and times); its check is taken when its text is the kept text. Files with errors are checked
 again each time. A damaged, foreign or stale shard is ignored: it only makes the build slower.
 """
 
@@ -26,7 +27,7 @@ from generator.content.validate import Checked, check_source
 from generator.incremental.records import Record, record, restore
 from generator.incremental.sealed import read_sealed, write_sealed
 
-VERSION = 3
+VERSION = 4
 """Of the layout below: a shard of another version is ignored."""
 SHARDS = 32
 """Files the entries are spread over, by path: an edit rewrites one, not the whole site's text."""
@@ -55,7 +56,10 @@ class Checks:
         self._kept: dict[str, Entry] = {}
         """The last build's entries, by display path: read on entering `with`."""
         self._shards: list[tuple[str | None, int]] = [(None, 0)] * SHARDS
-        """Each shard's settings digest and when it was written (mtime_ns; 0: missing or ignored)."""
+        """Each shard's settings digest and the `clock` of the build that wrote it (0: missing or ignored)."""
+        self._clock = 0
+        """When this build began reading, by the file system's clock (mtime_ns of a file written
+        then under .cache/checks/; 0 if it cannot be written: then nothing kept is trusted)."""
         self._read: dict[str, tuple[Signature | None, str]] = {}
         """What `read` gave this build, by display path."""
         self._entries: dict[str, Entry] = {}
@@ -68,6 +72,7 @@ class Checks:
     def __enter__(self) -> Checks:
         if not self.fresh:
             self._kept, self._shards = _load(self.folder, self.code)
+        self._clock = _clock(self.folder)
         return self
 
     def __exit__(self, *_exc) -> None:
@@ -77,13 +82,14 @@ class Checks:
 
     def read(self, path: Path, display: str, lstat: os.stat_result) -> str:
         """content/sources.read_text's answer: the kept text of a regular file whose signature
-        is the kept one and which is older than the tick its shard was written in; else read now."""
+        is the kept one and which last changed before the build that kept it began reading;
+        else read now."""
         signature = _signature(lstat)
         entry = self._kept.get(display)
         if signature is not None and entry is not None and entry[0] == signature:
             shard = _shard(display)
-            # Written in the same tick as its shard, the file may have been written again since,
-            # with the same size and time: only a file older than the shard is known unchanged.
+            # Changed in the tick that reading began in, the file may have been written again
+            # after it was read, within that tick: the same size and times, another text.
             if max(lstat.st_mtime_ns, lstat.st_ctime_ns) < self._shards[shard][1]:
                 self._read[display] = (signature, entry[1])
                 return entry[1]
@@ -127,7 +133,9 @@ class Checks:
         changed.update(_shard(display) for display in self._kept.keys() - self._entries.keys())  # deleted
         changed.update(i for i, (kept_settings, _) in enumerate(self._shards) if kept_settings != settings)
         for shard in sorted(changed):
-            write_sealed(_shard_file(self.folder, shard), {"version": VERSION, "code": self.code,
+            # This build's clock holds for the entries it kept unopened too: their files had not
+            # changed since before the last clock, as their signatures, taken after this one, show.
+            write_sealed(_shard_file(self.folder, shard), {"version": VERSION, "code": self.code, "clock": self._clock,
                                                            "settings": settings, "entries": shards[shard]})
 
     def _settings_of(self, config: SiteConfig) -> str:
@@ -148,6 +156,17 @@ def _signature(lstat: os.stat_result) -> Signature | None:
     return (lstat.st_mode, lstat.st_size, lstat.st_mtime_ns, lstat.st_ctime_ns, lstat.st_ino, lstat.st_dev)
 
 
+def _clock(folder: Path) -> int:
+    """The file system's time now, as it dates the files it writes (its own granularity and
+    tick, not the process's clock): the time of a file written for it, beside the shards."""
+    file = folder / "clock"
+    try:
+        file.touch()  # dated now by the kernel, as a write would be
+        return os.stat(file).st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _shard(display: str) -> int:
     return zlib.crc32(display.encode()) % SHARDS
 
@@ -162,21 +181,16 @@ def _load(folder: Path, code: str) -> tuple[dict[str, Entry], list[tuple[str | N
     shards = [(None, 0)] * SHARDS
     for shard in range(SHARDS):
         file = _shard_file(folder, shard)
-        try:
-            # Taken before the read: a shard written again meanwhile is trusted less, not more.
-            written = os.stat(file).st_mtime_ns
-        except OSError:
-            continue
         data = read_sealed(file)
         try:
             if data is None or data["version"] != VERSION or data["code"] != code:
                 continue
-            entries, settings = data["entries"], data["settings"]
+            entries, settings, clock = data["entries"], data["settings"], data["clock"]
         except (KeyError, TypeError):
             continue
-        if isinstance(entries, dict):
+        if isinstance(entries, dict) and type(clock) is int:
             kept.update((display, entry) for display, entry in entries.items() if _well_formed(entry))
-            shards[shard] = (settings, written)
+            shards[shard] = (settings, clock)
     return kept, shards
 
 
