@@ -2,8 +2,8 @@
 
     python bench/load.py ROOT [--kept] [--runs 3]
 
-Best of the runs, in one process. With --kept, the files' checks come from the
-checks a one-off build keeps (generator/incremental/checks.py), made once
+Best of the runs, in one process. With --kept, the files' texts and checks come
+from those a one-off build keeps (generator/incremental/checks.py), made once
 first into a temporary folder: ROOT (a benchmark corpus) is only read. Another
 tree's generator is measured by running this file from that tree.
 """
@@ -27,18 +27,20 @@ from generator.content.validate import build_site, check_source  # noqa: E402
 
 def measure(root: Path, kept: Path | None) -> dict[str, float]:
     config = load_config(root / "site.toml")
-    started = time.process_time()
-    sources, _errors = read_sources(root / "content", root, config.language_codes)
-    read = time.process_time()
-    history = read_history(root, [s.path for s in sources])
-    dated = time.process_time()
     if kept:
         from generator.incremental.checks import Checks  # only with --kept: a tree without it measures too
+    started = time.process_time()
     with Checks(kept, "bench") if kept else nullcontext() as checks:
+        opened = time.process_time()
+        sources, _errors = read_sources(root / "content", root, config.language_codes,
+                                        *([checks.read] if checks else []))
+        read = time.process_time()
+        history = read_history(root, [s.path for s in sources], [s.modified for s in sources])
+        dated = time.process_time()
         build_site(sources, config, history=history, check=checks.check if checks else check_source)
-    done = time.process_time()
-    return {"read_sources": read - started, "read_history": dated - read, "build_site": done - dated,
-            "total": done - started}
+        done = time.process_time()
+    return {"open_checks": opened - started, "read_sources": read - opened, "read_history": dated - read,
+            "build_site": done - dated, "total": done - started}
 
 
 def main() -> None:
@@ -49,9 +51,9 @@ def main() -> None:
     args = parser.parse_args()
     root = args.root.resolve()
     with tempfile.TemporaryDirectory() as folder:
-        kept = Path(folder) / "content.checks" if args.kept else None
+        kept = Path(folder) if args.kept else None
         if kept:
-            measure(root, kept)  # the build before: records every check
+            measure(root, kept)  # the build before: reads and records every file
         best: dict[str, float] = {}
         for _ in range(args.runs):
             for stage, seconds in measure(root, kept).items():
