@@ -11,8 +11,9 @@ keeps its own (serve/preview.py).
 
 from __future__ import annotations
 
+import gc
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import date
@@ -273,9 +274,10 @@ def build(project: Project, options: Options) -> Result:
         pages = cache.page_count()
         return Result(pages, cache.file_count(), time.perf_counter() - started,
                       _missing_strings(project, load_config(project.config_file)), pages)
-    with cache:
+    with cache, _long_lived():
         with cache.checks:
             loaded = load_project(project, options, check=cache.checks.check)
+        gc.freeze()
         # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \
                 if options.search else nullcontext() as index:
@@ -284,6 +286,20 @@ def build(project: Project, options: Options) -> Result:
         cache.record(rendered.keys, published)
     return Result(len(rendered.pages), published.files, time.perf_counter() - started, _missing_strings(project, loaded.config),
                   len(rendered.reused_pages), tuple(sorted(rendered.pages - rendered.reused_pages)))
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Inside, what `gc.freeze()` was given stays out of the collector's sight, until the build
+    ends: the model, memos and manifest of a large site are millions of objects that live as
+    long as the build, and each full collection walked them all again (1.3 s of an 8-second
+    rebuild at 10,000 events)."""
+    frozen = gc.get_freeze_count()
+    try:
+        yield
+    finally:
+        if frozen == 0:
+            gc.unfreeze()
 
 
 def _missing_strings(project: Project, config: SiteConfig) -> dict[str, tuple[str, ...]]:
