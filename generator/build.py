@@ -15,7 +15,6 @@ import gc
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Callable, Collection, Iterator
@@ -218,7 +217,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        late = feeds.reused + render_sitemap(_sitemap_pages(plans, renderer), renderer.urls.absolute,
+        late = feeds.reused + render_sitemap(*_sitemap_pages(plans, renderer), renderer.urls.absolute,
                                              loaded.config.site.base_url, reuse.sitemap if reuse else None)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
@@ -245,15 +244,13 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
         yield Artifact(renderer.output_path(plan), data)
 
 
-def _sitemap_pages(plans: list[PagePlan], renderer: Renderer) -> list:
-    """Each page but the language chooser and 404, by language, with what it is made from and
-    how to tell whether search engines should list it: not if it is a fallback (another
-    language's text, its canonical elsewhere)."""
+def _sitemap_pages(plans: list[PagePlan], renderer: Renderer) -> tuple[list[PagePlan], Callable]:
+    """Every page but the language chooser and 404, and how to tell whether search engines
+    should list one: not if it is a fallback (another language's text, its canonical elsewhere)."""
     def listed(plan: PagePlan) -> PageMeta | None:
         return plan.meta if plan.meta.canonical == renderer.urls.absolute(plan.meta.path) else None
 
-    return [(p.lang, p.made_from or repr(p.meta), partial(listed, p)) for p in plans
-            if p.template not in ("root.html", "404.html")]
+    return [p for p in plans if p.template not in ("root.html", "404.html")], listed
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
