@@ -213,7 +213,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     feeds = render_feeds(loaded.site, renderer.formatters, today, previous=reuse.previous if reuse else None,
                          workers=workers, calendars=calendars)
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
-    page_paths = frozenset(renderer.output_path(plan) for plan in plans)
+    page_paths = frozenset(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
