@@ -8,12 +8,14 @@ memos must never change what is built: every build here is compared with a cold 
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import jinja2
 import pytest
 
 from conftest import BUILD_DAY
+from generator import build as build_module
 from generator.build import Options, Project, build
 from generator.config import load_config
 from generator.incremental import keys as keys_module
@@ -164,3 +166,21 @@ def cold(project: Project, tmp_path: Path) -> dict[str, bytes]:
     out = tmp_path / "cold"
     build(project, options(out, fresh=True))
     return tree(out)
+
+
+def test_a_build_keeps_its_model_frozen_and_thaws_it_after(tmp_path, monkeypatch):
+    """What a build loaded stays out of the collector's sight while the build renders (full
+    collections walked a large site's model again and again), and is given back when the build
+    ends: builds one after another in one process must not pile up frozen objects."""
+    gc.unfreeze()
+    seen, render = [], build_module.render_site
+
+    def counting_render(*args, **kw):
+        seen.append(gc.get_freeze_count())
+        return render(*args, **kw)
+
+    monkeypatch.setattr(build_module, "render_site", counting_render)
+    project = berlin(tmp_path)
+    build(project, options(tmp_path / "out"))
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0

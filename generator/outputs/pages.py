@@ -313,30 +313,29 @@ def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[Pag
     """An item's page shows it, its program and its program's members; a program's or
     network's offers its feed when the feed holds an event. Members beyond a list's page
     (site.toml's [lists] page_size) continue on pages 2, 3... below the item's address."""
-    members = views.in_program(p.site, item.id)
-    first = p.urls.item(lang, item)
+    members, first = views.in_program(p.site, item.id), p.urls.item(lang, item)
     pieces = chunks(members, p.site.config.lists.page_size)
-    plans = [_item_page(p, lang, item, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
-    title = item.text(lang).title
+    plans = [_item_page(p, lang, item, first, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
+    text = item.text(lang)
     for number, chunk in enumerate(pieces[1:], 2):
         pager = Pager(number, len(pieces), first)
         plans.append(language_plan(p, lang, "members.html", p.urls.list_page(first, number),
-                                   paged_title(p.formatters[lang], title, number, len(pieces)), item.text(lang).summary,
-                                   item=item, text=item.text(lang), items=chunk, total=len(members), pager=pager))
+                                   paged_title(p.formatters[lang], text.title, number, len(pieces)), text.summary,
+                                   item=item, text=text, items=chunk, total=len(members), pager=pager))
     return plans
 
 
-def _item_page(p: Planner, lang: str, item: Item, feeds: FeedLists, members: tuple[Item, ...], pager: Pager,
-               total: int) -> PagePlan:
-    """The item itself, with the first page of its members (`pager`, of `total`)."""
+def _item_page(p: Planner, lang: str, item: Item, path: str, feeds: FeedLists, members: tuple[Item, ...],
+               pager: Pager, total: int) -> PagePlan:
+    """The item itself at `path`, with the first page of its members (`pager`, of `total`)."""
     program = p.site.item(item.program) if item.program else None
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
-    share, path = _share_image(p, item.text(lang)), p.urls.item(lang, item)
+    text = item.text(lang)
+    share = _share_image(p, text)
     inputs = ("item", lang, made_of(item), program and made_of(program), fingerprint(members), repr(pager), total,
               feed, share and repr(share))  # plain data: a one-off build keeps it (incremental/memos.py)
 
     def make(made_from: tuple) -> PagePlan:
-        text = item.text(lang)
         alternates = p.item_alternates.get(item.id)
         if alternates is None:
             alternates = p.item_alternates[item.id] = alternates_of(p, item.languages,

@@ -13,7 +13,7 @@ from typing import Sequence, TypeVar
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Pager:
     """Where a page stands in a list that continues on several pages (layouts/macros.html)."""
 
@@ -21,6 +21,11 @@ class Pager:
     count: int
     first: str
     """The list's first page, which the others are numbered below (Urls.list_page)."""
+
+    def __repr__(self) -> str:
+        # What a page is made from holds it (40,000 item pages): dataclasses' repr, guarded
+        # against recursion, is three times slower than this one, which says the same.
+        return f"Pager(number={self.number!r}, count={self.count!r}, first={self.first!r})"
 
     @property
     def numbers(self) -> tuple[int | None, ...]:
