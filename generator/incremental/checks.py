@@ -8,8 +8,9 @@ of marshal, under one version of the generator; a check counts only under the si
 was made with. A file whose signature is the kept one is taken from here without being
 opened, unless it last changed at or after the moment the build that kept it began reading
 (git's "racily clean": a file written again within the same tick of the file system's clock
-keeps its size and times); its check is taken when its text is the kept text. Files with errors are checked
-again each time. A damaged, foreign or stale shard is ignored: it only makes the build slower.
+keeps its size and times); its check is taken when its text is the kept text. Files with
+errors are checked again each time. A damaged, foreign or stale shard is ignored: it only
+makes the build slower. content/ and .cache/ are taken to share one file system and clock.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ Signature = tuple[int, int, int, int, int, int]
 write changes the times, `touch -r` the ctime, a file replaced another inode."""
 Entry = tuple
 """(Signature or None, text, Record in marshal or None): what a shard keeps of one content file.
-The record is kept as `bytes`, made into tuples only when its file is checked: a large site's
-million small tuples, made and freed while the model was built, fragmented the heap that the
-render's workers fork from and kept the collector busy."""
+The record is kept as `bytes`, made into tuples only when its file is checked: as tuples, a
+large site's records were a million small objects made at once and held until the checks
+were saved, which the collector walked again and again unless frozen."""
 
 
 class Checks:
@@ -195,6 +196,8 @@ def _load(folder: Path, code: str) -> tuple[dict[str, Entry], list[tuple[str | N
 
 
 def _well_formed(entry) -> bool:
+    """An `Entry` as `save` writes it (a shard of this version and code holds nothing else,
+    unless made by hand)."""
     return (type(entry) is tuple and len(entry) == 3 and type(entry[1]) is str
             and (entry[0] is None or type(entry[0]) is tuple) and (entry[2] is None or type(entry[2]) is bytes))
 
