@@ -316,9 +316,8 @@ def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[Pag
     members, first = views.in_program(p.site, item.id), p.urls.item(lang, item)
     pieces = chunks(members, p.site.config.lists.page_size)
     plans = [_item_page(p, lang, item, first, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
-    text = item.text(lang)
-    for number, chunk in enumerate(pieces[1:], 2):
-        pager = Pager(number, len(pieces), first)
+    for number, chunk in enumerate(pieces[1:], 2):  # a program of more members than a list's page
+        pager, text = Pager(number, len(pieces), first), item.text(lang)
         plans.append(language_plan(p, lang, "members.html", p.urls.list_page(first, number),
                                    paged_title(p.formatters[lang], text.title, number, len(pieces)), text.summary,
                                    item=item, text=text, items=chunk, total=len(members), pager=pager))
