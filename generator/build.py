@@ -29,6 +29,7 @@ from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.translations import missing_strings
 from generator.incremental import BuildCache, Kept, Reuse, render_keyed, start_render
+from generator.incremental.items import item_index, unchanged_pages
 from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
@@ -205,8 +206,11 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
             made = _edited_pages(renderer, calendars, edited)
             on_edited(made)
             early.update((page.path, page.data) for page in made)  # the same plans: not made twice
-        planner = replace(renderer.planner, kept=reuse.plans) if reuse else renderer.planner
+        planner = (replace(renderer.planner, kept=reuse.plans, planned={},
+                           unchanged=unchanged_pages(loaded.site, reuse.item_pages)) if reuse else renderer.planner)
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
+        if reuse:
+            reuse.item_pages = item_index(loaded.site, planner.planned)
         pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early)) if reuse
                  else Outputs({}, [], _render_pages(renderer, plans, maker, workers)))
     except Exception as exc:  # a template error: report it like any other

@@ -425,3 +425,43 @@ def test_a_preview_that_writes_the_edited_pages_first_matches_a_cold_build(tmp_p
     assert not outcome.errors
     assert {"/en/events/cop29/", "/ko/events/excom-2024/", "/ar/events/added-2024/"} <= set(told[:12])
     assert tree(tmp_path / "preview") == cold(project, tmp_path, "cold")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edits_that_reach_programs_and_their_members_match_a_cold_build(tmp_path):
+    """An item's pages are planned again only when an edit reaches them (incremental/items.py):
+    an edit of a program reaches its members' pages, a member's edit its program's, a move
+    both programs'. One-off builds and a preview, each step compared with a cold build."""
+    project = copy_project(tmp_path / "p")
+    committed(project.root)
+    out = tmp_path / "out"
+    build(project, options(out))
+    preview = Preview(project, tmp_path / "preview", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    events, programs = project.content / "events", project.content / "programs"
+    steps = [
+        (programs / "conferences-expos-webinars.md", 'title: "', 'title: "Renamed '),  # its members show its title
+        (events / "cop29.md", "program: conferences-expos-webinars", "program: activator"),  # from one program to another
+        (events / "ces-2024.md", 'title: "', 'title: "Moved '),  # a member's card on its program's page
+        (events / "ascn-annual-meeting-2024.md", "program: ascn\n", ""),  # out of its network
+    ]
+    for number, (path, old, new) in enumerate(steps):
+        _edit(path, old, new)
+        build(project, options(out))
+        assert not preview.rebuild({path}).errors
+        expected = cold(project, tmp_path, f"cold-{number}")
+        assert tree(out) == expected, path.name
+        assert tree(tmp_path / "preview") == expected, path.name
+    gone = set(events.glob("ces-2024*.md"))  # a member deleted: its program lists one fewer
+    for path in gone:
+        path.unlink()
+    build(project, options(out))
+    assert not preview.rebuild(gone).errors
+    expected = cold(project, tmp_path, "cold-gone")
+    assert tree(out) == expected
+    assert tree(tmp_path / "preview") == expected

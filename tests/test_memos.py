@@ -22,7 +22,7 @@ from generator.incremental import keys as keys_module
 from generator.incremental.memos import lend_memos
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_sealed
-from generator.outputs import data as data_module, plans as plans_module, sitemap as sitemap_module
+from generator.outputs import data as data_module, pages as pages_module, plans as plans_module, sitemap as sitemap_module
 from test_images import berlin
 
 pytestmark = [pytest.mark.build]
@@ -44,10 +44,10 @@ def memos_file(project: Project) -> Path:
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, int]:
     """How many pages are keyed and planned, and how many events.json and sitemap entries made."""
-    counts = {"keys": 0, "entries": 0, "sitemap": 0, "plans": 0, "deferred": 0, "parses": 0}
+    counts = {"keys": 0, "entries": 0, "sitemap": 0, "plans": 0, "deferred": 0, "parses": 0, "items": 0}
     key, item_data, entry = keys_module.Keys._key, data_module.item_data, sitemap_module._entry
     deferred, defer = plans_module.DeferredPlan.plan.fget, plans_module.DeferredPlan.__init__
-    parse = jinja2.Environment.parse
+    parse, item_pages = jinja2.Environment.parse, pages_module._item_pages
 
     def counting_key(self, plan):
         counts["keys"] += 1
@@ -69,6 +69,10 @@ def counted(monkeypatch) -> dict[str, int]:
         counts["deferred"] += 1
         defer(self, *args)
 
+    def counting_items(*args):
+        counts["items"] += 1
+        return item_pages(*args)
+
     def counting_parse(self, *args):
         counts["parses"] += 1
         return parse(self, *args)
@@ -77,6 +81,7 @@ def counted(monkeypatch) -> dict[str, int]:
     monkeypatch.setattr(plans_module.DeferredPlan, "plan", property(counting_plan))
     monkeypatch.setattr(plans_module.DeferredPlan, "__init__", counting_defer)
     monkeypatch.setattr(jinja2.Environment, "parse", counting_parse)
+    monkeypatch.setattr(pages_module, "_item_pages", counting_items)
     monkeypatch.setattr(sitemap_module, "_entry", counting_entry)
     monkeypatch.setattr(data_module, "item_data", counting_data)
     return counts
@@ -98,7 +103,8 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     items = len(saved["entries"]) // langs
     assert counted["plans"] > first.pages / 2  # items', lists' and months' plans, deferred, all made
     assert counted["parses"] > 0  # the layouts, for the templates they name (keys.py)
-    counted.update(keys=0, entries=0, sitemap=0, plans=0, deferred=0, parses=0)
+    assert counted["items"] >= items * langs  # every item's pages worked out
+    counted.update(keys=0, entries=0, sitemap=0, plans=0, deferred=0, parses=0, items=0)
     edit(project, "Four days")
     second = build(project, options(out))
     # The Berlin conference's summary shows on its page and on the lists that hold it, in each
@@ -112,6 +118,9 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert counted["deferred"] > second.pages / 2
     assert 0 < counted["plans"] <= counted["keys"]
     assert counted["parses"] == 0  # no layout changed: the templates each names are kept
+    # Only the edited event's pages are worked out again, in each language (it has no program):
+    # the other items' pages are taken as the last build planned them (incremental/items.py).
+    assert counted["items"] == langs
     assert counted["sitemap"] <= counted["keys"]
     assert "Four days" in (out / "en/events/berlin-2024/index.html").read_text()
     assert tree(out) == cold(project, tmp_path)

@@ -1,5 +1,5 @@
 """The memos a one-off build leaves the next: page keys, events.json, feed and sitemap entries,
-the templates each layout names.
+the templates each layout names, the item pages planned (items.py).
 
 A preview keeps these in memory between rebuilds (reuse.py). A new `sitegen build`
 process would otherwise make them all again for one edit: at 10,000 events, keying
@@ -60,6 +60,7 @@ def lend_memos(reuse: Reuse, file: Path, code: str) -> None:
     reuse.feed_facts = Memo(saved.get("feed_facts"))
     reuse.sitemap = Memo(saved.get("sitemap"))
     reuse.references = Memo(saved.get("references"))
+    reuse.item_pages = saved.get("item_pages") or {}
     reuse.salt = saved.get("salt", "")
 
 
@@ -69,6 +70,6 @@ def save_memos(reuse: Reuse, file: Path, code: str) -> None:
         write_sealed(file, {"version": VERSION, "code": code, "salt": reuse.salt,
                             "page_keys": dict(reuse.page_keys), "entries": dict(reuse.entries),
                             "feed_facts": dict(reuse.feed_facts), "sitemap": dict(reuse.sitemap),
-                            "references": dict(reuse.references)})
+                            "references": dict(reuse.references), "item_pages": reuse.item_pages})
     except ValueError:  # marshal: a value that is not plain data; the next build makes it again
         pass

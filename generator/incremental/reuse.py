@@ -47,6 +47,9 @@ class Reuse:
     plans: dict | None = field(default_factory=dict)
     """A preview's pages' plans by what they are made from (outputs/pages.py PagePlan.made_from);
     None: a one-off build, which defers each plan instead (outputs/plans.py kept_plan)."""
+    item_pages: dict = field(default_factory=dict)
+    """The last render's item pages, by language and item, and its items' digests and programs
+    (items.py): the pages of an item no edit reached are not planned again."""
     page_keys: dict[tuple, str] = field(default_factory=dict)
     """Pages' keys by what their plans are made from (keys.py)."""
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -66,4 +69,5 @@ class Reuse:
             if self.plans is not None:
                 self.plans.clear()
             self.page_keys.clear()
+            self.item_pages = {}
             self.salt = salt

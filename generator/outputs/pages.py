@@ -10,6 +10,7 @@ on every build; what a preview reuses is decided by the page keys
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
@@ -19,7 +20,7 @@ from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.paging import Pager, chunks, paged_title
 from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
-    DERIVED, SHARE_IMAGE, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
+    DERIVED, SHARE_IMAGE, DeferredPlan, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
     language_plan, made_from_context, made_of)
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
@@ -69,7 +70,7 @@ def _language_pages(p: Planner, lang: str, downloads: dict, feeds: FeedLists) ->
         plans += _year_pages(p, lang, year, downloads.get((lang, year)), feeds)
     plans.append(_archive(p, lang))
     for item in site.items:
-        plans += _item_pages(p, lang, item, feeds)
+        plans += _known_item_pages(p, lang, item, feeds)
     plans += _section_pages(p, lang)
     plans += _category_pages(p, lang, feeds) + _region_pages(p, lang, feeds)
     return plans + _month_pages(p, lang) + _format_pages(p, lang)
@@ -125,7 +126,8 @@ def _year_page(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> P
     """A year of a list's page or fewer, in full: by category, by month, on the map."""
     site = p.site
     items, intro = views.in_year(site, year), _year_intro(p, lang, year)
-    inputs = ("year", lang, year, fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site))
+    inputs = ("year", lang, year, fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site),
+              _filtered_programs(site, items))
     title, description = _year_titles(p, lang, year)
     path = p.urls.year(lang, year)
     return kept_plan(p, lang, "year.html", path, inputs, lambda made_from: language_plan(
@@ -293,9 +295,16 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
                                  items=chunk, total=len(items), pager=pager, **extra)
 
         inputs = ("list", lang, path, heading, description, repr(pager), len(items), fingerprint(chunk),
-                  repr(sorted(context.items())))
+                  repr(sorted(context.items())), _filtered_programs(p.site, chunk) if filtered and pager.count == 1 else ())
         plans.append(kept_plan(p, lang, template, path, inputs, make))
     return plans
+
+
+def _filtered_programs(site: Site, items: tuple[Item, ...]) -> tuple:
+    """The programs a list's filter names (`_filters`), as what the list is made from: their
+    titles show in it, and an edit of a program changes none of the listed items' digests."""
+    ids = sorted(views.values_present(items, "program"))
+    return fingerprint(tuple(site.by_id[i] for i in ids if i in site.by_id))
 
 
 def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
@@ -307,6 +316,31 @@ def _filters(site: Site, items: tuple[Item, ...]) -> Filters:
 def plan_item_pages(p: Planner, item: Item, feeds: FeedLists) -> list[PagePlan]:
     """An item's pages in every language, as `plan_pages` plans them."""
     return [plan for lang in p.site.config.language_codes for plan in _item_pages(p, lang, item, feeds)]
+
+
+def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
+    """An item's pages as `_item_pages` plans them; for an item no edit reached, from what the
+    last render planned (`Planner.unchanged`): a preview's plans it kept, a one-off build's
+    deferred, without working out what each is made from again (40,000 item pages)."""
+    known = p.unchanged.get((lang, item.id))
+    if known is None:
+        plans = _item_pages(p, lang, item, feeds)
+    elif p.kept is None:
+        plans = [DeferredPlan(lang, template, path, made_from, partial(_planned_again, p, lang, item, feeds, path))
+                 for template, path, made_from in known]
+    else:
+        plans = [p.kept.get(made_from) for _, _, made_from in known]
+        if any(plan is None for plan in plans):  # not kept (a preview keeps one render's plans)
+            plans = _item_pages(p, lang, item, feeds)
+    if p.planned is not None:
+        p.planned[(lang, item.id)] = tuple((plan.template, plan.path, plan.made_from) for plan in plans)
+    return plans
+
+
+def _planned_again(p: Planner, lang: str, item: Item, feeds: FeedLists, path: str, made_from: tuple) -> PagePlan:
+    """The plan of the item's page at `path`, made in full."""
+    plan = next(plan for plan in _item_pages(p, lang, item, feeds) if plan.path == path)
+    return plan.plan if isinstance(plan, DeferredPlan) else plan
 
 
 def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:

@@ -125,6 +125,11 @@ class Planner:
     """Plans of earlier renders by what they are made from (a preview's, under the same
     settings): an unchanged page is not planned again. None: a one-off build, whose plans
     are deferred instead (`kept_plan`)."""
+    unchanged: Mapping[tuple[str, str], tuple] = field(default_factory=dict)
+    """The pages of the items no edit reached since the last render, by language and id, as
+    (template, address, made_from) each (incremental/items.py): planned from these, not again."""
+    planned: dict[tuple[str, str], tuple] | None = None
+    """Where this render's item pages are recorded the same way, for the next (None: nowhere)."""
     item_alternates: dict[str, tuple[Alternate, ...]] = field(default_factory=dict)
     """Each item's pages in every language it has: the same for its page in each language, so
     made once per render (a fifth of planning 40,000 item pages)."""
@@ -187,7 +192,8 @@ def fingerprint(items: tuple[Item, ...]) -> tuple:
 def made_from_context(lang: str, path: str, template: str, context: dict[str, Any]) -> tuple:
     """What a page is made from, under one salt: its lists as their items' ids and digests in
     order, its other values as text. The values DERIVED from those, and the filter's choices
-    (its items' values and programs, among the items), add nothing."""
+    (its items' values and programs, among the items), add nothing; the programs' names the
+    filter shows are added by the pages that have one (outputs/pages.py `_filtered_programs`)."""
     parts: list = [lang, path, template]
     for name, value in context.items():
         if name in DERIVED or name == "filters":
