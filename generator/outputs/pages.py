@@ -330,7 +330,7 @@ def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> li
                  for template, path, made_from in known]
     else:
         plans = [p.kept.get(made_from) for _, _, made_from in known]
-        if any(plan is None for plan in plans):  # not kept (a preview keeps one render's plans)
+        if None in plans:  # not kept (a preview keeps one render's plans)
             plans = _item_pages(p, lang, item, feeds)
     if p.planned is not None:
         p.planned[(lang, item.id)] = tuple((plan.template, plan.path, plan.made_from) for plan in plans)
