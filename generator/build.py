@@ -40,7 +40,7 @@ from generator.outputs.headers import render_headers
 from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.item_pages import PageMaker
-from generator.outputs.pages import PageMeta, PagePlan, plan_item_pages, plan_pages
+from generator.outputs.pages import PagePlan, plan_item_pages, plan_pages
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.publish.write import write_artifacts
@@ -224,7 +224,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        late = feeds.reused + render_sitemap(*_sitemap_pages(plans, renderer), renderer.urls.absolute,
+        late = feeds.reused + render_sitemap(_sitemap_pages(plans), renderer.urls.absolute,
                                              loaded.config.site.base_url, reuse.sitemap if reuse else None)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
@@ -251,13 +251,9 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
         yield Artifact(renderer.output_path(plan), data)
 
 
-def _sitemap_pages(plans: list[PagePlan], renderer: Renderer) -> tuple[list[PagePlan], Callable]:
-    """Every page but the language chooser and 404, and how to tell whether search engines
-    should list one: not if it is a fallback (another language's text, its canonical elsewhere)."""
-    def listed(plan: PagePlan) -> PageMeta | None:
-        return plan.meta if plan.meta.canonical == renderer.urls.absolute(plan.meta.path) else None
-
-    return [p for p in plans if p.template not in ("root.html", "404.html")], listed
+def _sitemap_pages(plans: list[PagePlan]) -> list[PagePlan]:
+    """Every page but the language chooser and 404s: the sitemap lists them (not fallbacks)."""
+    return [p for p in plans if p.template not in ("root.html", "404.html")]
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:

@@ -6,7 +6,7 @@ same plan without knowing how pages are drawn.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, MutableMapping
+from typing import Iterable, MutableMapping
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.outputs import Artifact
@@ -21,22 +21,22 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
 
-def render_sitemap(pages: Iterable, listed: Callable[[Any], Any], absolute, base_url: str,
-                   made: MutableMapping | None = None) -> list[Artifact]:
-    """`pages`: the plans of every page, in the site's order; `listed(plan)`: its PageMeta,
-    or None if search engines should not list it; `absolute`: path -> full URL; `made` (kept
-    under one salt, as page keys are) holds the entries of earlier renders by what their
-    pages are made from ("" for a page not listed): an unchanged page's head is then not even
-    made. sitemap.xml is the index of the languages' sitemaps: one file for 42,000 pages
-    would be past the protocol's 50,000 URLs at a few more years."""
+def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None) -> list[Artifact]:
+    """`pages`: the plans of every page search engines may list, in the site's order (those
+    whose canonical address is another page's, a fallback to another language's text, are
+    left out here); `absolute`: path -> full URL; `made` (kept under one salt, as page keys
+    are) holds the entries of earlier renders by what their pages are made from ("" for a
+    page left out): an unchanged page's head is then not even made. sitemap.xml is the index
+    of the languages' sitemaps: one file for 42,000 pages would be past the protocol's 50,000
+    URLs at a few more years."""
     made = {} if made is None else made
     by_lang: dict[str, list[str]] = {}
     for plan in pages:
         shown = plan.made_from if plan.made_from is not None else repr(plan.meta)
         found = made.get(shown)
         if found is None:
-            meta = listed(plan)
-            found = made[shown] = _entry(meta, absolute) if meta is not None else ""
+            meta = plan.meta
+            found = made[shown] = _entry(meta, absolute) if meta.canonical == absolute(meta.path) else ""
         if found:
             by_lang.setdefault(plan.lang, []).append(found)
     sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
