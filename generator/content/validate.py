@@ -59,66 +59,149 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
     return _check_file(source, front, config) if front is not None else (None, errors)
 
 
-def build_site(sources: list[SourceFile], config: SiteConfig, *, drafts: bool = False,
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the checks across files need of a file that passed its own check: its item's name,
+    its id, the lines of `id` and `program`, its links and its text's digest. A one-off build's
+    cache (incremental/snapshot.py) keeps them, and gives `build_site` an unchanged file as these,
+    unread: checked from the same text under the same settings, it would check the same."""
+
+    path: Path
+    display: str
+    kind: str
+    stem: str
+    lang: str | None
+    modified: int | None
+    """As SourceFile.modified: what history dates an uncommitted edit by."""
+    id: str
+    id_line: int
+    """The line of `id`, or 1 when the file name gives the id (FrontMatter.line)."""
+    id_written: bool
+    """Whether the file has an `id` line."""
+    program_line: int
+    draft: bool
+    digest: str
+    """Text.digest: the hash of the file's text."""
+    links: tuple[tuple[Path, int], ...]
+    """Content files the body links to, each with the file line of its link."""
+
+
+def file_facts(c: CheckedFile) -> FileFacts:
+    s, front = c.source, c.front
+    return FileFacts(s.path, s.display, s.kind, s.stem, s.lang, s.modified, c.values["id"], front.line("id"),
+                     "id" in front.fields, front.line("program"), bool(c.values.get("draft")), c.text.digest,
+                     tuple((target, front.body_line + line) for target, line in c.links))
+
+
+Assembled = tuple
+"""(what it is made of, Item, Page or None for a draft left out, the Item's sort key): an item or
+page as `build_site` assembled it, by its original's display path."""
+
+
+def build_site(sources: list[SourceFile | FileFacts], config: SiteConfig, *, drafts: bool = False,
                history: Mapping[Path, Revision] | None = None,
-               check: Callable[[SourceFile, SiteConfig], Checked] = check_source,
-               assembled: MutableMapping[str, tuple[tuple, Item, tuple]] | None = None) -> tuple[Site | None, list[SiteError]]:
+               check: Callable[[SourceFile | FileFacts, SiteConfig], Checked] = check_source,
+               assembled: MutableMapping[str, Assembled] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Check every file (with `check`: `check_source` or one that remembers its results) and
-    assemble the Site; None when there were errors. `assembled` (a preview's, emptied when
-    site.toml changes) keeps each item, by its file, with what it is made of (its files' digests
-    and history) and its place in the site's order: an unchanged item is not made again."""
+    assemble the Site; None when there were errors. `assembled` (kept by a preview, or by a
+    one-off build's cache, under one site.toml) keeps each item and page, by its original, with
+    what it is made of (its files' paths and digests, and their history): one made of the same is
+    taken as it is, its translations not compared again. A caller keeping `assembled` may give a
+    file unchanged since as its FileFacts: it is checked (`check` is given the facts, and reads
+    the file) only when its item must be made again."""
     history = history or {}
     errors: list[SiteError] = []
-    checked = []
+    checked: dict[str, CheckedFile] = {}
+    facts: list[FileFacts] = []
     for source in sources:
+        if type(source) is FileFacts:
+            facts.append(source)
+            continue
         result, found = check(source, config)
         errors.extend(found)
         if result is not None:
-            checked.append(result)
-    originals = {(c.source.kind, c.source.stem): c for c in checked if c.source.lang is None}
+            checked[source.display] = result
+            facts.append(file_facts(result))
+
+    def full(f: FileFacts) -> CheckedFile | None:
+        """The file's whole check (read again for a file given as its facts)."""
+        if f.display not in checked:
+            result, found = check(f, config)
+            errors.extend(found)
+            if result is None:
+                return None
+            checked[f.display] = result
+        return checked[f.display]
+
+    originals = {(f.kind, f.stem): f for f in facts if f.lang is None}
     # Files with errors of their own: don't also report what depends on them.
     broken = {(s.kind, s.stem) for s in sources if s.lang is None} - set(originals)
     translations = defaultdict(list)
-    for c in checked:
-        if c.source.lang is not None:
-            name = (c.source.kind, c.source.stem)
+    for f in facts:
+        if f.lang is not None and (f.kind, f.stem) in originals:
+            translations[(f.kind, f.stem)].append(f)
+    made = {name: _made_of([original, *translations[name]], history) for name, original in originals.items()}
+    kept = {name for name, original in originals.items() if assembled is not None
+            and assembled.get(original.display, (None,))[0] == made[name]}
+    contradicted = set()
+    for f in facts:
+        if f.lang is not None:
+            name = (f.kind, f.stem)
             original = originals.get(name)
             if original is None and name in broken:
                 continue
             if original is None:
-                errors.append(SiteError(c.source.display, 1, None, "is a translation of a file that does not exist",
-                                        allowed=c.source.display.replace(f".{c.source.lang}.md", ".md")))
-            else:
-                errors.extend(_contradictions(original, c))
-                translations[name].append(c)
+                errors.append(SiteError(f.display, 1, None, "is a translation of a file that does not exist",
+                                        allowed=f.display.replace(f".{f.lang}.md", ".md")))
+            elif name not in kept:  # kept: made of these very files, which agreed
+                pair = full(original), full(f)
+                found = _contradictions(*pair) if None not in pair else []
+                errors.extend(found)
+                if found:
+                    contradicted.add(name)
     items, pages, intros = [], {}, {}
     for name, original in originals.items():
-        if original.values.get("draft") and not drafts:
+        if original.draft and not drafts:
+            if assembled is not None and name not in contradicted:
+                assembled[original.display] = (made[name], None, None)  # its translations agreed
             continue
-        if original.source.kind == "page":
-            texts = _texts(original, translations[name], config)
-            pages[original.values["id"]] = Page(original.values["id"], original.source.display, texts)
-            continue
-        if original.source.kind == "year":
-            texts = _texts(original, translations[name], config)
-            intros[int(original.values["id"])] = Page(original.values["id"], original.source.display, texts)
-            continue
-        files = [original, *translations[name]]
-        revisions = tuple(r for r in (history.get(c.source.path) for c in files) if r is not None)
-        made_of = (tuple(sorted(c.text.digest for c in files)), tuple((r.modified, r.count) for r in revisions))
-        # Compared as it is, hashed only for a new item: a preview checks 10,000 items on every save.
-        found = assembled.get(original.source.display) if assembled is not None else None
-        if found is None or found[0] != made_of:
-            item = _item(original, _texts(original, translations[name], config), revisions, _digest(made_of))
-            found = (made_of, item, item.sort_key())
-            if assembled is not None:
-                assembled[original.source.display] = found  # one version per item
-        items.append(found)
+        found = assembled.get(original.display) if name in kept else None
+        if found is None or found[1] is None:
+            files = [full(f) for f in (original, *translations[name])]
+            if None in files:
+                continue  # changed while read: reported
+            found = _assemble(files, made[name], history, config)
+            if assembled is not None and name not in contradicted:
+                assembled[original.display] = found  # one version per item; none that disagreed
+        if original.kind == "page":
+            pages[original.id] = found[1]
+        elif original.kind == "year":
+            intros[int(original.id)] = found[1]
+        else:
+            items.append(found)
     errors.extend(_check_ids(originals.values(), history))
-    errors.extend(_check_references([i for _, i, _ in items], originals, pages, sources, broken, checked))
+    errors.extend(_check_references([i for _, i, _ in items], originals, pages, sources, broken, facts))
     if errors:
         return None, errors
     return Site(config, tuple(i for _, i, _ in sorted(items, key=itemgetter(2))), pages, intros), errors
+
+
+def _made_of(files: list[FileFacts], history: Mapping[Path, Revision]) -> tuple:
+    """What an item or page is made of: its files' paths and digests (sorted) and their history."""
+    revisions = tuple(r for r in (history.get(f.path) for f in files) if r is not None)
+    return (tuple(sorted((f.digest, f.display) for f in files)), tuple((r.modified, r.count) for r in revisions))
+
+
+def _assemble(files: list[CheckedFile], made_of: tuple, history: Mapping[Path, Revision],
+              config: SiteConfig) -> Assembled:
+    """An item or page from its checked files, the original first."""
+    original, translations = files[0], files[1:]
+    texts = _texts(original, translations, config)
+    if original.source.kind in ("page", "year"):
+        return (made_of, Page(original.values["id"], original.source.display, texts), None)
+    revisions = tuple(r for r in (history.get(c.source.path) for c in files) if r is not None)
+    item = _item(original, texts, revisions, _digest(made_of))
+    return (made_of, item, item.sort_key())
 
 
 def read_text(source: SourceFile, config: SiteConfig) -> Text | None:
@@ -267,11 +350,11 @@ def _texts(original: CheckedFile, translations: list[CheckedFile], config: SiteC
     return tuple(texts)
 
 
-def _digest(made_of: tuple[tuple[str, ...], tuple[tuple[datetime, int], ...]]) -> str:
+def _digest(made_of: tuple[tuple[tuple[str, str], ...], tuple[tuple[datetime, int], ...]]) -> str:
     """Changes whenever anything the item is made from changes: its files' digests, sorted, and
     each revision's time and count (build_site's `made_of`)."""
-    digests, revisions = made_of
-    parts = [*digests, *(f"{modified.isoformat()}/{count}" for modified, count in revisions)]
+    files, revisions = made_of
+    parts = [*(digest for digest, _ in files), *(f"{modified.isoformat()}/{count}" for modified, count in revisions)]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
@@ -299,39 +382,36 @@ def _check_ids(originals, history: Mapping[Path, Revision]) -> list[SiteError]:
     published. Of the files claiming an id, the one git has known longest keeps it; between
     files as old (or outside git), the one named after the id (as `sitegen new` names files),
     then the first by name. The error goes to the others: the new file is the one to change."""
-    def age(c: CheckedFile) -> tuple:
-        added = history[c.source.path].added if c.source.path in history else None
-        return (added is None, added or datetime.min.replace(tzinfo=timezone.utc),
-                c.source.stem != c.values["id"], c.source.display)
+    def age(f: FileFacts) -> tuple:
+        added = history[f.path].added if f.path in history else None
+        return (added is None, added or datetime.min.replace(tzinfo=timezone.utc), f.stem != f.id, f.display)
 
-    first: dict[str, CheckedFile] = {}
+    first: dict[str, FileFacts] = {}
     errors = []
-    for c in sorted(originals, key=age):
-        if c.source.kind in ("page", "year"):
+    for f in sorted(originals, key=age):
+        if f.kind in ("page", "year"):
             continue
-        item_id = c.values["id"]
-        if item_id not in first:
-            first[item_id] = c
+        if f.id not in first:
+            first[f.id] = f
             continue
-        from_name = "" if "id" in c.front.fields else " (this file's id comes from its name)"
+        from_name = "" if f.id_written else " (this file's id comes from its name)"
         errors.append(SiteError(
-            c.source.display, c.front.line("id"), "id",
-            f"{item_id!r} is already the id of {first[item_id].source.display}{from_name}; an id is "
+            f.display, f.id_line, "id",
+            f"{f.id!r} is already the id of {first[f.id].display}{from_name}; an id is "
             f"permanent once published, so that file keeps it",
             allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else ""),
         ))
     return errors
 
 
-def _check_references(items: list[Item], originals, pages, sources, broken, checked) -> list[SiteError]:
+def _check_references(items: list[Item], originals, pages, sources, broken, facts: list[FileFacts]) -> list[SiteError]:
     errors = []
     containers = {i.id: i for i in items if i.kind in ("program", "network")}
     unchecked = {stem for kind, stem in broken if kind in ("program", "network")}
-    by_source = {c.source.display: c for c in originals.values()}
+    by_source = {f.display: f for f in originals.values()}
     for item in items:
         if item.program is not None and item.program not in containers and item.program not in unchecked:
-            front = by_source[item.source].front
-            errors.append(SiteError(item.source, front.line("program"), "program",
+            errors.append(SiteError(item.source, by_source[item.source].program_line, "program",
                                     f"{item.program!r} is not a published program or network"
                                     f"{did_you_mean(item.program, sorted(containers))}",
                                     allowed=", ".join(sorted(containers)) or "no program exists yet"))
@@ -339,11 +419,11 @@ def _check_references(items: list[Item], originals, pages, sources, broken, chec
         if page_id not in pages and ("page", page_id) not in broken:
             errors.append(SiteError(f"content/{page_id}.md", None, None, "is missing; the site links to it"))
     known = {s.path for s in sources}  # links are resolved against these same absolute paths
-    for c in checked:
-        for target, line in c.links:
+    for f in facts:
+        for target, line in f.links:
             if target not in known:
                 nearby = sorted(p.name for p in known if p.parent == target.parent)
-                errors.append(SiteError(c.source.display, c.front.body_line + line, "body",
+                errors.append(SiteError(f.display, line, "body",
                                         f"links to {target.name}, which is not a content file"
                                         f"{did_you_mean(target.name, nearby)}",
                                         allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))
