@@ -23,13 +23,14 @@ from generator.config import SiteConfig, load_config, with_base_url
 from generator.content.history import read_history
 from generator.content.images import ImageFile, check_images, site_images
 from generator.content.model import Site
-from generator.content.sources import TextReader, read_images, read_sources, read_text
+from generator.content.sources import read_images, read_sources
 from generator.content.validate import build_site, check_source
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.translations import missing_strings
 from generator.incremental import BuildCache, Kept, Reuse, render_keyed, start_render
 from generator.incremental.items import item_index, unchanged_pages
+from generator.incremental.snapshot import Snapshot
 from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
@@ -151,23 +152,27 @@ class Result:
 
 
 def load_project(project: Project, options: Options, kept: Kept | None = None,
-                 changed: set[Path] | None = None, check: Callable = check_source,
-                 read: TextReader = read_text) -> Loaded:
+                 changed: set[Path] | None = None, snapshot: Snapshot | None = None) -> Loaded:
     """Read and check everything; raise BuildFailed with every problem found. A preview passes
     what it `kept` of earlier loads and the files its watcher saw change since (None: unknown);
-    a one-off build, the `check` and `read` of its cache (the last build's checks and texts of
-    unchanged files)."""
+    a one-off build, the `snapshot` of its cache (what the last build loaded: unchanged files
+    are not read again, nor their items assembled)."""
     config = kept.config(project.config_file) if kept else load_config(project.config_file)
     if options.base_url:
         config = with_base_url(config, options.base_url)
     languages = config.language_codes
+    if snapshot:
+        snapshot.settle(config)
     sources, errors = (kept.sources.read(project.content, project.root, languages, changed) if kept
-                       else read_sources(project.content, project.root, languages, read))
+                       else read_sources(project.content, project.root, languages, snapshot.read, snapshot.keep)
+                       if snapshot else read_sources(project.content, project.root, languages))
     paths = [s.path for s in sources]
     history = (kept.history(project.root, paths) if kept
                else read_history(project.root, paths, [s.modified for s in sources]))
-    site, found = build_site(sources, config, drafts=options.drafts, history=history,
-                             check=kept.check if kept else check, assembled=kept.items if kept else None)
+    check = kept.check if kept else snapshot.check if snapshot else check_source
+    assembled = kept.items if kept else snapshot.assembled if snapshot else None
+    site, found = build_site(sources, config, drafts=options.drafts, history=history, check=check,
+                             assembled=assembled)
     errors += found
     images = {}
     if site is not None:
@@ -275,8 +280,8 @@ def build(project: Project, options: Options) -> Result:
         return Result(pages, cache.file_count(), time.perf_counter() - started,
                       _missing_strings(project, load_config(project.config_file)), pages)
     with cache, _long_lived():
-        with cache.checks:
-            loaded = load_project(project, options, check=cache.checks.check, read=cache.checks.read)
+        with cache.snapshot:
+            loaded = load_project(project, options, snapshot=cache.snapshot)
         gc.freeze()
         # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \

@@ -57,10 +57,16 @@ def read_text(path: Path, display: str, lstat: os.stat_result) -> str:
         return file.read().decode("utf-8-sig").replace("\r\n", "\n")
 
 
-def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...],
-                 read: TextReader = read_text) -> tuple[list[SourceFile], list[SiteError]]:
+Keeper = Callable[[Path, str, str, str, "str | None", os.stat_result], object]
+"""(path, display path, kind, stem, language, lstat) -> what the caller kept of a file it knows
+unchanged since it last read it (validate.FileFacts), given in the file's place; None: read it."""
+
+
+def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], read: TextReader = read_text,
+                 keep: Keeper | None = None) -> tuple[list, list[SiteError]]:
     """Every content file, in a stable order, with the problems found on the way; `read` gives
-    each regular file's text."""
+    each regular file's text. With `keep`, a file it answers for is given as its answer, unread
+    (a one-off build's cache: incremental/snapshot.py)."""
     real_root = content_dir.resolve()
     sources, errors = [], []
     for folder, names in _walk(content_dir):
@@ -73,7 +79,13 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...],
                 lstat = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue  # deleted while we looked
-            result = _read(folder_path / name, display + name, kind, lstat, real_root, content_dir, languages, read)
+            path = folder_path / name
+            if keep is not None and kind is not None and (split := _split_name(name, languages)) is not None:
+                kept = keep(path, display + name, kind, split[0], split[1], lstat)
+                if kept is not None:
+                    sources.append(kept)
+                    continue
+            result = _read(path, display + name, kind, lstat, real_root, content_dir, languages, read)
             (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 

@@ -2,8 +2,8 @@
 
 I/O under .cache/: the manifest of the previous output (manifests/), the store
 of VEVENTs, PDFs, processed images and search marks (store/), the memos of the
-last render (memos/: page keys, events.json entries), the checks of the content
-files (checks/), compiled layouts (jinja/). Everything here is
+last render (memos/: page keys, events.json entries), what the last build loaded of the
+content files (content/), compiled layouts (jinja/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.content.history import git_head
-from generator.incremental.checks import Checks
 from generator.incremental.manifest import Manifest, inputs_stamp
 from generator.incremental.memos import lend_memos, save_memos
 from generator.incremental.reuse import Reuse
+from generator.incremental.snapshot import Snapshot
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
 from generator.publish.spare import Spare
@@ -43,8 +43,8 @@ class BuildCache:
     memos_file: Path
     code: str
     """The generator's code and libraries (`inputs_stamp`): what the memos were made by."""
-    checks: Checks
-    """The content files' checks of the last build: `with checks:` saves this build's."""
+    snapshot: Snapshot
+    """What the last build loaded of content/: `with snapshot:` keeps this build's."""
     fresh: bool = False
 
     @classmethod
@@ -64,8 +64,8 @@ class BuildCache:
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"), plans=None)
         memos_file = cache_dir(folder / "memos") / f"{name}.memos"
-        checks = Checks(cache_dir(folder / "checks"), code, fresh=fresh)
-        return cls(out, manifest_file, stamp, store, reuse, memos_file, code, checks, fresh)
+        snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh)
+        return cls(out, manifest_file, stamp, store, reuse, memos_file, code, snapshot, fresh)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
