@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.config import SiteConfig
+from generator.content.model import Item, Page
 from generator.content.sources import SourceFile, read_text
 from generator.content.validate import Assembled, Checked, CheckedFile, FileFacts, check_source, file_facts
 from generator.errors import SiteError
@@ -42,6 +43,8 @@ SHARDS = 32
 Signature = tuple[int, int, int, int, int, int]
 """A regular file's (mode, size, mtime_ns, ctime_ns, inode, device), as its lstat gives them: a
 write changes the times, `touch -r` the ctime, a file replaced another inode."""
+_ASSEMBLED = (Item, Page, type(None))
+"""What an assembled entry holds: an item, a page, or None for a draft left out."""
 Kept = tuple
 """(Signature, id, id line, id written, program line, draft, digest, links as (path relative to
 the file's folder, file line)): what a shard keeps of a file (FileFacts less what its path says)."""
@@ -258,10 +261,19 @@ def _load(folder: Path, code: str) -> list[Shard]:
             if data is None or data["version"] != VERSION or data["code"] != code:
                 raise KeyError
             found = Shard(data["settings"], data["clock"], data["files"], data["assembled"])
-            if not (type(found.settings) is str and type(found.clock) is int and type(found.files) is dict
-                    and type(found.assembled) is dict):
+            if not _well_formed(found):
                 raise TypeError
         except (KeyError, TypeError):
             found = Shard(None, 0, {}, {})
         shards.append(found)
     return shards
+
+
+def _well_formed(shard: Shard) -> bool:
+    """A shard as `save` writes it (one of this version and code holds nothing else, unless made
+    by hand): its shape only, checked in a few milliseconds for a large site."""
+    return (type(shard.settings) is str and type(shard.clock) is int and type(shard.files) is dict
+            and type(shard.assembled) is dict
+            and all(type(kept) is tuple and len(kept) == 8 and type(kept[0]) is tuple for kept in shard.files.values())
+            and all(type(item) is tuple and len(item) == 3 and type(item[1]) in _ASSEMBLED
+                    for item in shard.assembled.values()))
