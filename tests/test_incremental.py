@@ -361,7 +361,7 @@ def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     assert texts({events / "ces-2024.ko.md"})["ces-2024.ko.md"].startswith("---\ntitle: 다시")
 
 
-def test_a_new_build_opens_and_parses_only_the_edited_file_and_never_trusts_a_damaged_checks_file(tmp_path, monkeypatch):
+def test_a_new_build_opens_and_parses_only_the_edited_item_and_never_trusts_a_damaged_snapshot(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "p")
     out = tmp_path / "out"
     build(project, options(out))
@@ -373,12 +373,13 @@ def test_a_new_build_opens_and_parses_only_the_edited_file_and_never_trusts_a_da
     source = project.content / "events" / "chengdu-training-2024.md"
     source.write_text(source.read_text().replace('title: "Chengdu Training Program"', 'title: "Chengdu Smart City Training"'))
     build(project, options(out))
-    assert parsed == ["content/events/chengdu-training-2024.md"]  # the other files' checks are kept
-    assert opened == ["chengdu-training-2024.md"]  # and their texts: not opened again
+    item = ["chengdu-training-2024.es.md", "chengdu-training-2024.ko.md", "chengdu-training-2024.md"]
+    assert sorted(parsed) == [f"content/events/{name}" for name in item]  # the other files are kept
+    assert sorted(opened) == item  # the edited file, and its translations: its item is made again
     assert tree(out) == cold(project, tmp_path, "cold")
-    for checks in (project.root / ".cache" / "checks").glob("*.checks"):
-        data = checks.read_bytes()
-        checks.write_bytes(data[:-64] + bytes([data[-64] ^ 1]) + data[-63:])  # one bit of one entry
+    for shard in (project.root / ".cache" / "content").glob("*.pickle"):
+        data = shard.read_bytes()
+        shard.write_bytes(data[:-64] + bytes([data[-64] ^ 1]) + data[-63:])  # one bit of one entry
     translation = project.content / "events" / "chengdu-training-2024.ko.md"
     translation.write_text(translation.read_text().replace("청두 교육 프로그램", "청두 스마트시티 교육"))
     parsed.clear()

@@ -47,8 +47,8 @@ class SourceFile:
 
 
 TextReader = Callable[[Path, str, os.stat_result], str]
-"""(path, display path, lstat) -> the text of a regular file: `read_text`, or one that knows
-the text of an unchanged file without opening it (generator/incremental/checks.py)."""
+"""(path, display path, lstat) -> the text of a regular file: `read_text`, or one that notes
+what it read (generator/incremental/snapshot.py: the signature the text was read under)."""
 
 
 def read_text(path: Path, display: str, lstat: os.stat_result) -> str:
