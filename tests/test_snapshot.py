@@ -321,3 +321,28 @@ def test_history_dates_files_by_the_stat_they_were_read_with(site, monkeypatch):
     assert [r.modified.timestamp() for r in stat_ed.values()] == [int(p.stat().st_mtime) for p in paths]
     monkeypatch.setattr(history, "_mtime", lambda path: pytest.fail(f"{path} stat-ed a second time"))
     assert read_history(site, paths, [source.modified for source in found]) == stat_ed
+
+
+class _Obeyed:
+    """What a crafted shard could hold: unpickled, it would make a folder (or run anything else)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_shard_crafted_to_run_code_is_refused_not_obeyed(site, counted, tmp_path):
+    """A `.cache/` can come with a checkout (forced past .gitignore in a pull request, say): the
+    SHA-256 proves only that a shard is whole, so a shard makes only the model's own classes."""
+    load_kept(site)
+    marker = tmp_path / "obeyed"
+    for shard in shards(site):
+        kept = read_sealed(shard, pickle.loads)
+        write_sealed(shard, {**kept, "files": {**kept["files"], "content/x.md": _Obeyed(marker)}}, pickle.dumps)
+    cold = load_cold(site)
+    counted.clear()
+    assert load_kept(site) == cold
+    assert not marker.exists()
+    assert len(counted.opened) == files_of(site)  # every shard refused: every file read again

@@ -7,8 +7,9 @@ I/O: the shards under .cache/content/, read when the build starts; those holding
 item that changed are written when it ends (even if it failed: what passed need not be read
 again). Entries are spread over the shards by item, so that an edit rewrites one. A shard is
 pickled (the items are the model's frozen dataclasses) behind the SHA-256 of sealed.py: the
-cache is this project's own, written by its build; a damaged, foreign or stale shard is
-ignored, never trusted, and only makes the build slower. Entries count only under the
+cache is this project's own, written by its build, and read back making only the model's
+classes; a damaged, foreign or stale shard is ignored, never trusted, and only makes the
+build slower. Entries count only under the
 generator's code stamp and the site.toml they were made with. A file whose signature is the
 kept one is taken unread, unless it last changed at or after the moment the build that kept it
 began reading (git's "racily clean": a file written again within the same tick of the file
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import posixpath
@@ -231,13 +233,29 @@ def _dumps(data: dict) -> bytes:
     return pickle.dumps(data, protocol=5)
 
 
+_MODEL = {("generator.content.model", name) for name in ("Item", "Page", "Text", "Detail", "Link")} \
+    | {("generator.content.when", name) for name in ("When", "Precision")} \
+    | {("datetime", name) for name in ("date", "time", "datetime", "timezone", "timedelta")}
+"""The only classes a shard may name: what the model is made of."""
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Makes only the model's classes: a shard crafted to call anything else (a `.cache/` that
+    came with a checkout, say) is refused, never obeyed."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _MODEL:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
+        return super().find_class(module, name)
+
+
 def _loads(body: memoryview) -> object:
-    """pickle.loads with the collector paused: a shard is thousands of objects that all live on,
+    """The shard, with the collector paused: a shard is thousands of objects that all live on,
     and each collection their making set off walked those made before."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(body)
+        return _ModelUnpickler(io.BytesIO(body)).load()
     finally:
         if enabled:
             gc.enable()
