@@ -2,8 +2,9 @@
 
 Pure: takes what sources.py read and returns a `Site` or the errors. Checks
 each field (fields.py), joins translations to their originals (a translation
-may only change text), and checks what involves several files: unique ids,
-programs that exist, links between content files.
+may only change text), and has crosscheck.py check what involves several
+files (unique ids, programs that exist, links between content files) on each
+file's facts.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Mapping, MutableMapping, NamedTuple
+from typing import Any, Callable, Mapping, MutableMapping
 
 from generator.config import SiteConfig
 from generator.errors import SiteError
+from generator.content.crosscheck import FileFacts, check_ids, check_references
 from generator.content.fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from generator.content.frontmatter import FrontMatter, parse_front_matter
 from generator.content.gazetteer import Unplaced, locate
@@ -29,8 +31,6 @@ from generator.content.sources import SourceFile
 from generator.i18n.translations import is_untouched_copy
 from generator.suggest import did_you_mean
 
-PAGE_IDS = ("home", "about", "contact")
-"""Plain pages the layouts link to; each must exist."""
 YEAR_NAME = re.compile(r"(19|20|21)\d\d")
 """The name of a year's introduction (content/years/2025.md), within the years `when` takes."""
 
@@ -57,33 +57,6 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
     on this one file and site.toml alone (a preview keeps it for unchanged files)."""
     front, errors = parse_front_matter(source.text, source.display)
     return _check_file(source, front, config) if front is not None else (None, errors)
-
-
-class FileFacts(NamedTuple):
-    """What the checks across files need of a file that passed its own check: its item's name,
-    its id, the lines of `id` and `program`, its links and its text's digest. A one-off build's
-    cache (incremental/snapshot.py) keeps them, and gives `build_site` an unchanged file as these,
-    unread: checked from the same text under the same settings, it would check the same. (A named
-    tuple, not a dataclass: a large site makes one per file on every build, five times faster.)"""
-
-    path: Path
-    display: str
-    kind: str
-    stem: str
-    lang: str | None
-    modified: int | None
-    """As SourceFile.modified: what history dates an uncommitted edit by."""
-    id: str
-    id_line: int
-    """The line of `id`, or 1 when the file name gives the id (FrontMatter.line)."""
-    id_written: bool
-    """Whether the file has an `id` line."""
-    program_line: int
-    draft: bool
-    digest: str
-    """Text.digest: the hash of the file's text."""
-    links: tuple[tuple[Path, int], ...]
-    """Content files the body links to, each with the file line of its link."""
 
 
 def file_facts(c: CheckedFile) -> FileFacts:
@@ -179,8 +152,8 @@ def build_site(sources: list[SourceFile | FileFacts], config: SiteConfig, *, dra
             intros[int(original.id)] = found[1]
         else:
             items.append(found)
-    errors.extend(_check_ids(originals.values(), history))
-    errors.extend(_check_references([i for _, i, _ in items], originals, pages, sources, broken, facts))
+    errors.extend(check_ids(originals.values(), history))
+    errors.extend(check_references([i for _, i, _ in items], originals, pages, sources, broken, facts))
     if errors:
         return None, errors
     return Site(config, tuple(i for _, i, _ in sorted(items, key=itemgetter(2))), pages, intros), errors
@@ -375,59 +348,6 @@ def _item(c: CheckedFile, texts: tuple[Text, ...], revisions: tuple[Revision, ..
         links=v.get("links", ()), updated=v.get("updated"), draft=v.get("draft", False),
         modified=modified, revisions=sum(r.count for r in revisions), digest=digest,
     )
-
-
-def _check_ids(originals, history: Mapping[Path, Revision]) -> list[SiteError]:
-    """Ids are unique across kinds: one id is one calendar UID and one address, permanent once
-    published. Of the files claiming an id, the one git has known longest keeps it; between
-    files as old (or outside git), the one named after the id (as `sitegen new` names files),
-    then the first by name. The error goes to the others: the new file is the one to change."""
-    def age(f: FileFacts) -> tuple:
-        added = history[f.path].added if f.path in history else None
-        return (added is None, added or datetime.min.replace(tzinfo=timezone.utc), f.stem != f.id, f.display)
-
-    first: dict[str, FileFacts] = {}
-    errors = []
-    for f in sorted(originals, key=age):
-        if f.kind in ("page", "year"):
-            continue
-        if f.id not in first:
-            first[f.id] = f
-            continue
-        from_name = "" if f.id_written else " (this file's id comes from its name)"
-        errors.append(SiteError(
-            f.display, f.id_line, "id",
-            f"{f.id!r} is already the id of {first[f.id].display}{from_name}; an id is "
-            f"permanent once published, so that file keeps it",
-            allowed="choose another id for this new file" + (": rename it, or add an id line" if from_name else ""),
-        ))
-    return errors
-
-
-def _check_references(items: list[Item], originals, pages, sources, broken, facts: list[FileFacts]) -> list[SiteError]:
-    errors = []
-    containers = {i.id: i for i in items if i.kind in ("program", "network")}
-    unchecked = {stem for kind, stem in broken if kind in ("program", "network")}
-    by_source = {f.display: f for f in originals.values()}
-    for item in items:
-        if item.program is not None and item.program not in containers and item.program not in unchecked:
-            errors.append(SiteError(item.source, by_source[item.source].program_line, "program",
-                                    f"{item.program!r} is not a published program or network"
-                                    f"{did_you_mean(item.program, sorted(containers))}",
-                                    allowed=", ".join(sorted(containers)) or "no program exists yet"))
-    for page_id in PAGE_IDS:
-        if page_id not in pages and ("page", page_id) not in broken:
-            errors.append(SiteError(f"content/{page_id}.md", None, None, "is missing; the site links to it"))
-    known = {s.path for s in sources}  # links are resolved against these same absolute paths
-    for f in facts:
-        for target, line in f.links:
-            if target not in known:
-                nearby = sorted(p.name for p in known if p.parent == target.parent)
-                errors.append(SiteError(f.display, line, "body",
-                                        f"links to {target.name}, which is not a content file"
-                                        f"{did_you_mean(target.name, nearby)}",
-                                        allowed="a path to a .md file in content/, e.g. ../events/excom-2024.md"))
-    return errors
 
 
 def _kind_name(source: SourceFile) -> str:
