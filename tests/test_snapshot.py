@@ -80,7 +80,7 @@ def counted(monkeypatch) -> Counted:
     return calls
 
 
-def load_kept(root: Path, fresh: bool = False, config=CONFIG, code: str = "code stamp"):
+def load_kept(root: Path, fresh: bool = False, config=CONFIG, code: str = "code stamp", drafts: bool = False):
     """What a one-off build loads with the snapshot of `root`/.cache: the Site and every error."""
     folder = root / ".cache" / "content"
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,15 +88,16 @@ def load_kept(root: Path, fresh: bool = False, config=CONFIG, code: str = "code 
         snapshot.settle(config)
         found, errors = read_sources(root / "content", root, config.language_codes, snapshot.read, snapshot.keep)
         dates = read_history(root, [s.path for s in found], [s.modified for s in found])
-        site, more = build_site(found, config, history=dates, check=snapshot.check, assembled=snapshot.assembled)
+        site, more = build_site(found, config, drafts=drafts, history=dates, check=snapshot.check,
+                                assembled=snapshot.assembled)
         return site, errors + more
 
 
-def load_cold(root: Path, config=CONFIG):
+def load_cold(root: Path, config=CONFIG, drafts: bool = False):
     """What a cold build loads."""
     found, errors = read_sources(root / "content", root, config.language_codes)
     dates = read_history(root, [s.path for s in found], [s.modified for s in found])
-    site, more = build_site(found, config, history=dates)
+    site, more = build_site(found, config, drafts=drafts, history=dates)
     return site, errors + more
 
 
@@ -310,6 +311,17 @@ def test_edits_across_files_load_the_model_or_the_errors_of_a_cold_build(site, c
     assert load_kept(site) == cold  # and again, from what that build kept
     if change not in (_moved_to_another_program, _translation_added, _translation_removed):
         assert cold[0] is None and cold[1]
+
+
+def test_a_draft_is_left_out_or_shown_as_a_cold_build_does(site, counted):
+    """A draft's item is kept as left out; with --drafts it is made (and kept), and left out again."""
+    _edit(site, EVENT, "---\n", "---\ndraft: true\n")
+    for drafts in (False, False, True, True, False):
+        cold = load_cold(site, drafts=drafts)
+        counted.clear()
+        assert load_kept(site, drafts=drafts) == cold
+        assert (cold[0].item("excom-2024") is not None) == drafts
+    assert counted.opened == []  # left out again: nothing to read
 
 
 def test_history_dates_files_by_the_stat_they_were_read_with(site, monkeypatch):

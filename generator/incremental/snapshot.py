@@ -1,5 +1,5 @@
 """What the last one-off build loaded of content/, kept for the next: each file's stat signature
-and the facts the checks across files need of it (validate.FileFacts), and each item and page as
+and the facts the checks across files need of it (crosscheck.FileFacts), and each item and page as
 it was assembled. After an edit, a build opens, parses and checks only the files that changed
 (and the other files of their items), and assembles only their items.
 
@@ -9,11 +9,11 @@ again). Entries are spread over the shards by item, so that an edit rewrites one
 pickled (the items are the model's frozen dataclasses) behind the SHA-256 of sealed.py: the
 cache is this project's own, written by its build, and read back making only the model's
 classes; a damaged, foreign or stale shard is ignored, never trusted, and only makes the
-build slower. Entries count only under the
-generator's code stamp and the site.toml they were made with. A file whose signature is the
-kept one is taken unread, unless it last changed at or after the moment the build that kept it
-began reading (git's "racily clean": a file written again within the same tick of the file
-system's clock keeps its size and times). Files with errors of their own are not kept.
+build slower. Entries count only under the generator's code stamp and the site.toml they were
+made with. A file whose signature is the kept one is taken unread, unless it last changed at
+or after the moment the build that kept it began reading (git's "racily clean": a file
+written again within the same tick of the file system's clock keeps its size and times).
+Files with errors of their own are not kept.
 content/ and .cache/ are taken to share one file system and clock.
 """
 
