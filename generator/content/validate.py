@@ -44,8 +44,9 @@ class CheckedFile:
     values: dict[str, Any]
     text: Text
     """Its words; `text.digest` hashes the whole file: what incremental rebuilds compare."""
-    links: tuple[tuple[Path, int], ...]
-    """Content files the body links to, with the body line of each link."""
+    facts: FileFacts
+    """What the checks across files need of it (its id, links...): made once, with the check, so
+    that a preview, which keeps the checks, does not make them again for every file on each save."""
 
 
 Checked = tuple[CheckedFile | None, list[SiteError]]
@@ -57,13 +58,6 @@ def check_source(source: SourceFile, config: SiteConfig) -> Checked:
     on this one file and site.toml alone (a preview keeps it for unchanged files)."""
     front, errors = parse_front_matter(source.text, source.display)
     return _check_file(source, front, config) if front is not None else (None, errors)
-
-
-def file_facts(c: CheckedFile) -> FileFacts:
-    s, front = c.source, c.front
-    return FileFacts(s.path, s.display, s.kind, s.stem, s.lang, s.modified, c.values["id"], front.line("id"),
-                     "id" in front.fields, front.line("program"), bool(c.values.get("draft")), c.text.digest,
-                     tuple((target, front.body_line + line) for target, line in c.links))
 
 
 Assembled = tuple
@@ -94,7 +88,7 @@ def build_site(sources: list[SourceFile | FileFacts], config: SiteConfig, *, dra
         errors.extend(found)
         if result is not None:
             checked[source.display] = result
-            facts.append(file_facts(result))
+            facts.append(result.facts)
 
     def full(f: FileFacts) -> CheckedFile | None:
         """The file's whole check (read again for a file given as its facts)."""
@@ -218,11 +212,9 @@ def _check_file(source: SourceFile, front: FrontMatter, config: SiteConfig) -> t
     return checked_file(source, front, values, config), []
 
 
-def checked_file(source: SourceFile, front: FrontMatter, values: dict[str, Any], config: SiteConfig,
-                 links: tuple[tuple[Path, int], ...] | None = None, digest: str | None = None) -> CheckedFile:
-    """A file whose every field passed its check, as the model takes it. The content files its
-    body links to (`links`) and the hash of its text (`digest`) are worked out unless given (a
-    cache of checks keeps them)."""
+def checked_file(source: SourceFile, front: FrontMatter, values: dict[str, Any], config: SiteConfig) -> CheckedFile:
+    """A file whose every field passed its check, as the model takes it, with its facts for the
+    checks across files: the content files its body links to, each with its file line."""
     text = Text(
         lang=source.lang or config.site.default_language,
         source=source.display,
@@ -233,11 +225,13 @@ def checked_file(source: SourceFile, front: FrontMatter, values: dict[str, Any],
         body=front.body,
         body_line=front.body_line,
         translated_from=values.get("translated_from"),
-        digest=digest or hashlib.sha1(source.text.encode()).hexdigest(),
+        digest=hashlib.sha1(source.text.encode()).hexdigest(),
     )
-    if links is None:
-        links = tuple(content_links(front.body, source.path))
-    return CheckedFile(source, front, values, text, links)
+    links = tuple((target, front.body_line + line) for target, line in content_links(front.body, source.path))
+    facts = FileFacts(source.path, source.display, source.kind, source.stem, source.lang, source.modified,
+                      values["id"], front.line("id"), "id" in front.fields, front.line("program"),
+                      bool(values.get("draft")), text.digest, links)
+    return CheckedFile(source, front, values, text, facts)
 
 
 def _check_file_name(source: SourceFile, config: SiteConfig) -> list[SiteError]:

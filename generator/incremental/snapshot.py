@@ -35,7 +35,8 @@ from typing import NamedTuple
 from generator.config import SiteConfig
 from generator.content.model import Detail, Item, Link, Page, Text
 from generator.content.sources import SourceFile, read_text
-from generator.content.validate import Assembled, Checked, CheckedFile, FileFacts, check_source, file_facts
+from generator.content.crosscheck import FileFacts
+from generator.content.validate import Assembled, Checked, CheckedFile, check_source
 from generator.content.when import When
 from generator.errors import SiteError
 from generator.incremental.sealed import read_sealed, write_sealed
@@ -186,7 +187,7 @@ class Snapshot:
 
 
 def _facts(checked: CheckedFile) -> tuple:
-    f = file_facts(checked)
+    f = checked.facts
     return (f.id, f.id_line, f.id_written, f.program_line, f.draft, f.digest, f.links)
 
 
