@@ -126,7 +126,7 @@ class Rendered:
     """Output path of the pages the previous build supplies."""
     keys: dict[str, str]
     """Output path -> key of every page and feed, for the next build's manifest (none
-    when nothing is reused: a cold render keys nothing)."""
+    when nothing is reused: a cold render keys nothing); the feeds' once `rest` is written."""
 
     def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
         """Every file of the site, once (most are made as they are consumed);
@@ -211,26 +211,32 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
             made = _edited_pages(renderer, calendars, edited)
             on_edited(made)
             early.update((page.path, page.data) for page in made)  # the same plans: not made twice
-        planner = (replace(renderer.planner, kept=reuse.plans, planned={},
+        planner = (replace(renderer.planner, kept=reuse.plans, planned={}, listed={},
                            unchanged=unchanged_pages(loaded.site, reuse.item_pages)) if reuse else renderer.planner)
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
+        page_keys: dict[str, str] = {}
         if reuse:
-            reuse.item_pages = item_index(loaded.site, planner.planned)
-        pages = (render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early)) if reuse
-                 else Outputs({}, [], _render_pages(renderer, plans, maker, workers)))
+            pages, page_keys = render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early),
+                                            planner.listed)
+            reuse.item_pages = item_index(loaded.site, planner.planned, page_keys)
+        else:
+            pages = Outputs({}, [], _render_pages(renderer, plans, maker, workers))
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
-    # Planned now, assembled once the pages are written: the VEVENTs their tasks made are in
-    # `calendars` then, and the feeds make only those no page made.
-    feeds = render_feeds(loaded.site, renderer.formatters, today, previous=reuse.previous if reuse else None,
-                         workers=workers, calendars=calendars)
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = frozenset(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
+    every_key = dict(pages.keys)  # and the feeds', once they are planned
 
     def rest() -> Iterator[Artifact]:
         yield from pages.reused
-        late = feeds.reused + render_sitemap(_sitemap_pages(plans), renderer.urls.absolute,
-                                             loaded.config.site.base_url, reuse.sitemap if reuse else None)
+        # Planned once the pages are written (a preview's browsers reload before: at 10,000 events,
+        # keying 40,000 calendar files takes 0.4 s), and made from the VEVENTs the pages' tasks
+        # made: the feeds make only those no page made.
+        feeds = render_feeds(loaded.site, renderer.formatters, today, previous=reuse.previous if reuse else None,
+                             workers=workers, calendars=calendars)
+        every_key.update(feeds.keys)
+        late = feeds.reused + render_sitemap(_sitemap_pages(plans), renderer.urls.absolute, loaded.config.site.base_url,
+                                             reuse.sitemap if reuse else None, page_keys)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
         yield from late
@@ -239,7 +245,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         yield from feeds.fresh
 
     return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths,
-                    frozenset(a.path for a in pages.reused), {**pages.keys, **feeds.keys})
+                    frozenset(a.path for a in pages.reused), every_key)
 
 
 def _edited_pages(renderer: Renderer, calendars: Calendars, edited: Collection[str]) -> list[Artifact]:

@@ -9,6 +9,7 @@ memos must never change what is built: every build here is compared with a cold 
 from __future__ import annotations
 
 import gc
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -19,7 +20,8 @@ from generator import build as build_module
 from generator.build import Options, Project, build
 from generator.config import load_config
 from generator.incremental import keys as keys_module
-from generator.incremental.memos import lend_memos
+from generator.incremental.memos import lend_memos, memo_shelf
+from generator.incremental.shelf import SHARDS
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_sealed
 from generator.outputs import data as data_module, pages as pages_module, plans as plans_module, sitemap as sitemap_module
@@ -36,22 +38,37 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def memos_file(project: Project) -> Path:
-    [found] = (project.root / ".cache" / "memos").glob("*.memos")
+def memos_folder(project: Project) -> Path:
+    [found] = [p for p in (project.root / ".cache" / "memos").iterdir() if p.is_dir()]
     return found
+
+
+def saved_memos(project: Project) -> tuple[dict, str]:
+    """The memos the last build kept, and the code stamp they were kept under."""
+    folder = memos_folder(project)
+    code = read_sealed(next(folder.glob("*.shard")))["code"]
+    return memo_shelf(folder, code).load()[0], code
+
+
+def shards(project: Project) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(memos_folder(project).glob("*.shard"))}
 
 
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, int]:
     """How many pages are keyed and planned, and how many events.json and sitemap entries made."""
-    counts = {"keys": 0, "entries": 0, "sitemap": 0, "plans": 0, "deferred": 0, "parses": 0, "items": 0}
-    key, item_data, entry = keys_module.Keys._key, data_module.item_data, sitemap_module._entry
+    counts = {"keys": 0, "asked": 0, "entries": 0, "sitemap": 0, "plans": 0, "deferred": 0, "parses": 0, "items": 0}
+    asked, key, item_data, entry = keys_module.Keys.key, keys_module.Keys._key, data_module.item_data, sitemap_module._entry
     deferred, defer = plans_module.DeferredPlan.plan.fget, plans_module.DeferredPlan.__init__
     parse, item_pages = jinja2.Environment.parse, pages_module._item_pages
 
     def counting_key(self, plan):
         counts["keys"] += 1
         return key(self, plan)
+
+    def counting_asked(self, plan):
+        counts["asked"] += 1
+        return asked(self, plan)
 
     def counting_data(*args, **kw):
         counts["entries"] += 1
@@ -78,6 +95,7 @@ def counted(monkeypatch) -> dict[str, int]:
         return parse(self, *args)
 
     monkeypatch.setattr(keys_module.Keys, "_key", counting_key)
+    monkeypatch.setattr(keys_module.Keys, "key", counting_asked)
     monkeypatch.setattr(plans_module.DeferredPlan, "plan", property(counting_plan))
     monkeypatch.setattr(plans_module.DeferredPlan, "__init__", counting_defer)
     monkeypatch.setattr(jinja2.Environment, "parse", counting_parse)
@@ -97,16 +115,17 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     out = tmp_path / "out"
     first = build(project, options(out))
     assert counted["keys"] >= first.pages - 1  # a first build keys every page (the two 404s share one)
-    saved = read_sealed(memos_file(project))
+    saved, _ = saved_memos(project)
     assert len(saved["page_keys"]) >= first.pages - 2  # every plan's key was plain data, and kept
     langs = len(load_config(project.config_file).language_codes)
     items = len(saved["entries"]) // langs
     assert counted["plans"] > first.pages / 2  # items', lists' and months' plans, deferred, all made
     assert counted["parses"] > 0  # the layouts, for the templates they name (keys.py)
     assert counted["items"] >= items * langs  # every item's pages worked out
-    counted.update(keys=0, entries=0, sitemap=0, plans=0, deferred=0, parses=0, items=0)
+    counted.update(keys=0, asked=0, entries=0, sitemap=0, plans=0, deferred=0, parses=0, items=0)
     edit(project, "Four days")
     second = build(project, options(out))
+    listed = (items - 1) * langs  # the other items' own pages, at least
     # The Berlin conference's summary shows on its page and on the lists that hold it, in each
     # language (untranslated, they show the original): those plans changed, no other.
     assert 0 < counted["keys"] <= langs * 12
@@ -121,6 +140,10 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     # Only the edited event's pages are worked out again, in each language (it has no program):
     # the other items' pages are taken as the last build planned them (incremental/items.py).
     assert counted["items"] == langs
+    # Their keys are the ones the last build listed them with: not even looked up by what the
+    # pages are made from, nor kept so again.
+    assert counted["asked"] <= second.pages - listed
+    assert len(saved_memos(project)[0]["page_keys"]) <= second.pages - listed
     assert counted["sitemap"] <= counted["keys"]
     assert "Four days" in (out / "en/events/berlin-2024/index.html").read_text()
     assert tree(out) == cold(project, tmp_path)
@@ -132,7 +155,7 @@ def test_without_the_memos_the_next_build_makes_everything_again(tmp_path, count
     project = berlin(tmp_path)
     out = tmp_path / "out"
     first = build(project, options(out))
-    memos_file(project).unlink()
+    shutil.rmtree(memos_folder(project))
     counted.update(keys=0, entries=0, sitemap=0)
     edit(project, "Four days")
     build(project, options(out))
@@ -142,14 +165,14 @@ def test_without_the_memos_the_next_build_makes_everything_again(tmp_path, count
     assert tree(out) == cold(project, tmp_path)
 
 
-def test_a_damaged_memos_file_is_not_read(tmp_path, counted):
+def test_damaged_memos_are_not_read(tmp_path, counted):
     project = berlin(tmp_path)
     out = tmp_path / "out"
     first = build(project, options(out))
-    memos = memos_file(project)
-    data = bytearray(memos.read_bytes())
-    data[len(data) // 2] ^= 0x01  # one bit: the SHA-256 in front no longer matches
-    memos.write_bytes(bytes(data))
+    for shard in memos_folder(project).glob("*.shard"):
+        data = bytearray(shard.read_bytes())
+        data[len(data) // 2] ^= 0x01  # one bit: the SHA-256 in front no longer matches
+        shard.write_bytes(bytes(data))
     counted.update(keys=0, entries=0)
     edit(project, "Four days")
     build(project, options(out))
@@ -157,16 +180,31 @@ def test_a_damaged_memos_file_is_not_read(tmp_path, counted):
     assert tree(out) == cold(project, tmp_path)
 
 
+def test_an_edit_writes_again_only_the_memos_it_reached(tmp_path):
+    """The memos are kept in shards (incremental/shelf.py): after one edit, those holding none
+    of the entries that changed are left as they are (rewriting all took 0.4 s at 10,000 events)."""
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    build(project, options(out))
+    before = shards(project)
+    assert len(before) == SHARDS + 1  # and the head
+    edit(project, "Four days")
+    build(project, options(out))
+    after = shards(project)
+    rewritten = [name for name in before if after[name] != before[name]]
+    assert 0 < len(rewritten) < SHARDS / 4
+    assert tree(out) == cold(project, tmp_path)
+
+
 def test_memos_made_by_other_code_are_not_taken(tmp_path):
     project = berlin(tmp_path)
     build(project, options(tmp_path / "out"))
-    memos = memos_file(project)
-    saved = read_sealed(memos)
+    saved, code = saved_memos(project)
     reuse = Reuse(None, {}, {})
-    lend_memos(reuse, memos, saved["code"])
+    lend_memos(reuse, memo_shelf(memos_folder(project), code))
     assert reuse.page_keys.get(next(iter(saved["page_keys"]))) is not None
     other = Reuse(None, {}, {})
-    lend_memos(other, memos, saved["code"] + "-upgraded")
+    lend_memos(other, memo_shelf(memos_folder(project), code + "-upgraded"))
     assert not other.page_keys.earlier and not other.entries.earlier and not other.feed_facts.earlier
     assert other.salt == ""
 

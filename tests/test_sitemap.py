@@ -13,8 +13,8 @@ pytestmark = pytest.mark.unit
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def entries(n: int) -> list[str]:
-    return [f"  <url>\n    <loc>https://example.org/en/events/e{i}/</loc>\n  </url>\n" for i in range(n)]
+def entries(n: int) -> list[bytes]:
+    return [f"  <url>\n    <loc>https://example.org/en/events/e{i}/</loc>\n  </url>\n".encode() for i in range(n)]
 
 
 def locs(xml: bytes) -> list[str]:
@@ -30,7 +30,7 @@ def test_a_language_past_the_url_limit_continues_in_numbered_sitemaps_in_order()
 
 def test_a_language_past_the_byte_limit_continues_in_another_sitemap():
     ((_, single),) = sitemap_files("ko", entries(1))
-    limit = len(single) + len(entries(1)[0].encode())     # room for two entries a file
+    limit = len(single) + len(entries(1)[0])     # room for two entries a file
     files = list(sitemap_files("ko", entries(4), max_bytes=limit))
     assert [len(locs(xml)) for _, xml in files] == [2, 2] and all(len(xml) <= limit for _, xml in files)
 

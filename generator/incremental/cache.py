@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
 from generator.content.history import git_head
 from generator.incremental.manifest import Manifest, inputs_stamp
-from generator.incremental.memos import lend_memos, save_memos
+from generator.incremental.memos import lend_memos, memo_shelf, save_memos
 from generator.incremental.reuse import Reuse
+from generator.incremental.shelf import Shelf
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
@@ -40,7 +42,8 @@ class BuildCache:
     """Everything the build reads (`inputs_stamp`): when it equals the last build's, the output is right."""
     store: Store
     reuse: Reuse
-    memos_file: Path
+    memos: Shelf
+    """The memos of the last render (memos.py), lent on entering `with`."""
     code: str
     """The generator's code and libraries (`inputs_stamp`): what the memos were made by."""
     snapshot: Snapshot
@@ -63,9 +66,10 @@ class BuildCache:
         previous = None if fresh else Manifest.load(manifest_file, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"), plans=None)
-        memos_file = cache_dir(folder / "memos") / f"{name}.memos"
+        memos = memo_shelf(cache_dir(folder / "memos" / name), code)
+        _forget(folder / "memos" / f"{name}.memos", folder / "checks")
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh)
-        return cls(out, manifest_file, stamp, store, reuse, memos_file, code, snapshot, fresh)
+        return cls(out, manifest_file, stamp, store, reuse, memos, code, snapshot, fresh)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
@@ -85,16 +89,29 @@ class BuildCache:
     def record(self, keys: dict[str, str], published: Published) -> None:
         """Remember the output just written, for the next build."""
         Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_file)
-        save_memos(self.reuse, self.memos_file, self.code)
+        save_memos(self.reuse, self.memos)
 
     def __enter__(self) -> BuildCache:
         """Open for a build: the last build's memos are read now, not for one that is up to date."""
         if not self.fresh:
-            lend_memos(self.reuse, self.memos_file, self.code)
+            lend_memos(self.reuse, self.memos)
         return self
 
     def __exit__(self, *_exc) -> None:
         self.store.close()
+
+
+def _forget(*paths: Path) -> None:
+    """Remove what earlier versions kept in place of the shards (a large site's memos are 90 MB,
+    its kept checks in .cache/checks/ 132 MB, replaced by the snapshot in .cache/content/)."""
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            continue
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def cache_dir(path: Path) -> Path:

@@ -11,6 +11,8 @@ item added or removed, those of its program. At 10,000 events, working out what 
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from generator.content.model import Site
 
 
@@ -29,6 +31,9 @@ def unchanged_pages(site: Site, index: dict) -> dict[tuple[str, str], tuple]:
     return {key: found for key, found in pages.items() if key[1] not in reached}
 
 
-def item_index(site: Site, planned: dict[tuple[str, str], tuple]) -> dict:
-    """This render's item pages (`Planner.planned`) with what `unchanged_pages` compares next time."""
-    return {"items": {i.id: (i.digest, i.program) for i in site.items}, "pages": planned}
+def item_index(site: Site, planned: dict[tuple[str, str], list], keys: Mapping[str, str]) -> dict:
+    """This render's item pages (`Planner.planned`) with their `keys` (by address), and what
+    `unchanged_pages` compares next time."""
+    pages = {found: tuple((plan.template, plan.path, plan.made_from, keys[plan.path]) for plan in plans)
+             for found, plans in planned.items()}
+    return {"items": {i.id: (i.digest, i.program) for i in site.items}, "pages": pages}

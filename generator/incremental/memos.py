@@ -14,7 +14,9 @@ they were made under, and the next takes them back:
   of without changing the salt, so a memo from other code is not taken.
 
 A `Memo` holds one render's worth: what this render asked for or made. The next
-file holds that, and so never grows with the edits.
+build keeps that, and so never grows with the edits. The memos are kept on a shelf
+(shelf.py) of shards: after one edit, only the shards holding an entry that changed
+are written again.
 """
 
 from __future__ import annotations
@@ -22,19 +24,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.incremental.reuse import Reuse
-from generator.incremental.sealed import read_sealed, write_sealed
+from generator.incremental.shelf import Shelf
 
-VERSION = 1
+VERSION = 2
+MEMOS = ("page_keys", "entries", "feed_facts", "sitemap", "references")
+"""The memos kept as they are (`Memo`s of the Reuse fields of these names)."""
 
 
 class Memo(dict):
-    """A memo of one render: what it made, and what it took from the `earlier` one's (`get`)."""
+    """A memo of one render: what it made (`made`: the keys set), and what it took from the
+    `earlier` one's (`get`)."""
 
-    __slots__ = ("earlier",)
+    __slots__ = ("earlier", "made")
 
     def __init__(self, earlier: dict | None = None):
         super().__init__()
         self.earlier = earlier or {}
+        self.made: list = []
+
+    def __setitem__(self, key, value) -> None:
+        self.made.append(key)
+        dict.__setitem__(self, key, value)
 
     def get(self, key, default=None):
         found = dict.get(self, key)
@@ -42,34 +52,31 @@ class Memo(dict):
             found = self.earlier.get(key)
             if found is None:
                 return default
-            self[key] = found
+            dict.__setitem__(self, key, found)
         return found
 
     def clear(self) -> None:
         super().clear()
         self.earlier = {}
+        self.made = []
 
 
-def lend_memos(reuse: Reuse, file: Path, code: str) -> None:
-    """Give `reuse` the memos the last build saved in `file`, if made by this `code`."""
-    saved = read_sealed(file)
-    if not saved or saved.get("version") != VERSION or saved.get("code") != code:
-        saved = {}
-    reuse.page_keys = Memo(saved.get("page_keys"))
-    reuse.entries = Memo(saved.get("entries"))
-    reuse.feed_facts = Memo(saved.get("feed_facts"))
-    reuse.sitemap = Memo(saved.get("sitemap"))
-    reuse.references = Memo(saved.get("references"))
-    reuse.item_pages = saved.get("item_pages") or {}
-    reuse.salt = saved.get("salt", "")
+def memo_shelf(folder: Path, code: str) -> Shelf:
+    """Where a build's memos are kept: readable by the builds of this `code` only."""
+    return Shelf(folder, {"version": VERSION, "code": code}, whole=("page_keys", "references"))
 
 
-def save_memos(reuse: Reuse, file: Path, code: str) -> None:
+def lend_memos(reuse: Reuse, shelf: Shelf) -> None:
+    """Give `reuse` the memos the last build kept on `shelf`."""
+    saved, salt = shelf.load()
+    for name in MEMOS:
+        setattr(reuse, name, Memo(saved.get(name)))
+    reuse.item_pages = {"items": saved.get("items", {}), "pages": saved.get("pages", {})}
+    reuse.salt = salt or ""
+
+
+def save_memos(reuse: Reuse, shelf: Shelf) -> None:
     """Keep this render's memos for the next build (nothing, if one is not plain data)."""
-    try:
-        write_sealed(file, {"version": VERSION, "code": code, "salt": reuse.salt,
-                            "page_keys": dict(reuse.page_keys), "entries": dict(reuse.entries),
-                            "feed_facts": dict(reuse.feed_facts), "sitemap": dict(reuse.sitemap),
-                            "references": dict(reuse.references), "item_pages": reuse.item_pages})
-    except ValueError:  # marshal: a value that is not plain data; the next build makes it again
-        pass
+    tables = {name: getattr(reuse, name) for name in MEMOS}
+    tables.update(items=reuse.item_pages.get("items", {}), pages=reuse.item_pages.get("pages", {}))
+    shelf.save(reuse.salt, tables)

@@ -38,10 +38,10 @@ class Reuse:
     """Item fragments of the page renderer (outputs/html.py Renderer.fragment)."""
     faces: dict[tuple, str] = field(default_factory=dict)
     """Items' faces by id and digest (keys.py)."""
-    entries: dict[tuple, str] = field(default_factory=dict)
+    entries: dict[tuple, bytes] = field(default_factory=dict)
     """Items' entries in events.json by language, id and digest (outputs/data.py)."""
     sitemap: dict = field(default_factory=dict)
-    """Pages' entries in sitemap.xml by their path and alternates (outputs/sitemap.py)."""
+    """Pages' entries in sitemap.xml by their keys (outputs/sitemap.py)."""
     feed_facts: dict[tuple, tuple] = field(default_factory=dict)
     """Items' VEVENT keys and own feeds by settings, id and digest (outputs/calendar/ics.py)."""
     plans: dict | None = field(default_factory=dict)

@@ -34,10 +34,9 @@ def render_data(site: Site, formatters: dict[str, Formatter], urls: Urls,
     entries = {} if entries is None else entries
     for lang in site.config.language_codes:
         # The items are encoded one by one (and a preview keeps each), then the document around them.
-        members = {key: _dumps(value) for key, value in events_document(site, lang, formatters[lang], urls).items()}
+        members = {key: _dumps(value).encode() for key, value in events_document(site, lang, formatters[lang], urls).items()}
         members["items"] = _array(_remembered(entries, site, item, lang, formatters[lang], urls) for item in site.items)
-        text = _object(members)
-        files.append(Artifact(output_file(urls.data(lang), urls.prefix), (text + "\n").encode("utf-8")))
+        files.append(Artifact(output_file(urls.data(lang), urls.prefix), _object(members) + b"\n"))
     return files
 
 
@@ -50,14 +49,14 @@ def _dumps(value) -> str:
 # The json module cannot take part of a document already encoded, so these two put encoded
 # parts together as _dumps would write the whole: the same separators, keys sorted.
 
-def _object(members: Mapping[str, str]) -> str:
-    """A JSON object from its keys and their values' JSON texts."""
-    return "{" + ",".join(f"{_dumps(key)}:{members[key]}" for key in sorted(members)) + "}"
+def _object(members: Mapping[str, bytes]) -> bytes:
+    """A JSON object from its keys and their values' JSON texts, in UTF-8."""
+    return b"{" + b",".join(_dumps(key).encode() + b":" + members[key] for key in sorted(members)) + b"}"
 
 
-def _array(values: Iterable[str]) -> str:
-    """A JSON array from its values' JSON texts."""
-    return "[" + ",".join(values) + "]"
+def _array(values: Iterable[bytes]) -> bytes:
+    """A JSON array from its values' JSON texts, in UTF-8."""
+    return b"[" + b",".join(values) + b"]"
 
 
 def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
@@ -76,14 +75,16 @@ def events_document(site: Site, lang: str, fmt: Formatter, urls: Urls) -> dict:
     }
 
 
-def _remembered(entries: MutableMapping[tuple, str], site: Site, item: Item, lang: str, fmt: Formatter, urls: Urls) -> str:
-    """The item's entry as JSON text, made once per digest, language and feed (a program's
-    feed comes and goes with its dated activities, which are other items)."""
+def _remembered(entries: MutableMapping[tuple, bytes], site: Site, item: Item, lang: str, fmt: Formatter,
+                urls: Urls) -> bytes:
+    """The item's entry as JSON text in UTF-8 (the memos keep it so: marshal reads bytes back
+    without decoding them), made once per digest, language and feed (a program's feed comes
+    and goes with its dated activities, which are other items)."""
     feed = item_feed(site, item, lang, urls)
     key = (lang, item.id, item.digest, feed)
     found = entries.get(key)
     if found is None:
-        found = entries[key] = _dumps(item_data(item, lang, fmt, urls, feed))
+        found = entries[key] = _dumps(item_data(item, lang, fmt, urls, feed)).encode()
     return found
 
 

@@ -327,13 +327,15 @@ def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> li
         plans = _item_pages(p, lang, item, feeds)
     elif p.kept is None:
         plans = [DeferredPlan(lang, template, path, made_from, partial(_planned_again, p, lang, item, feeds, path))
-                 for template, path, made_from in known]
+                 for template, path, made_from, _ in known]
     else:
-        plans = [p.kept.get(made_from) for _, _, made_from in known]
+        plans = [p.kept.get(made_from) for _, _, made_from, _ in known]
         if None in plans:  # not kept (a preview keeps one render's plans)
             plans = _item_pages(p, lang, item, feeds)
+    if known is not None:
+        p.listed.update((path, key) for _, path, _, key in known)
     if p.planned is not None:
-        p.planned[(lang, item.id)] = tuple((plan.template, plan.path, plan.made_from) for plan in plans)
+        p.planned[(lang, item.id)] = plans
     return plans
 
 

@@ -127,9 +127,12 @@ class Planner:
     are deferred instead (`kept_plan`)."""
     unchanged: Mapping[tuple[str, str], tuple] = field(default_factory=dict)
     """The pages of the items no edit reached since the last render, by language and id, as
-    (template, address, made_from) each (incremental/items.py): planned from these, not again."""
-    planned: dict[tuple[str, str], tuple] | None = None
-    """Where this render's item pages are recorded the same way, for the next (None: nowhere)."""
+    (template, address, made_from, key) each (incremental/items.py): planned from these, not again."""
+    listed: dict[str, str] = field(default_factory=dict)
+    """Where those pages' keys are gathered, by address, as the pages are listed: an unchanged
+    page's key is the last render's, not worked out again (incremental/pages.py)."""
+    planned: dict[tuple[str, str], list] | None = None
+    """Where this render's item pages are recorded, by language and id, for the next (None: nowhere)."""
     item_alternates: dict[str, tuple[Alternate, ...]] = field(default_factory=dict)
     """Each item's pages in every language it has: the same for its page in each language, so
     made once per render (a fifth of planning 40,000 item pages)."""

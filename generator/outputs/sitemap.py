@@ -6,7 +6,7 @@ same plan without knowing how pages are drawn.
 
 from __future__ import annotations
 
-from typing import Iterable, MutableMapping
+from typing import Iterable, Mapping, MutableMapping
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.outputs import Artifact
@@ -21,22 +21,24 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
 
-def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None) -> list[Artifact]:
+def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMapping | None = None,
+                   keys: Mapping[str, str] | None = None) -> list[Artifact]:
     """`pages`: the plans of every page search engines may list, in the site's order (those
     whose canonical address is another page's, a fallback to another language's text, are
     left out here); `absolute`: path -> full URL; `made` (kept under one salt, as page keys
-    are) holds the entries of earlier renders by what their pages are made from ("" for a
-    page left out): an unchanged page's head is then not even made. sitemap.xml is the index
-    of the languages' sitemaps: one file for 42,000 pages would be past the protocol's 50,000
-    URLs at a few more years."""
+    are) holds the entries of earlier renders by their pages' `keys` (by address; else by what
+    the pages are made from), "" for a page left out: an unchanged page's head is then not even
+    made (a page's key holds its head). sitemap.xml is the index of the languages' sitemaps: one
+    file for 42,000 pages would be past the protocol's 50,000 URLs at a few more years."""
     made = {} if made is None else made
-    by_lang: dict[str, list[str]] = {}
+    keys = keys or {}
+    by_lang: dict[str, list[bytes]] = {}
     for plan in pages:
-        shown = plan.made_from if plan.made_from is not None else repr(plan.meta)
+        shown = keys.get(plan.path) or (plan.made_from if plan.made_from is not None else repr(plan.meta))
         found = made.get(shown)
         if found is None:
             meta = plan.meta
-            found = made[shown] = _entry(meta, absolute) if meta.canonical == absolute(meta.path) else ""
+            found = made[shown] = _entry(meta, absolute).encode() if meta.canonical == absolute(meta.path) else b""
         if found:
             by_lang.setdefault(plan.lang, []).append(found)
     sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
@@ -48,13 +50,13 @@ def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMappin
     return [Artifact("sitemap.xml", index.encode()), *sitemaps, Artifact("robots.txt", robots.encode())]
 
 
-def sitemap_files(lang: str, entries: list[str], max_urls: int = MAX_URLS,
+def sitemap_files(lang: str, entries: list[bytes], max_urls: int = MAX_URLS,
                   max_bytes: int = MAX_BYTES) -> Iterable[tuple[str, bytes]]:
-    """A language's entries in as few sitemaps as the protocol's limits allow, in order."""
+    """A language's entries (each one's UTF-8: the memos keep them so, and marshal reads bytes
+    back without decoding them) in as few sitemaps as the protocol's limits allow, in order."""
     closing = b"</urlset>\n"
     number, current, size = 1, [], len(_URLSET) + len(closing)
-    for entry in entries:
-        encoded = entry.encode()
+    for encoded in entries:
         if current and (len(current) == max_urls or size + len(encoded) > max_bytes):
             yield _name(lang, number), _URLSET.encode() + b"".join(current) + closing
             number, current, size = number + 1, [], len(_URLSET) + len(closing)

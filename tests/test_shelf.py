@@ -1,0 +1,141 @@
+"""Tables kept in shards (generator/incremental/shelf.py): what is read back, what is written again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.incremental import shelf as shelf_module
+from generator.incremental.shelf import Shelf
+
+HEADER = {"version": 1, "code": "c"}
+
+
+@pytest.fixture
+def written(monkeypatch) -> list[str]:
+    """The shard files written, by name."""
+    names, write = [], shelf_module.write_sealed
+
+    def counting(file: Path, data: dict) -> None:
+        names.append(file.name)
+        write(file, data)
+
+    monkeypatch.setattr(shelf_module, "write_sealed", counting)
+    return names
+
+
+def tables(n: int = 200) -> dict[str, dict]:
+    return {"keys": {("page", i): f"key-{i}" for i in range(n)}, "names": {f"id-{i}": (i, "x") for i in range(n)}}
+
+
+def kept(tmp_path: Path, data: dict, tag: str = "salt", shards: int = 16) -> None:
+    shelf = Shelf(tmp_path, HEADER, shards)
+    shelf.load()
+    shelf.save(tag, data)
+
+
+def test_what_is_saved_is_loaded(tmp_path):
+    kept(tmp_path, tables())
+    assert Shelf(tmp_path, HEADER, 16).load() == (tables(), "salt")
+
+
+def test_only_the_shards_an_edit_reached_are_written(tmp_path, written):
+    kept(tmp_path, tables())
+    assert len(written) == 17  # none was there: 16 shards and the head
+    written.clear()
+    shelf = Shelf(tmp_path, HEADER, 16)
+    saved, _ = shelf.load()
+    changed = {name: dict(entries) for name, entries in saved.items()}
+    changed["keys"][("page", 3)] = "key-3-edited"  # changed in its shard
+    del changed["names"]["id-7"]  # gone from its shard
+    changed["names"]["id-new"] = (0, "y")  # new: in the shard its key's CRC picks
+    shelf.save("salt", changed)
+    assert 1 <= len(written) <= 3
+    assert Shelf(tmp_path, HEADER, 16).load() == (changed, "salt")
+    written.clear()
+    shelf = Shelf(tmp_path, HEADER, 16)
+    shelf.save("salt", {name: dict(entries) for name, entries in shelf.load()[0].items()})
+    assert written == []  # nothing changed, nothing written
+
+
+def test_another_tag_rewrites_every_shard(tmp_path, written):
+    kept(tmp_path, tables())
+    written.clear()
+    shelf = Shelf(tmp_path, HEADER, 16)
+    shelf.load()
+    shelf.save("another salt", tables())
+    assert len(written) == 17
+    assert Shelf(tmp_path, HEADER, 16).load() == (tables(), "another salt")
+
+
+def test_shards_of_another_header_are_not_read(tmp_path):
+    kept(tmp_path, tables())
+    assert Shelf(tmp_path, {"version": 1, "code": "upgraded"}, 16).load() == ({}, None)
+
+
+def test_a_damaged_shard_loses_only_its_own_entries(tmp_path):
+    kept(tmp_path, tables())
+    damaged = tmp_path / "005.shard"
+    data = bytearray(damaged.read_bytes())
+    data[-1] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    saved, tag = Shelf(tmp_path, HEADER, 16).load()
+    assert tag == "salt"
+    assert 0 < len(saved["keys"]) < len(tables()["keys"])
+    assert all(tables()["keys"][key] == value for key, value in saved["keys"].items())
+
+
+def test_shards_left_by_a_build_stopped_half_way_are_not_mixed(tmp_path):
+    """Some shards under the new salt, the others under the old: entries made under two salts
+    are never lent together (only those of the first shard's)."""
+    kept(tmp_path, tables(), tag="old")
+    (tmp_path / "new").mkdir()
+    kept(tmp_path / "new", tables(), tag="new")
+    for name in ["head", *(f"{shard:03d}" for shard in range(8))]:  # written in this order
+        (tmp_path / "new" / f"{name}.shard").replace(tmp_path / f"{name}.shard")
+    saved, tag = Shelf(tmp_path, HEADER, 16).load()
+    assert tag == "new"
+    assert 0 < len(saved["keys"]) < len(tables()["keys"])
+
+
+class Made(dict):
+    """A table that says which of its entries it made (memos.py's Memo)."""
+
+    def __init__(self, entries: dict, made: list):
+        super().__init__(entries)
+        self.made = made
+
+
+def test_tables_that_say_what_they_made_are_compared_by_keys(tmp_path, written):
+    kept(tmp_path, tables())
+    written.clear()
+    shelf = Shelf(tmp_path, HEADER, 16)
+    saved, _ = shelf.load()
+    shelf.save("salt", {name: Made(entries, []) for name, entries in saved.items()})
+    assert written == []  # the very tables loaded
+    keys = dict(saved["keys"])
+    del keys[("page", 1)]
+    keys[("page", 2)] = "key-2-made-again"  # made again with another value: written where it is
+    keys[("page", "new")] = "new"
+    changed = {"keys": Made(keys, [("page", 2), ("page", "new")]), "names": Made(saved["names"], [])}
+    shelf.save("salt", changed)
+    assert 1 <= len(written) <= 3
+    assert Shelf(tmp_path, HEADER, 16).load()[0] == {"keys": keys, "names": saved["names"]}
+
+
+def test_whole_tables_are_kept_in_the_head(tmp_path, written):
+    shelf = Shelf(tmp_path, HEADER, 16, whole=("keys",))
+    shelf.load()
+    shelf.save("salt", tables())
+    assert Shelf(tmp_path, HEADER, 16, whole=("keys",)).load() == (tables(), "salt")
+    written.clear()
+    shelf = Shelf(tmp_path, HEADER, 16, whole=("keys",))
+    saved, _ = shelf.load()
+    names = dict(saved["names"])
+    names["id-new"] = (1, "z")
+    shelf.save("salt", {"keys": Made(saved["keys"], []), "names": names})
+    assert "head.shard" not in written and len(written) == 1
+    written.clear()
+    shelf.save("salt", {"keys": Made({**saved["keys"], "k": "v"}, ["k"]), "names": names})
+    assert "head.shard" in written
