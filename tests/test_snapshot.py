@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import BUILD_DAY, ROOT, copy_project
+from generator.build import Options, build
 from generator.config import load_config
 from generator.content import history, sources as sources_module, validate
 from generator.content.history import read_history
@@ -322,6 +323,17 @@ def test_a_draft_is_left_out_or_shown_as_a_cold_build_does(site, counted):
         assert load_kept(site, drafts=drafts) == cold
         assert (cold[0].item("excom-2024") is not None) == drafts
     assert counted.opened == []  # left out again: nothing to read
+
+
+@pytest.mark.build
+def test_a_build_removes_the_kept_checks_of_earlier_versions(tmp_path):
+    """.cache/checks/ (132 MB at 10,000 events) is what the snapshot replaced: not left behind."""
+    project = copy_project(tmp_path / "p")
+    old = project.root / ".cache" / "checks"
+    old.mkdir(parents=True)
+    (old / "content-00.checks").write_bytes(b"kept by an earlier version")
+    build(project, Options(out=tmp_path / "out", today=BUILD_DAY, search=False, brochure=False))
+    assert not old.exists() and len(shards(project.root)) == SHARDS
 
 
 def test_history_dates_files_by_the_stat_they_were_read_with(site, monkeypatch):
