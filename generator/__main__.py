@@ -1,8 +1,6 @@
 """`python -m generator` is the `sitegen` command."""
 
-import sys
-
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

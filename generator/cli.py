@@ -12,6 +12,7 @@ import os
 import sys
 import textwrap
 import time
+from typing import NoReturn
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -34,6 +35,20 @@ from generator.editing.new import (OPTIONAL, Refused, Request, already_exists, a
 from generator.content.sources import KINDS, read_sources
 from generator.i18n.changes import original_changes
 from generator.i18n.translations import fingerprint, stamp, stamped, translation_report
+
+
+def run() -> NoReturn:
+    """The `sitegen` command: `main`, then out of the process at once. A large site's build
+    leaves millions of objects (its model, memos, manifest) that the interpreter would free one
+    by one on its way out: a quarter of a second at 10,000 events, with nothing left to do.
+    What is written is flushed first; everything else the build opened, it closed itself."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe, say: nothing more can be said
+            pass
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from generator.cli import main
@@ -109,6 +113,25 @@ def test_all_errors_of_a_run_are_reported_together(basic, capsys):
     assert "content/events/ceremony.md:4: category:" in err
     assert "content/events/forum.md:3:" in err
     assert "3 errors; nothing was published" in err
+
+
+def test_the_command_reports_every_error_and_its_status_as_it_leaves(basic):
+    """`sitegen` leaves its process without freeing the build's objects one by one (cli.run):
+    what it printed must still all be there, and its exit status be the build's."""
+    edit(basic, "events/workshop.md", "when: 2024-09-19/2024-09-21", "when: soon")
+    edit(basic, "events/ceremony.md", "category: prize", "category: prizes")
+    command = [sys.executable, "-m", "generator", "--root", str(basic.root), "build", "--now", BUILD_DAY.isoformat(),
+               "--no-brochure", "--no-search"]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a terminal's pipe would be
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=300, env=buffered)
+    assert failed.returncode == 1
+    assert "content/events/workshop.md:6: when:" in failed.stderr and "content/events/ceremony.md:4: category:" in failed.stderr
+    assert failed.stderr.endswith("2 errors; nothing was published.\n")
+    edit(basic, "events/workshop.md", "when: soon", "when: 2024-09-19/2024-09-21")
+    edit(basic, "events/ceremony.md", "category: prizes", "category: prize")
+    built = subprocess.run(command, capture_output=True, text=True, timeout=300, env=buffered)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built ") and built.stdout.endswith("\n")
 
 
 def test_a_translation_without_original_names_both_files(basic, capsys):
