@@ -164,7 +164,8 @@ def load_project(project: Project, options: Options, kept: Kept | None = None,
     if snapshot:
         snapshot.settle(config)
     sources, errors = (kept.sources.read(project.content, project.root, languages, changed) if kept
-                       else read_sources(project.content, project.root, languages, snapshot.read, snapshot.keep)
+                       else read_sources(project.content, project.root, languages, snapshot.read, snapshot.keep,
+                                         snapshot.lstat)
                        if snapshot else read_sources(project.content, project.root, languages))
     paths = [s.path for s in sources]
     history = (kept.history(project.root, paths) if kept

@@ -336,6 +336,27 @@ def test_a_build_removes_the_kept_checks_of_earlier_versions(tmp_path):
     assert not old.exists() and len(shards(project.root)) == SHARDS
 
 
+@pytest.mark.build
+def test_a_build_stats_each_content_file_once(tmp_path, monkeypatch):
+    """The inputs stamp lists every content file with its lstat; reading takes those, and stats
+    none a second time (34,000 files at 10,000 events)."""
+    project = copy_project(tmp_path / "p")
+    options = Options(out=tmp_path / "out", today=BUILD_DAY, search=False, brochure=False)
+    build(project, options)
+    _edit(project.root, EVENT, "title: ", "title: Edited ")
+    content, real_lstat, seen = str(project.content), os.lstat, []
+
+    def lstat(path, *args, **kwargs):
+        if str(path).startswith(content) and str(path).endswith(".md"):
+            seen.append(str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    build(project, options)
+    assert seen == []
+    assert "Edited" in (tmp_path / "out" / "en" / "events" / "excom-2024" / "index.html").read_text()
+
+
 def test_history_dates_files_by_the_stat_they_were_read_with(site, monkeypatch):
     """Outside git every file counts as edited, dated by its mtime: the reading's stat gives it,
     the same date a stat of its own gives, and no file is stat-ed a second time."""

@@ -63,10 +63,11 @@ unchanged since it last read it (validate.FileFacts), given in the file's place;
 
 
 def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], read: TextReader = read_text,
-                 keep: Keeper | None = None) -> tuple[list, list[SiteError]]:
+                 keep: Keeper | None = None, lstat: Callable[[str], os.stat_result] = os.lstat,
+                 ) -> tuple[list, list[SiteError]]:
     """Every content file, in a stable order, with the problems found on the way; `read` gives
-    each regular file's text. With `keep`, a file it answers for is given as its answer, unread
-    (a one-off build's cache: incremental/snapshot.py)."""
+    each regular file's text, `lstat` its stat (not following links). With `keep`, a file it
+    answers for is given as its answer, unread (a one-off build's cache: incremental/snapshot.py)."""
     real_root = content_dir.resolve()
     sources, errors = [], []
     for folder, names in _walk(content_dir):
@@ -76,16 +77,16 @@ def read_sources(content_dir: Path, root: Path, languages: tuple[str, ...], read
         display, kind = _folder_display(folder_path, root), _kind(folder_path / "-", content_dir)
         for name in names:
             try:
-                lstat = os.lstat(os.path.join(folder, name))
+                info = lstat(os.path.join(folder, name))
             except OSError:
                 continue  # deleted while we looked
             path = folder_path / name
             if keep is not None and kind is not None and (split := _split_name(name, languages)) is not None:
-                kept = keep(path, display + name, kind, split[0], split[1], lstat)
+                kept = keep(path, display + name, kind, split[0], split[1], info)
                 if kept is not None:
                     sources.append(kept)
                     continue
-            result = _read(path, display + name, kind, lstat, real_root, content_dir, languages, read)
+            result = _read(path, display + name, kind, info, real_root, content_dir, languages, read)
             (errors if isinstance(result, SiteError) else sources).append(result)
     return sources, errors
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,8 @@ class BuildCache:
         manifest_file = cache_dir(folder / "manifests") / f"{name}.manifest"
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
-        stamp = inputs_stamp(inputs[0], inputs[1], code, git_head(root) or "no git", *facts)
+        listed: dict[str, os.stat_result] = {}
+        stamp = inputs_stamp(inputs[0], inputs[1], code, git_head(root) or "no git", *facts, listed=listed)
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()
@@ -68,7 +70,7 @@ class BuildCache:
                       images=store.section("image"), marks=store.section("mark"), plans=None)
         memos = memo_shelf(cache_dir(folder / "memos" / name), code)
         _forget(folder / "memos" / f"{name}.memos", folder / "checks")
-        snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh)
+        snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
         return cls(out, manifest_file, stamp, store, reuse, memos, code, snapshot, fresh)
 
     def up_to_date(self) -> bool:

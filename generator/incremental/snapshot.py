@@ -61,9 +61,12 @@ class Snapshot:
     take them, and `assembled`, the items and pages `build_site` takes whole; `save` keeps this
     build's."""
 
-    def __init__(self, folder: Path, code: str, fresh: bool = False):
+    def __init__(self, folder: Path, code: str, fresh: bool = False, listed: dict[str, os.stat_result] | None = None):
         self.folder = folder
         self.code = code
+        self.listed = {} if listed is None else listed
+        """The lstat of the files the inputs stamp listed, by path (manifest.inputs_stamp): a
+        file is not stat'ed twice. Taken before reading, as a stat of its own would be."""
         """The generator's and its libraries' stamp: another one makes every entry stale."""
         self.fresh = fresh
         """Take nothing from the last build (its shards are replaced when this one ends)."""
@@ -126,6 +129,11 @@ class Snapshot:
             folder = os.path.dirname(path)
             links = tuple((Path(posixpath.normpath(posixpath.join(folder, target))), line) for target, line in links)
         return FileFacts(path, display, kind, stem, lang, int(lstat.st_mtime), *kept[1:7], links)
+
+    def lstat(self, path: str) -> os.stat_result:
+        """The file's lstat, as the inputs stamp listed it (OSError if it is gone)."""
+        found = self.listed.pop(path, None)
+        return found if found is not None else os.lstat(path)
 
     def read(self, path: Path, display: str, lstat: os.stat_result) -> str:
         """content/sources.read_text, noting the signature the text was read under."""
