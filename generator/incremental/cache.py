@@ -38,7 +38,7 @@ CODE = Path(__file__).resolve().parents[1]
 @dataclass
 class BuildCache:
     out: Path
-    manifest_file: Path
+    manifest_folder: Path
     stamp: str
     """Everything the build reads (`inputs_stamp`): when it equals the last build's, the output is right."""
     store: Store
@@ -57,7 +57,7 @@ class BuildCache:
         """The cache of the project at `root` for a build into `out`; `inputs`: the folders and
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
-        manifest_file = cache_dir(folder / "manifests") / f"{name}.manifest"
+        manifest_folder = cache_dir(folder / "manifests" / name)
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
         listed: dict[str, os.stat_result] = {}
@@ -65,13 +65,13 @@ class BuildCache:
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()
-        previous = None if fresh else Manifest.load(manifest_file, out)
+        previous = None if fresh else Manifest.load(manifest_folder, out)
         reuse = Reuse(previous, store.section("vevent"), store.section("pdf"), template_cache(cache_dir(folder / "jinja")),
                       images=store.section("image"), marks=store.section("mark"), plans=None)
         memos = memo_shelf(cache_dir(folder / "memos" / name), code)
-        _forget(folder / "memos" / f"{name}.memos", folder / "checks")
+        _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
-        return cls(out, manifest_file, stamp, store, reuse, memos, code, snapshot, fresh)
+        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
@@ -90,7 +90,7 @@ class BuildCache:
 
     def record(self, keys: dict[str, str], published: Published) -> None:
         """Remember the output just written, for the next build."""
-        Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_file)
+        Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_folder)
         save_memos(self.reuse, self.memos)
 
     def __enter__(self) -> BuildCache:
