@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.incremental import shelf as shelf_module
-from generator.incremental.shelf import Shelf
+from generator.incremental.shelf import Shelf, Table
 
 HEADER = {"version": 1, "code": "c"}
 
@@ -99,26 +99,18 @@ def test_shards_left_by_a_build_stopped_half_way_are_not_mixed(tmp_path):
     assert 0 < len(saved["keys"]) < len(tables()["keys"])
 
 
-class Made(dict):
-    """A table that says which of its entries it made (memos.py's Memo)."""
-
-    def __init__(self, entries: dict, made: list):
-        super().__init__(entries)
-        self.made = made
-
-
 def test_tables_that_say_what_they_made_are_compared_by_keys(tmp_path, written):
     kept(tmp_path, tables())
     written.clear()
     shelf = Shelf(tmp_path, HEADER, 16)
     saved, _ = shelf.load()
-    shelf.save("salt", {name: Made(entries, []) for name, entries in saved.items()})
+    shelf.save("salt", {name: Table(entries, []) for name, entries in saved.items()})
     assert written == []  # the very tables loaded
     keys = dict(saved["keys"])
     del keys[("page", 1)]
     keys[("page", 2)] = "key-2-made-again"  # made again with another value: written where it is
     keys[("page", "new")] = "new"
-    changed = {"keys": Made(keys, [("page", 2), ("page", "new")]), "names": Made(saved["names"], [])}
+    changed = {"keys": Table(keys, [("page", 2), ("page", "new")]), "names": Table(saved["names"], [])}
     shelf.save("salt", changed)
     assert 1 <= len(written) <= 3
     assert Shelf(tmp_path, HEADER, 16).load()[0] == {"keys": keys, "names": saved["names"]}
@@ -134,8 +126,8 @@ def test_whole_tables_are_kept_in_the_head(tmp_path, written):
     saved, _ = shelf.load()
     names = dict(saved["names"])
     names["id-new"] = (1, "z")
-    shelf.save("salt", {"keys": Made(saved["keys"], []), "names": names})
+    shelf.save("salt", {"keys": Table(saved["keys"], []), "names": names})
     assert "head.shard" not in written and len(written) == 1
     written.clear()
-    shelf.save("salt", {"keys": Made({**saved["keys"], "k": "v"}, ["k"]), "names": names})
+    shelf.save("salt", {"keys": Table({**saved["keys"], "k": "v"}, ["k"]), "names": names})
     assert "head.shard" in written

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.incremental.shelf import Shelf
+from generator.incremental.shelf import Shelf, Table
 from generator.publish.spare import Spare, walk_files
 from generator.publish.write import Published
 
@@ -66,8 +66,12 @@ class Manifest:
         """The output just `published`; the size and time of its files are the `previous`
         build's where the publish left its file in place, and read again for the others
         (all of them without a `previous` build's record)."""
-        files = _stats(out) if published is None or previous is None else _restat(out, published, previous.files)
-        entries = {path: (key, *files[path]) for path, key in keys.items()}
+        if published is None or previous is None:
+            files = _stats(out)
+            entries = {path: (key, *files[path]) for path, key in keys.items()}
+        else:
+            files = _restat(out, published, previous.files)
+            entries = _entries(keys, files, previous.entries)
         return cls(out.absolute(), entries, inputs, files, spare=published.spare if published else None,
                    shelf=previous.shelf if previous else None)
 
@@ -138,15 +142,30 @@ def _shelf(folder: Path, out: Path) -> Shelf:
     return Shelf(folder, {"version": VERSION, "out": str(out.absolute())}, whole=("head",))
 
 
-def _restat(out: Path, published: Published, before: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    found = {}
+def _restat(out: Path, published: Published, before: dict[str, tuple[int, int]]) -> Table:
+    """Each file's size and time: the `before` entry where the publish left the file in place,
+    else read again (`made`)."""
+    found = Table()
     for path in published.paths:
         entry = None if path in published.touched else before.get(path)
         if entry is None:
             info = os.stat(f"{out}/{path}", follow_symlinks=False)
             entry = (info.st_size, info.st_mtime_ns)
+            found.made.append(path)
         found[path] = entry
     return found
+
+
+def _entries(keys: dict[str, str], files: Table, before: dict[str, tuple[str, int, int]]) -> Table:
+    """Each page's and feed's key, size and time: the `before` entry where none changed."""
+    entries, made = Table(), set(files.made)
+    for path, key in keys.items():
+        entry = before.get(path)
+        if entry is None or path in made or entry[0] != key:
+            entry = (key, *files[path])
+            entries.made.append(path)
+        entries[path] = entry
+    return entries
 
 
 def _stats(out: Path) -> dict[str, tuple[int, int]]:

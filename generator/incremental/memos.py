@@ -24,23 +24,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.incremental.reuse import Reuse
-from generator.incremental.shelf import Shelf
+from generator.incremental.shelf import Shelf, Table
 
 VERSION = 2
 MEMOS = ("page_keys", "entries", "feed_facts", "sitemap", "references")
 """The memos kept as they are (`Memo`s of the Reuse fields of these names)."""
 
 
-class Memo(dict):
+class Memo(Table):
     """A memo of one render: what it made (`made`: the keys set), and what it took from the
     `earlier` one's (`get`)."""
 
-    __slots__ = ("earlier", "made")
+    __slots__ = ("earlier",)
 
     def __init__(self, earlier: dict | None = None):
         super().__init__()
         self.earlier = earlier or {}
-        self.made: list = []
 
     def __setitem__(self, key, value) -> None:
         self.made.append(key)

@@ -32,13 +32,21 @@ HEAD = -1
 """The file of the `whole` tables, read first."""
 
 
-class Shelf:
-    """`load` the tables, then `save` them: only the files whose entries changed are written.
+class Table(dict):
+    """A table that says which of its entries it made (`made`: their keys, new or with another
+    value); the others are the very entries it was loaded with. `Shelf.save` then finds what it
+    lost by counting, and compares no entry (a key of the lists' page keys is a tuple of
+    thousands of strings, slow to hash again and again)."""
 
-    A table may say which of its entries are new (a `made` list of keys, as memos.py's Memo
-    does): then it is taken to be the loaded table less some entries, plus those, never with an
-    entry's value changed, and is compared by its keys only (in C: a key of the lists' page
-    keys is a tuple of thousands of strings, slow to hash again and again)."""
+    __slots__ = ("made",)
+
+    def __init__(self, entries=(), made=()):
+        super().__init__(entries)
+        self.made = list(made)
+
+
+class Shelf:
+    """`load` the tables, then `save` them: only the files whose entries changed are written."""
 
     def __init__(self, folder: Path, header: dict, shards: int = SHARDS, whole: Collection[str] = ()):
         self.folder = folder
@@ -74,33 +82,39 @@ class Shelf:
         plain data): the next build then only finds less."""
         spread = {name: entries for name, entries in tables.items() if name not in self.whole}
         whole = {name: entries for name, entries in tables.items() if name in self.whole}
-        placed, touched = self._place(spread)
+        placed, touched, lost = self._place(spread)
         for number in (HEAD, *range(self.count)):
             loaded = self._loaded.get(number)
             if number == HEAD:
                 if loaded is None or tag != self._tag or _whole_changed(loaded, whole):
                     self._write(number, tag, {name: dict(entries) for name, entries in whole.items()})
             elif loaded is None or tag != self._tag or number in placed or number in touched \
-                    or _changed(loaded, spread, self._merged):
+                    or _changed(loaded, spread, lost):
                 new = placed.get(number, {})
                 self._write(number, tag, {name: _kept(loaded, name, entries, new.get(name, ()))
                                           for name, entries in spread.items()})
 
-    def _place(self, tables: Mapping[str, Mapping]) -> tuple[dict[int, dict[str, list]], set[int]]:
-        """The shard of each entry no shard held, by table (the one a CRC of its key picks);
-        and the shards holding an entry that a table with `made` keys made again."""
+    def _place(self, tables: Mapping[str, Mapping]) -> tuple[dict[int, dict[str, list]], set[int], set[str]]:
+        """The shard of each entry no shard held, by table (the one a CRC of its key picks); the
+        shards holding an entry that a `Table` made again; the `Table`s that lost an entry."""
         placed: dict[int, dict[str, list]] = {}
         touched: set[int] = set()
+        lost: set[str] = set()
         for name, entries in tables.items():
             loaded = self._merged.get(name, {})
             made = getattr(entries, "made", None)
             new = [key for key in (entries if made is None else made) if key not in loaded and key in entries]
             for key in new:
                 placed.setdefault(zlib.crc32(repr(key).encode()) % self.count, {}).setdefault(name, []).append(key)
-            for key in made or ():
+            if made is None:
+                continue
+            for key in made:
                 if key in loaded:  # its value may be another: written where it is
                     touched.update(n for n, held in self._loaded.items() if key in held.get(name, {}))
-        return placed, touched
+            # The others are entries loaded: as many as it has less its new ones, of those loaded.
+            if len(loaded) + len(set(new)) != len(entries):
+                lost.add(name)
+        return placed, touched, lost
 
     def _write(self, number: int, tag: str, tables: dict) -> None:
         try:
@@ -112,21 +126,19 @@ class Shelf:
         return self.folder / ("head.shard" if number == HEAD else f"{number:03d}.shard")
 
 
-def _changed(loaded: dict[str, dict], tables: Mapping[str, Mapping], merged: dict[str, dict]) -> bool:
+def _changed(loaded: dict[str, dict], tables: Mapping[str, Mapping], lost: set[str]) -> bool:
     """Whether a table lost or changed an entry this shard held (its new entries are placed
-    apart), or is not in it yet. Compared in C, identity first: entries taken again are the
-    same objects."""
+    apart, a `Table`'s changed ones `touched`), or is not in it yet. Compared in C, identity
+    first: entries taken again are the same objects."""
     for name, entries in tables.items():
         held = loaded.get(name)
         if held is None:
             return True
-        made = getattr(entries, "made", None)
-        if made is None:
+        if getattr(entries, "made", None) is None:
             if not held.items() <= entries.items():
                 return True
-        elif len(entries) != len(merged.get(name, {})) or made:  # else the very table loaded
-            if not held.keys() <= entries.keys():
-                return True
+        elif name in lost and not held.keys() <= entries.keys():
+            return True
     return False
 
 
