@@ -28,8 +28,8 @@ from generator.content.validate import build_site, check_source
 from generator.errors import BuildFailed, SiteError, fail_if, layout_error
 from generator.i18n.catalogs import load_catalog
 from generator.i18n.translations import missing_strings
-from generator.incremental import BuildCache, Kept, Reuse, render_keyed, start_render
-from generator.incremental.items import item_index, unchanged_pages
+from generator.incremental import BuildCache, Kept, Reuse, finish_render, render_keyed, start_render
+from generator.incremental.items import unchanged_pages
 from generator.incremental.snapshot import Snapshot
 from generator.outputs import Artifact, Outputs
 from generator.outputs.assets import render_assets
@@ -219,7 +219,6 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         if reuse:
             pages, page_keys = render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early),
                                             planner.listed)
-            reuse.item_pages = item_index(loaded.site, planner.planned, page_keys)
         else:
             pages = Outputs({}, [], _render_pages(renderer, plans, maker, workers))
     except Exception as exc:  # a template error: report it like any other
@@ -229,6 +228,8 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     every_key = dict(pages.keys)  # and the feeds', once they are planned
 
     def rest() -> Iterator[Artifact]:
+        if reuse:
+            finish_render(loaded.site, plans, keys, reuse, planner.planned, page_keys)
         yield from pages.reused
         # Planned once the pages are written (a preview's browsers reload before: at 10,000 events,
         # keying 40,000 calendar files takes 0.4 s), and made from the VEVENTs the pages' tasks

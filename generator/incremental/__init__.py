@@ -11,7 +11,7 @@ sources.py). Only build.py, serve/ and the CLI import it.
 
 from generator.incremental.cache import BuildCache
 from generator.incremental.kept import Kept
-from generator.incremental.pages import render_keyed, start_render
+from generator.incremental.pages import finish_render, render_keyed, start_render
 from generator.incremental.reuse import Reuse
 
-__all__ = ["BuildCache", "Kept", "Reuse", "render_keyed", "start_render"]
+__all__ = ["BuildCache", "Kept", "Reuse", "finish_render", "render_keyed", "start_render"]

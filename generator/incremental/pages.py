@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator, Mapping
 
+from generator.content.model import Site
+from generator.incremental.items import item_index
 from generator.incremental.keys import Keys
 from generator.incremental.reuse import Reuse
 from generator.outputs import Outputs, reuse_or_make
@@ -33,9 +35,17 @@ def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: R
     listed = listed or {}
     by_path = {plan.path: listed.get(plan.path) or keys.key(plan) for plan in plans}
     keyed = [(renderer.output_path(plan), by_path[plan.path], plan) for plan in plans]
-    if reuse.plans is not None:  # a preview's memos: one render's worth (a one-off build's hold what it asked)
+    return reuse_or_make(keyed, reuse.previous, make), by_path
+
+
+def finish_render(site: Site, plans: list[PagePlan], keys: Keys, reuse: Reuse,
+                  planned: dict[tuple[str, str], list], by_path: dict[str, str]) -> None:
+    """What the next render takes of this one, once its pages are written (a preview's
+    browsers reload before): the item index (items.py), and a preview's memos of plans and
+    keys cut to this render's worth (a one-off build's hold what it asked for)."""
+    reuse.item_pages = item_index(site, planned, by_path)
+    if reuse.plans is not None:
         used = {plan.made_from for plan in plans}
         keys.keep_only(used)
         for stale in [m for m in reuse.plans if m not in used]:
             del reuse.plans[stale]
-    return reuse_or_make(keyed, reuse.previous, make), by_path
