@@ -31,9 +31,11 @@ def unchanged_pages(site: Site, index: dict) -> dict[tuple[str, str], tuple]:
     return {key: found for key, found in pages.items() if key[1] not in reached}
 
 
-def item_index(site: Site, planned: dict[tuple[str, str], list], keys: Mapping[str, str]) -> dict:
-    """This render's item pages (`Planner.planned`) with their `keys` (by address), and what
+def item_index(site: Site, planned: dict[tuple[str, str], list | tuple], keys: Mapping[str, str]) -> dict:
+    """This render's item pages (`Planner.planned`: plans, or the entries of `unchanged_pages`
+    for an item no edit reached, taken as they are) with their `keys` (by address), and what
     `unchanged_pages` compares next time."""
-    pages = {found: tuple((plan.template, plan.path, plan.made_from, keys[plan.path]) for plan in plans)
+    pages = {found: plans if type(plans) is tuple else
+             tuple((plan.template, plan.path, plan.made_from, keys[plan.path]) for plan in plans)
              for found, plans in planned.items()}
     return {"items": {i.id: (i.digest, i.program) for i in site.items}, "pages": pages}

@@ -335,7 +335,7 @@ def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> li
     if known is not None:
         p.listed.update((path, key) for _, path, _, key in known)
     if p.planned is not None:
-        p.planned[(lang, item.id)] = plans
+        p.planned[(lang, item.id)] = plans if known is None else known  # what the index holds already
     return plans
 
 

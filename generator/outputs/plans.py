@@ -131,8 +131,9 @@ class Planner:
     listed: dict[str, str] = field(default_factory=dict)
     """Where those pages' keys are gathered, by address, as the pages are listed: an unchanged
     page's key is the last render's, not worked out again (incremental/pages.py)."""
-    planned: dict[tuple[str, str], list] | None = None
-    """Where this render's item pages are recorded, by language and id, for the next (None: nowhere)."""
+    planned: dict[tuple[str, str], list | tuple] | None = None
+    """Where this render's item pages are recorded, by language and id, for the next (None:
+    nowhere): their plans, or for an item no edit reached, what `unchanged` holds of them."""
     item_alternates: dict[str, tuple[Alternate, ...]] = field(default_factory=dict)
     """Each item's pages in every language it has: the same for its page in each language, so
     made once per render (a fifth of planning 40,000 item pages)."""
