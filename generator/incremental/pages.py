@@ -29,9 +29,9 @@ def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: R
                  listed: Mapping[str, str] | None = None) -> tuple[Outputs, dict[str, str]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
     renders them: outputs/item_pages.py); and each page's key by its address. `listed`: the
-    keys of the pages the item index lists unchanged (items.py), by address: taken as they are.
-    (A key is what a page is made from, under one salt: at 10,000 events, looking 40,000 of
-    them up by that, and keeping them so, was a tenth of a one-file rebuild.)"""
+    keys of the pages the item index lists unchanged (items.py), by address: taken as they are,
+    not looked up again by what each page is made from (40,000 large tuples hashed at 10,000
+    events), nor kept so in the page keys memo (which then holds the lists' only)."""
     listed = listed or {}
     by_path = {plan.path: listed.get(plan.path) or keys.key(plan) for plan in plans}
     keyed = [(renderer.output_path(plan), by_path[plan.path], plan) for plan in plans]
