@@ -26,13 +26,13 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
 
 def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: Reuse,
                  make: Callable[[list[PagePlan]], Iterator[bytes]],
-                 listed: Mapping[str, str] | None = None) -> tuple[Outputs, dict[str, str]]:
+                 unchanged: Mapping[tuple[str, str], tuple] | None = None) -> tuple[Outputs, dict[str, str]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
-    renders them: outputs/item_pages.py); and each page's key by its address. `listed`: the
-    keys of the pages the item index lists unchanged (items.py), by address: taken as they are,
-    not looked up again by what each page is made from (40,000 large tuples hashed at 10,000
-    events), nor kept so in the page keys memo (which then holds the lists' only)."""
-    listed = listed or {}
+    renders them: outputs/item_pages.py); and each page's key by its address. The keys of the
+    pages of the items no edit reached (`unchanged`, from items.py) are taken as the item index
+    lists them: not looked up again by what each page is made from (40,000 large tuples hashed
+    at 10,000 events), nor kept so in the page keys memo (which then holds the lists' only)."""
+    listed = {path: key for pages in (unchanged or {}).values() for _, path, _, key in pages}
     by_path = {plan.path: listed.get(plan.path) or keys.key(plan) for plan in plans}
     keyed = [(renderer.output_path(plan), by_path[plan.path], plan) for plan in plans]
     return reuse_or_make(keyed, reuse.previous, make), by_path

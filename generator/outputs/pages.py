@@ -332,8 +332,6 @@ def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> li
         plans = [p.kept.get(made_from) for _, _, made_from, _ in known]
         if None in plans:  # not kept (a preview keeps one render's plans)
             plans = _item_pages(p, lang, item, feeds)
-    if known is not None:
-        p.listed.update((path, key) for _, path, _, key in known)
     if p.planned is not None:
         p.planned[(lang, item.id)] = plans if known is None else known  # what the index holds already
     return plans

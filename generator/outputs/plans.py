@@ -128,9 +128,6 @@ class Planner:
     unchanged: Mapping[tuple[str, str], tuple] = field(default_factory=dict)
     """The pages of the items no edit reached since the last render, by language and id, as
     (template, address, made_from, key) each (incremental/items.py): planned from these, not again."""
-    listed: dict[str, str] = field(default_factory=dict)
-    """Where those pages' keys are gathered, by address, as the pages are listed: an unchanged
-    page's key is the last render's, not worked out again (incremental/pages.py)."""
     planned: dict[tuple[str, str], list | tuple] | None = None
     """Where this render's item pages are recorded, by language and id, for the next (None:
     nowhere): their plans, or for an item no edit reached, what `unchanged` holds of them."""
