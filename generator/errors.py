@@ -34,12 +34,21 @@ class SiteError:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
+        what = f"{_shown(self.field)}: {self.message}" if self.field else self.message
         hint = f" (use: {self.allowed})" if self.allowed else ""
         return f"{where}: {what}{hint}"
 
     def sort_key(self) -> tuple:
         return (self.path, self.line or 0, self.field or "", self.message)
+
+
+def _shown(field: str) -> str:
+    """A field's name as an editor typed it, quoted and escaped when it holds what a terminal
+    would not show as itself (a line break such as NEL, an escape sequence, only spaces, spaces
+    around it): one error stays one line, and says which key was meant."""
+    if field.isprintable() and field.strip() == field:
+        return field
+    return repr(field)
 
 
 class BuildFailed(Exception):

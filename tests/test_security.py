@@ -457,6 +457,21 @@ def test_text_fields_refuse_control_characters_and_line_separators(basic, capsys
 
 
 
+@pytest.mark.parametrize("key", ["\x85", "\u2028", "\x1b[2J", " title", "a\tb"])
+def test_a_field_name_that_a_terminal_would_not_show_is_reported_escaped_on_one_line(basic, capsys, key):
+    """An unknown key is named in the error as it was typed: a line break (NEL) or a terminal's
+    escape sequence in it neither splits the error nor acts on the editor's terminal."""
+    path = basic.content / "events" / "forum.md"
+    path.write_text(path.read_text().replace("title: Cancelled forum", f"title: Cancelled forum\n{json.dumps(key)}: x", 1))
+    code = main(["--root", str(basic.root), "build", "--out", str(basic.root / "out"), "--now", BUILD_DAY.isoformat(),
+                 "--no-brochure", "--no-search"])
+    err = capsys.readouterr().err
+    assert code == 1
+    [line] = [line for line in err.splitlines() if "is not a field" in line]
+    assert line.startswith(f"content/events/forum.md:3: {key!r}: is not a field of an event")
+    assert line.isprintable() and "\x1b" not in err
+
+
 # The preview server: this machine only, nothing outside the site, steady under load
 
 
