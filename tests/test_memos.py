@@ -51,7 +51,8 @@ def saved_memos(project: Project) -> tuple[dict, str]:
 
 
 def shards(project: Project) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(memos_folder(project).glob("*.shard"))}
+    """Each memo file's bytes, by shard number ('head', '014'; a save names its files '014.3')."""
+    return {p.name.split(".")[0]: p.read_bytes() for p in sorted(memos_folder(project).glob("*.shard"))}
 
 
 @pytest.fixture

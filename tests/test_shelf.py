@@ -17,12 +17,17 @@ def written(monkeypatch) -> list[str]:
     """The shard files written, by name."""
     names, write = [], shelf_module.write_sealed
 
-    def counting(file: Path, data: dict) -> None:
+    def counting(file: Path, data: dict) -> bool:
         names.append(file.name)
-        write(file, data)
+        return write(file, data)
 
     monkeypatch.setattr(shelf_module, "write_sealed", counting)
     return names
+
+
+def shards_of(names: list[str]) -> list[str]:
+    """The shard files among the files written (the head names them)."""
+    return [name for name in names if name != "head.shard"]
 
 
 def tables(n: int = 200) -> dict[str, dict]:
@@ -51,8 +56,9 @@ def test_only_the_shards_an_edit_reached_are_written(tmp_path, written):
     del changed["names"]["id-7"]  # gone from its shard
     changed["names"]["id-new"] = (0, "y")  # new: in the shard its key's CRC picks
     shelf.save("salt", changed)
-    assert 1 <= len(written) <= 3
+    assert 1 <= len(shards_of(written)) <= 3 and written[-1] == "head.shard"  # the head, last, names them
     assert Shelf(tmp_path, HEADER, 16).load() == (changed, "salt")
+    assert len(list(tmp_path.glob("*.shard"))) == 17  # the shards it replaced are gone
     written.clear()
     shelf = Shelf(tmp_path, HEADER, 16)
     shelf.save("salt", {name: dict(entries) for name, entries in shelf.load()[0].items()})
@@ -76,7 +82,7 @@ def test_shards_of_another_header_are_not_read(tmp_path):
 
 def test_a_damaged_shard_loses_only_its_own_entries(tmp_path):
     kept(tmp_path, tables())
-    damaged = tmp_path / "005.shard"
+    [damaged] = tmp_path.glob("005.*.shard")
     data = bytearray(damaged.read_bytes())
     data[-1] ^= 0x01
     damaged.write_bytes(bytes(data))
@@ -86,17 +92,30 @@ def test_a_damaged_shard_loses_only_its_own_entries(tmp_path):
     assert all(tables()["keys"][key] == value for key, value in saved["keys"].items())
 
 
-def test_shards_left_by_a_build_stopped_half_way_are_not_mixed(tmp_path):
-    """Some shards under the new salt, the others under the old: entries made under two salts
-    are never lent together (only those of the first shard's)."""
+def test_a_save_stopped_before_its_head_leaves_the_last_save_whole(tmp_path, monkeypatch):
+    """A build stopped half-way has written some shards of its save: the head, written last,
+    still names the last save's files, and its tables are read, not some of each (the memos'
+    tables hold each other's keys). The next save removes the files no head names."""
     kept(tmp_path, tables(), tag="old")
-    (tmp_path / "new").mkdir()
-    kept(tmp_path / "new", tables(), tag="new")
-    for name in ["head", *(f"{shard:03d}" for shard in range(8))]:  # written in this order
-        (tmp_path / "new" / f"{name}.shard").replace(tmp_path / f"{name}.shard")
+    write = shelf_module.write_sealed
+
+    def stopped_at_the_head(file: Path, data: dict) -> bool:
+        if file.name == "head.shard":
+            raise KeyboardInterrupt
+        return write(file, data)
+
+    shelf = Shelf(tmp_path, HEADER, 16)
+    shelf.load()
+    monkeypatch.setattr(shelf_module, "write_sealed", stopped_at_the_head)
+    with pytest.raises(KeyboardInterrupt):
+        shelf.save("new", tables(150))
+    monkeypatch.setattr(shelf_module, "write_sealed", write)
+    assert len(list(tmp_path.glob("*.shard"))) == 33  # the last save's, and the stopped one's
     saved, tag = Shelf(tmp_path, HEADER, 16).load()
-    assert tag == "new"
-    assert 0 < len(saved["keys"]) < len(tables()["keys"])
+    assert (saved, tag) == (tables(), "old")
+    kept(tmp_path, tables(100), tag="new")
+    assert Shelf(tmp_path, HEADER, 16).load() == (tables(100), "new")
+    assert len(list(tmp_path.glob("*.shard"))) == 17
 
 
 def test_tables_that_say_what_they_made_are_compared_by_keys(tmp_path, written):
@@ -127,7 +146,7 @@ def test_whole_tables_are_kept_in_the_head(tmp_path, written):
     names = dict(saved["names"])
     names["id-new"] = (1, "z")
     shelf.save("salt", {"keys": Table(saved["keys"], []), "names": names})
-    assert "head.shard" not in written and len(written) == 1
+    assert len(shards_of(written)) == 1  # the head is written again only to name it
     written.clear()
     shelf.save("salt", {"keys": Table({**saved["keys"], "k": "v"}, ["k"]), "names": names})
     assert "head.shard" in written

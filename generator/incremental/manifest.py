@@ -21,7 +21,8 @@ from generator.publish.write import Published
 
 VERSION = 5
 TAG = "manifest"
-"""One build's shards are all under it: each holds its files' entries whole (shelf.py)."""
+"""The tag of every save of the manifest (shelf.py): it has no salt, as its entries say which
+key each file was made from."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,8 @@ def lend_memos(reuse: Reuse, shelf: Shelf) -> None:
 
 
 def save_memos(reuse: Reuse, shelf: Shelf) -> None:
-    """Keep this render's memos for the next build (nothing, if one is not plain data)."""
+    """Keep this render's memos for the next build (a shard holding a value that is not plain
+    data is left out: the next build makes its entries again)."""
     tables = {name: getattr(reuse, name) for name in MEMOS}
     tables.update(items=reuse.item_pages.get("items", {}), pages=reuse.item_pages.get("pages", {}))
     shelf.save(reuse.salt, tables)

@@ -25,7 +25,7 @@ def read_sealed(file: Path, loads: Callable[[memoryview], object] = marshal.load
         data = file.read_bytes()
     except OSError:
         return None
-    body = memoryview(data)[32:]  # not a copy: the kept checks are a site's whole text
+    body = memoryview(data)[32:]  # not a copy: the snapshot holds a site's whole text
     if hashlib.sha256(body).digest() != data[:32]:
         return None
     try:
@@ -35,8 +35,9 @@ def read_sealed(file: Path, loads: Callable[[memoryview], object] = marshal.load
     return found if isinstance(found, dict) else None
 
 
-def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = marshal.dumps) -> None:
-    """Write `data` (builtins only, for marshal) whole, or nothing if the disk refuses."""
+def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = marshal.dumps) -> bool:
+    """Write `data` (builtins only, for marshal) whole, or nothing if the disk refuses; whether
+    it was written."""
     temporary = file.with_suffix(".tmp")
     try:
         body = dumps(data)
@@ -44,5 +45,7 @@ def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = mars
             written.write(hashlib.sha256(body).digest())
             written.write(body)
         os.replace(temporary, file)
+        return True
     except OSError:
         temporary.unlink(missing_ok=True)
+        return False

@@ -1,23 +1,26 @@
 """Tables kept under .cache/ in shards: a build writes again only the shards its changes reached.
 
 I/O of one folder of sealed files (sealed.py), each under a header that a reader must share
-(format, generator's code) and a tag that all files read together must share (the memos'
-salt). Most tables are spread over SHARDS files: an entry stays in the shard it was first
-written to, a new one goes to the shard a CRC of its key's repr picks, and a shard is written
-again only if it gained, lost or changed an entry, or was missing, damaged or of another
-header or tag. One edit at 10,000 events changes about a hundred of the memos' 170,000
-entries: writing all 72 MB again took 0.4 s of a one-file rebuild. The `whole` tables, whose
-entries share much (the lists' page keys, by what the lists are made from: items' ids and
-digests again and again), are kept together in one head file, which marshal writes with
-each shared value once (spread over the shards, they took three times the room).
+(format, generator's code) and the tag of the save that wrote it (the memos' salt). Most
+tables are spread over SHARDS files: an entry stays in the shard it was first written to, a
+new one goes to the shard a CRC of its key's repr picks, and a shard is written again only if
+it gained, lost or changed an entry, or was missing, damaged or of another header or tag. One
+edit at 10,000 events changes about a hundred of the memos' 170,000 entries: writing all 72 MB
+again took 0.4 s of a one-file rebuild. The `whole` tables, whose entries share much (the
+lists' page keys, by what the lists are made from: items' ids and digests again and again),
+are kept together in the head, which marshal writes with each shared value once (spread over
+the shards, they took three times the room).
 
-Files are read and written one by one; a build that stops half-way leaves some of its files
-and some of the last build's: each is whole (sealed), and files whose tag is not the first
-one's (the head's) are dropped, so that entries made under two salts are never lent together.
+A save is whole or not at all, as one file was: the shards it writes are new files (named by
+the save's generation), and the head, written last through a rename, names the shard files
+of its save. A build stopped half-way leaves the last head and the files it names: the tables
+of one save, never some of two (the memos' tables hold each other's keys: an item's pages and
+its digest must come from the same render). The files no head names are removed by the next save.
 """
 
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
 from typing import Collection, Mapping
@@ -29,7 +32,7 @@ SHARDS = 512
 reach about a fifth of 512 shards), the more files each build opens (512 take a few hundredths
 of a second)."""
 HEAD = -1
-"""The file of the `whole` tables, read first."""
+"""The head: the `whole` tables, and the shard files of its save."""
 
 
 class Table(dict):
@@ -58,41 +61,52 @@ class Shelf:
         """Each file's tables as read (absent: missing, damaged, or of another header or tag)."""
         self._merged: dict[str, dict] = {}
         self._tag: str | None = None
+        self._generations: list = [None] * shards
+        """The save in which the head read names each shard file (None: no file)."""
 
     def load(self) -> tuple[dict[str, dict], str | None]:
-        """Every table, merged from the files this shelf's header reads, and their tag (None if
-        none was read). The merged tables must not be changed: `save` compares with them."""
-        for number in (HEAD, *range(self.count)):
-            data = read_sealed(self._file(number))
-            if data is None or any(data.get(k) != v for k, v in self.header.items()) \
-                    or not isinstance(data.get("tables"), dict) or not isinstance(data.get("tag"), str):
-                continue
-            if self._tag is None:
-                self._tag = data["tag"]
-            if data["tag"] == self._tag:  # else made under another salt than the first file read
-                self._loaded[number] = {name: t for name, t in data["tables"].items() if isinstance(t, dict)}
-        for tables in self._loaded.values():
-            for name, entries in tables.items():
-                self._merged.setdefault(name, {}).update(entries)
+        """Every table, merged from the files the head names, and their tag (None if there is
+        no head this shelf's header reads). The merged tables must not be changed: `save`
+        compares with them."""
+        head = self._read(HEAD)
+        shards = head.get("shards") if head else None
+        if head is None or not isinstance(shards, list) or len(shards) != self.count:
+            return self._merged, None
+        self._tag, self._generations = head["tag"], shards
+        self._loaded[HEAD] = head["tables"]
+        for number, generation in enumerate(shards):
+            data = self._read(number, generation) if type(generation) is int else None
+            if data is not None and data["tag"] == self._tag:
+                self._loaded[number] = data["tables"]
+        for number, tables in self._loaded.items():
+            if number != HEAD:
+                for name, entries in tables.items():
+                    self._merged.setdefault(name, {}).update(entries)
+        self._merged.update(head["tables"])
         return self._merged, self._tag
 
     def save(self, tag: str, tables: Mapping[str, Mapping]) -> None:
         """Keep `tables` (plain data) under `tag`, writing again only the files that differ
-        from what `load` read; nothing more is written if the disk refuses (or a value is not
-        plain data): the next build then only finds less."""
+        from what `load` read, then the head that names them. A shard the disk refuses, or
+        holding a value that is not plain data, is left out (the next build finds less); if
+        the head cannot be written, the last save stays whole."""
         spread = {name: entries for name, entries in tables.items() if name not in self.whole}
         whole = {name: entries for name, entries in tables.items() if name in self.whole}
         placed, touched, lost = self._place(spread)
-        for number in (HEAD, *range(self.count)):
+        generation = max((g for g in self._generations if type(g) is int), default=0) + 1
+        shards, changed = list(self._generations), False
+        for number in range(self.count):
             loaded = self._loaded.get(number)
-            if number == HEAD:
-                if loaded is None or tag != self._tag or _whole_changed(loaded, whole):
-                    self._write(number, tag, {name: dict(entries) for name, entries in whole.items()})
-            elif loaded is None or tag != self._tag or number in placed or number in touched \
+            if loaded is None or tag != self._tag or number in placed or number in touched \
                     or _changed(loaded, spread, lost):
                 new = placed.get(number, {})
-                self._write(number, tag, {name: _kept(loaded, name, entries, new.get(name, ()))
-                                          for name, entries in spread.items()})
+                written = self._write(number, generation, tag, {name: _kept(loaded, name, entries, new.get(name, ()))
+                                                                for name, entries in spread.items()})
+                shards[number], changed = generation if written else None, True
+        head = self._loaded.get(HEAD)
+        if changed or head is None or tag != self._tag or _whole_changed(head, whole):
+            if self._write(HEAD, None, tag, {name: dict(entries) for name, entries in whole.items()}, shards=shards):
+                self._forget_others(shards)
 
     def _place(self, tables: Mapping[str, Mapping]) -> tuple[dict[int, dict[str, list]], set[int], set[str]]:
         """The shard of each entry no shard held, by table (the one a CRC of its key picks); the
@@ -116,14 +130,37 @@ class Shelf:
                 lost.add(name)
         return placed, touched, lost
 
-    def _write(self, number: int, tag: str, tables: dict) -> None:
-        try:
-            write_sealed(self._file(number), {**self.header, "tag": tag, "tables": tables})
-        except ValueError:  # marshal: a value that is not plain data; the next build finds less
-            self._file(number).unlink(missing_ok=True)
+    def _read(self, number: int, generation: int | None = None) -> dict | None:
+        data = read_sealed(self._file(number, generation))
+        if data is None or any(data.get(k) != v for k, v in self.header.items()) \
+                or not isinstance(data.get("tables"), dict) or not isinstance(data.get("tag"), str) \
+                or not all(isinstance(t, dict) for t in data["tables"].values()):
+            return None
+        return data
 
-    def _file(self, number: int) -> Path:
-        return self.folder / ("head.shard" if number == HEAD else f"{number:03d}.shard")
+    def _write(self, number: int, generation: int | None, tag: str, tables: dict, **more) -> bool:
+        """Whether the file is written whole."""
+        try:
+            return write_sealed(self._file(number, generation), {**self.header, "tag": tag, "tables": tables, **more})
+        except ValueError:  # marshal: a value that is not plain data
+            return False
+
+    def _file(self, number: int, generation: int | None = None) -> Path:
+        return self.folder / ("head.shard" if number == HEAD else f"{number:03d}.{generation}.shard")
+
+    def _forget_others(self, shards: list) -> None:
+        """Remove the shard files the head no longer names (earlier saves', stopped saves')."""
+        named = {self._file(n, g).name for n, g in enumerate(shards) if g is not None} | {"head.shard"}
+        try:
+            found = [entry for entry in os.scandir(self.folder) if entry.name.endswith(".shard")]
+        except OSError:
+            return
+        for entry in found:
+            if entry.name not in named:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
 
 
 def _changed(loaded: dict[str, dict], tables: Mapping[str, Mapping], lost: set[str]) -> bool:
