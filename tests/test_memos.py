@@ -24,6 +24,7 @@ from generator.incremental.memos import lend_memos, memo_shelf
 from generator.incremental.shelf import SHARDS
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_sealed
+from generator.outputs.html import Renderer
 from generator.outputs import data as data_module, pages as pages_module, plans as plans_module, sitemap as sitemap_module
 from test_images import berlin
 
@@ -208,6 +209,30 @@ def test_memos_made_by_other_code_are_not_taken(tmp_path):
     lend_memos(other, memo_shelf(memos_folder(project), code + "-upgraded"))
     assert not other.page_keys.earlier and not other.entries.earlier and not other.feed_facts.earlier
     assert other.salt == ""
+
+
+def test_the_cards_an_edit_reaches_again_are_taken_from_the_last_build(tmp_path, monkeypatch):
+    """The fragments (cards, agenda lines) of the pages a build rendered are kept for the next:
+    editing the same file again, its lists are rendered again with the other items' cards as
+    they were, and only the edited item's made anew (at 10,000 events, two thousand cards took
+    a quarter of a second of a one-file rebuild)."""
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    build(project, options(out))
+    edit(project, "Four days")
+    build(project, options(out))
+    made, macros = [], Renderer._macros
+    monkeypatch.setattr(Renderer, "_macros", lambda self, lang: made.append(lang) or macros(self, lang))
+    event = project.content / "events" / "berlin-2024.md"
+    event.write_text(event.read_text().replace("Four days", "Five days", 1))
+    second = build(project, options(out))
+    langs = len(load_config(project.config_file).language_codes)
+    assert any("/events/" in path and path.count("/") == 2 for path in second.rendered)  # a list, rendered again
+    # The edited event's own: its cards (lists show them with and without the year), agenda,
+    # overview and place lines, in each language. Without the kept fragments: 100.
+    assert 0 < len(made) <= langs * 5
+    assert "Five days" in (out / "en/index.html").read_text() + (out / "en/events/index.html").read_text()
+    assert tree(out) == cold(project, tmp_path)
 
 
 def cold(project: Project, tmp_path: Path) -> dict[str, bytes]:

@@ -283,7 +283,8 @@ def test_a_file_name_that_is_not_an_id_is_refused(basic, capsys, name):
 
 
 @pytest.mark.parametrize("path", ["../escape.html", "/tmp/escape.html", "en/../../escape.html", "en\\..\\x.html",
-                                  "", ".", "en/../..", "..\\x"])
+                                  "", ".", "en/../..", "..\\x", "en//x.html", "en/./x.html", "en/", "en/..",
+                                  "./x.html"])
 def test_the_writer_refuses_paths_outside_the_output_folder(tmp_path, path):
     (tmp_path / "work").mkdir()
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -291,6 +292,12 @@ def test_the_writer_refuses_paths_outside_the_output_folder(tmp_path, path):
         write_artifacts(tmp_path / "work" / "public", [Artifact("en/index.html", b"ok"), Artifact(path, b"x")])
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert list((tmp_path / "work").iterdir()) == []  # neither the site nor its staging folder
+
+
+@pytest.mark.parametrize("path", ["...", ".htaccess", "en/.well-known/x.txt", "en/a..b/index.html", "x..html"])
+def test_the_writer_writes_names_with_dots_that_stay_inside(tmp_path, path):
+    write_artifacts(tmp_path / "public", [Artifact(path, b"x")])
+    assert (tmp_path / "public" / path).read_bytes() == b"x"
 
 
 def test_a_hostile_build_writes_only_inside_its_output_folder(hostile):

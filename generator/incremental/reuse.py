@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import MutableMapping
 
 import jinja2
-from markupsafe import Markup
 
 from generator.incremental.manifest import Manifest
 
@@ -34,8 +33,9 @@ class Reuse:
     marks: MutableMapping[str, tuple[int, ...]] = field(default_factory=dict)
     """Korean pages' compound breaks for the search index by a hash of the page and the analyzer
     (outputs/search.py): loading Kiwi to find them takes seconds."""
-    fragments: dict[tuple, Markup] = field(default_factory=dict)
-    """Item fragments of the page renderer (outputs/html.py Renderer.fragment)."""
+    fragments: dict[tuple, str] = field(default_factory=dict)
+    """Item fragments of the page renderer, as HTML text (outputs/html.py Renderer.fragment): a
+    list page shows a hundred cards, and the pages an edit reaches, about two thousand."""
     faces: dict[tuple, str] = field(default_factory=dict)
     """Items' faces by id and digest (keys.py)."""
     entries: dict[tuple, bytes] = field(default_factory=dict)

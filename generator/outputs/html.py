@@ -36,9 +36,10 @@ class Renderer:
 
     def __init__(self, site: Site, layouts: Path, catalogs: dict, asset_names: dict[str, str], today: date,
                  bytecode_cache: jinja2.BytecodeCache | None = None,
-                 fragments: MutableMapping[tuple, Markup] | None = None, pictures: Mapping[str, Picture] | None = None):
+                 fragments: MutableMapping[tuple, str] | None = None, pictures: Mapping[str, Picture] | None = None):
         """`fragments`: where item fragments are kept (`fragment`); a preview lends the ones of
-        its earlier renders with the same layouts, catalogs, settings and date. `pictures`: the
+        its earlier renders with the same layouts, catalogs, settings and date, a one-off build
+        those of the last build's pages (the memos). `pictures`: the
         processed body images by their original's path (outputs/images.py)."""
         self.site, self.today, self.catalogs = site, today, catalogs
         self.pictures = {} if pictures is None else pictures
@@ -115,8 +116,9 @@ class Renderer:
                tuple(sorted(options.items())))
         found = self.fragments.get(key)
         if found is None:
-            found = self.fragments[key] = Markup(getattr(self._macros(lang), macro)(*args, **options))
-        return found
+            # Kept as plain text: a one-off build's memos keep them for the next (incremental/memos.py).
+            found = self.fragments[key] = str(getattr(self._macros(lang), macro)(*args, **options))
+        return Markup(found)
 
     def _macros(self, lang: str):
         return self.envs[lang].get_template("macros.html").module

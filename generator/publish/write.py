@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 import stat
 from dataclasses import dataclass, field
@@ -154,10 +155,14 @@ def _replace(target: Path, make: Callable[[], None]) -> None:
         make()
 
 
+_OUTSIDE = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\\")
+"""A path that is empty, absolute, has an empty, '.' or '..' part, or a backslash: one regular
+expression, as every file of the site is checked (80,000 at 10,000 events)."""
+
+
 def _check_path(path: str, seen: set[str]) -> None:
     """No artifact may leave the output folder or be written twice."""
-    parts = path.split("/")
-    if not path or path.startswith("/") or any(p in ("..", ".", "") for p in parts) or "\\" in path:
+    if _OUTSIDE.search(path):
         raise BuildFailed([SiteError(path, None, None, "refused to write outside the output folder")])
     if path in seen:
         raise BuildFailed([SiteError(path, None, None, "two outputs want the same file")])

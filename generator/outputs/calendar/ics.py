@@ -112,7 +112,7 @@ def render_feeds(site: Site, formatters: dict[str, Formatter], today: date,
         todo = [(made.own_feed(feed) if type(feed) is Item else feed, made) for feed, made in todo]
         # Only once the feeds are asked for (after the pages, when the build writes in order):
         # the page workers then fork from a process that does not yet hold every VEVENT.
-        _serialise_missing(calendars, workers, _needed(todo))
+        _serialise_missing(calendars, workers, todo)
         for feed, made in todo:
             yield _serialise(feed, made, urls)
 
@@ -124,33 +124,33 @@ def _kinds(item: Item) -> tuple[bool, ...]:
     return (True, False) if item.kind == "event" else (True,)
 
 
-def _needed(todo: list[tuple[Feed, _Events]]) -> set[str]:
-    """The keys of the VEVENTs the feeds to make hold: after one edit, those of a few feeds,
-    not the whole store's (reading 80,000 VEVENTs from it took 12 s at 10,000 events)."""
-    return {made.key(item, feed.subscription) for feed, made in todo for item in feed.items}
-
-
-def _serialise_missing(calendars: Calendars, workers: int | None, needed: set[str]) -> None:
-    """Every `needed` VEVENT that neither the page tasks nor `vevents` made, made on every core
-    (items whose page the previous build supplied and the store lost); those `vevents` has are
-    read from it. The page tasks' VEVENTs and these go to `vevents` at once."""
+def _serialise_missing(calendars: Calendars, workers: int | None, todo: list[tuple[Feed, _Events]]) -> None:
+    """Every VEVENT the feeds `todo` hold that neither the page tasks nor `vevents` made, made on
+    every core (items whose page the previous build supplied and the store lost); those `vevents`
+    has are read from it. Only the feeds to make are looked at: after one edit, a few feeds, not
+    the whole store's 80,000 VEVENTs (reading those took 12 s at 10,000 events, looking up each
+    item's keys in every language a tenth of a second). The page tasks' VEVENTs and these go to
+    `vevents` at once."""
     events, vevents = calendars.events, calendars.vevents
-    # An item's languages side by side: those without a translation share its original's text.
-    missing = []
-    for item in calendars.lists.calendar:
-        for lang, made in events.items():
-            for brief in _kinds(item):
-                key = made.key(item, brief)
-                if key not in needed or key in made.made:
-                    continue
-                found = vevents.get(key)
-                if found is None:
-                    missing.append((lang, item, brief))
-                else:
-                    made.made[key] = found
-    texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), missing, workers)
+    missing: dict[str, tuple[str, Item, bool]] = {}
+    for feed, made in todo:
+        for item in feed.items:
+            key = made.key(item, feed.subscription)
+            if key in made.made or key in missing:
+                continue
+            found = vevents.get(key)
+            if found is None:
+                missing[key] = (made.lang, item, feed.subscription)
+            else:
+                made.made[key] = found
+    # An item's languages side by side, as the calendar orders them: those without a
+    # translation share its original's text.
+    order = {item.id: number for number, item in enumerate(calendars.lists.calendar)}
+    languages = {lang: number for number, lang in enumerate(events)}
+    tasks = sorted(missing.values(), key=lambda task: (order.get(task[1].id, -1), languages[task[0]], not task[2]))
+    texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), tasks, workers)
     new = calendars.fresh
-    for (lang, item, brief), text in zip(missing, texts):
+    for (lang, item, brief), text in zip(tasks, texts):
         new[events[lang].key(item, brief)] = events[lang].made[events[lang].key(item, brief)] = text
     vevents.update(new)  # at once: the store writes them in one transaction
     new.clear()
