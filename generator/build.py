@@ -284,12 +284,13 @@ def build(project: Project, options: Options) -> Result:
     started = time.perf_counter()
     cache = BuildCache.open(project.root, project.inputs(), options.out, options.facts(), fresh=options.fresh)
     if cache.up_to_date():
+        cache.close()
         pages = cache.page_count()
         return Result(pages, cache.file_count(), time.perf_counter() - started,
                       _missing_strings(project, load_config(project.config_file)), pages)
     with cache, _long_lived():
-        with cache.snapshot:
-            loaded = load_project(project, options, snapshot=cache.snapshot)
+        with cache.loading() as snapshot:
+            loaded = load_project(project, options, snapshot=snapshot)
         gc.freeze()
         # Kiwi (Korean search) starts loading now, beside the rendering, when no page is reused.
         with search_indexer(loaded.config.language_codes, cache.reuse.marks, early=cache.reuse.previous is None) \

@@ -13,14 +13,17 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from generator import __version__
 from generator.content.history import git_head
 from generator.incremental.manifest import Manifest, inputs_stamp
 from generator.incremental.memos import lend_memos, memo_shelf, save_memos
 from generator.incremental.reuse import Reuse
+from generator.incremental.sealed import read_ahead, stop_reading_ahead
 from generator.incremental.shelf import Shelf
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.store import Store
@@ -58,6 +61,8 @@ class BuildCache:
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
         manifest_folder = cache_dir(folder / "manifests" / name)
+        if not fresh:  # on the other core, while the inputs are listed: in the order they are asked for
+            read_ahead([manifest_folder, folder / "memos" / name, folder / "content"], (".shard", ".pickle"))
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
         listed: dict[str, os.stat_result] = {}
@@ -99,7 +104,22 @@ class BuildCache:
             lend_memos(self.reuse, self.memos)
         return self
 
+    @contextmanager
+    def loading(self) -> Iterator[Snapshot]:
+        """While the content is loaded: the snapshot of the last build's (`with snapshot`), the
+        last of the files read ahead; once it is loaded, no more are, and the render may fork."""
+        try:
+            with self.snapshot:
+                yield self.snapshot
+        finally:
+            stop_reading_ahead()
+
     def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Done with the cache (also for a build that is up to date: nothing was read ahead for nothing)."""
+        stop_reading_ahead()
         self.store.close()
 
 

@@ -6,6 +6,11 @@ the hash in front means a damaged or truncated file is refused, never read:
 everything under .cache/ may be lost, and then only makes the next build slower.
 Pickle, for the model objects a build kept (incremental/snapshot.py), is read only
 behind the hash of what this project's build wrote there: never a file from elsewhere.
+
+A one-off build may have its cache's files read and checked ahead (`read_ahead`), on a
+thread of its own, while it lists its inputs: reading and hashing 200 MB (a site of 10,000
+events) wait on the disk and on OpenSSL, neither of which holds the interpreter, so that
+the other core does them. Only their decoding (marshal, pickle) is left to the build.
 """
 
 from __future__ import annotations
@@ -14,19 +19,24 @@ import hashlib
 import marshal
 import os
 import pickle
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
+
+_ahead: dict[str, Future] = {}
+"""The files being read ahead (`read_ahead`), by path: each is taken once, by `read_sealed`."""
+_reader: list[ThreadPoolExecutor] = []
 
 
 def read_sealed(file: Path, loads: Callable[[memoryview], object] = marshal.loads) -> dict | None:
     """What `write_sealed` wrote (with the `dumps` that `loads` reads), or None: missing,
     damaged, or not ours."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return None
-    body = memoryview(data)[32:]  # not a copy: the snapshot holds a site's whole text
-    if hashlib.sha256(body).digest() != data[:32]:
+    ahead = _ahead.pop(str(file), None)
+    found = ahead.result() if ahead is not None else None
+    if found is None or found[1] != _signature(str(file)):  # not read ahead, or written since
+        found = _checked(str(file))
+    body = found[0]
+    if body is None:
         return None
     try:
         found = loads(body)
@@ -38,6 +48,7 @@ def read_sealed(file: Path, loads: Callable[[memoryview], object] = marshal.load
 def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = marshal.dumps) -> bool:
     """Write `data` (builtins only, for marshal) whole, or nothing if the disk refuses; whether
     it was written."""
+    _ahead.pop(str(file), None)  # what was read ahead is the file this replaces
     temporary = file.with_suffix(".tmp")
     try:
         body = dumps(data)
@@ -49,3 +60,55 @@ def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = mars
     except OSError:
         temporary.unlink(missing_ok=True)
         return False
+
+
+def read_ahead(folders: Iterable[Path], suffixes: tuple[str, ...]) -> None:
+    """Begin reading and checking the files of `folders` whose names end with one of `suffixes`
+    on another thread, folder by folder, in the order a build asks for them: `read_sealed` then
+    waits for its file, if it was not read yet, instead of reading it. Call `stop_reading_ahead`
+    before the build forks (and once it has read what it needs: files it does not ask for are
+    dropped then)."""
+    paths = []
+    for folder in folders:
+        try:
+            paths += sorted(entry.path for entry in os.scandir(folder) if entry.name.endswith(suffixes))
+        except OSError:
+            continue  # no cache yet
+    if not paths:
+        return
+    reader = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
+    _reader.append(reader)
+    for path in paths:
+        _ahead[path] = reader.submit(_checked, path)
+
+
+def stop_reading_ahead() -> None:
+    """Drop what `read_ahead` read that no one asked for, and end its thread."""
+    for found in _ahead.values():
+        found.cancel()
+    _ahead.clear()
+    while _reader:
+        _reader.pop().shutdown(wait=True)
+
+
+def _checked(path: str) -> tuple[memoryview | None, tuple | None]:
+    """The file's body, if its hash is the one in front of it (None: missing or damaged), and
+    the signature of the file it was read from."""
+    try:
+        with open(path, "rb") as file:
+            signature = _signature(file.fileno())
+            data = file.read()
+    except OSError:
+        return None, None
+    body = memoryview(data)[32:]  # not a copy: the snapshot holds a site's whole text
+    return (body if hashlib.sha256(body).digest() == data[:32] else None), signature
+
+
+def _signature(file: str | int) -> tuple | None:
+    """Which file is at a path now (or an open one): files are replaced whole (a rename), so
+    another inode or time means other bytes."""
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    return info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns
