@@ -30,6 +30,22 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageRef:
+    """One image written in a Markdown body (found by content/images.py)."""
+
+    source: str
+    """The Markdown file, as shown in errors: 'content/events/berlin-2025.md'."""
+    line: int
+    """The file line the image is written on."""
+    src: str
+    """As written: 'images/berlin-hall.jpg'."""
+    alt: str
+    path: str | None
+    """The file it names, from the project folder ('content/events/images/berlin-hall.jpg');
+    None for an image of another website or a data: URL."""
+
+
+@dataclass(frozen=True, slots=True)
 class Detail:
     """One key fact of a program: a label with a text, a list or a date."""
 
@@ -61,6 +77,9 @@ class Text:
     made: reported as not yet translated, and never shown; its language shows the original."""
     digest: str = ""
     """Hash of the file these words come from (incremental.py)."""
+    images: tuple[ImageRef, ...] = ()
+    """The images its body shows, in order (content/images.py `image_refs`): found once, when
+    its file is checked, not searched for again in every body of the site by every build."""
 
 
 class _Translated:

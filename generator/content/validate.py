@@ -25,6 +25,7 @@ from generator.content.fields import FIELDS, TRANSLATION_ONLY, Invalid, check_id
 from generator.content.frontmatter import FrontMatter, parse_front_matter
 from generator.content.gazetteer import Unplaced, locate
 from generator.content.history import Revision
+from generator.content.images import image_refs
 from generator.content.markdown import content_links
 from generator.content.model import Item, Page, Site, Text
 from generator.content.sources import SourceFile
@@ -227,6 +228,7 @@ def checked_file(source: SourceFile, front: FrontMatter, values: dict[str, Any],
         translated_from=values.get("translated_from"),
         digest=hashlib.sha1(source.text.encode()).hexdigest(),
     )
+    text = replace(text, images=image_refs(text))
     links = tuple((target, front.body_line + line) for target, line in content_links(front.body, source.path))
     facts = FileFacts(source.path, source.display, source.kind, source.stem, source.lang, source.modified,
                       values["id"], front.line("id"), "id" in front.fields, front.line("program"),

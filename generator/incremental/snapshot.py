@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.config import SiteConfig
-from generator.content.model import Detail, Item, Link, Page, Text
+from generator.content.model import Detail, ImageRef, Item, Link, Page, Text
 from generator.content.sources import SourceFile, read_text
 from generator.content.crosscheck import FileFacts
 from generator.content.validate import Assembled, Checked, CheckedFile, check_source
@@ -41,7 +41,7 @@ from generator.content.when import When
 from generator.errors import SiteError
 from generator.incremental.sealed import read_sealed, write_sealed
 
-VERSION = 1
+VERSION = 2
 """Of the layout below: a shard of another version is ignored."""
 SHARDS = 32
 """Files the entries are spread over, by item: an edit rewrites one, not the whole site."""
@@ -242,7 +242,7 @@ def _shard_file(folder: Path, shard: int) -> Path:
 
 
 _FIELDS = {cls: operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-           for cls in (Item, Page, Text, Detail, Link, When)}
+           for cls in (Item, Page, Text, Detail, Link, When, ImageRef)}
 
 
 class _ModelPickler(pickle.Pickler):
@@ -261,7 +261,7 @@ def _dumps(data: dict) -> bytes:
     return buffer.getvalue()
 
 
-_MODEL = {("generator.content.model", name) for name in ("Item", "Page", "Text", "Detail", "Link")} \
+_MODEL = {("generator.content.model", name) for name in ("Item", "Page", "Text", "Detail", "Link", "ImageRef")} \
     | {("generator.content.when", name) for name in ("When", "Precision")} \
     | {("datetime", name) for name in ("date", "time", "datetime", "timezone", "timedelta")}
 """The only classes a shard may name: what the model is made of."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import partial
 
-from generator.content.images import image_refs
 from generator.content.model import Item, Page, Site, Text
 from generator.content.when import Precision
 from generator.outputs.calendar.entries import event_hours
@@ -384,7 +383,7 @@ def _item_page(p: Planner, lang: str, item: Item, path: str, feeds: FeedLists, m
 
 def _share_image(p: Planner, text: Text) -> ShareImage | None:
     """The first photo of a text, as its page's og:image: the largest JPEG (or PNG)."""
-    for ref in image_refs(text):
+    for ref in text.images:
         found = p.pictures.get(ref.path or "")
         if found:
             largest = found.largest
