@@ -217,8 +217,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
         page_keys: dict[str, str] = {}
         if reuse:
-            pages, page_keys = render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early),
-                                            planner.unchanged)
+            pages, page_keys = render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early))
         else:
             pages = Outputs({}, [], _render_pages(renderer, plans, maker, workers))
     except Exception as exc:  # a template error: report it like any other

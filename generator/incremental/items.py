@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from generator.content.model import Site
+from generator.outputs.urls import output_file
 
 
 def unchanged_pages(site: Site, index: dict) -> dict[tuple[str, str], tuple]:
@@ -33,9 +34,11 @@ def unchanged_pages(site: Site, index: dict) -> dict[tuple[str, str], tuple]:
 
 def item_index(site: Site, planned: dict[tuple[str, str], list | tuple], keys: Mapping[str, str]) -> dict:
     """This render's item pages (`Planner.planned`: plans, or the entries of `unchanged_pages`
-    for an item no edit reached, taken as they are) with their `keys` (by address), and what
-    `unchanged_pages` compares next time."""
+    for an item no edit reached, taken as they are) with their `keys` (by address) and files,
+    and what `unchanged_pages` compares next time."""
+    prefix = site.config.url_prefix
     pages = {found: plans if type(plans) is tuple else
-             tuple((plan.template, plan.path, plan.made_from, keys[plan.path]) for plan in plans)
+             tuple((plan.template, plan.path, plan.made_from, keys[plan.path], output_file(plan.path, prefix))
+                   for plan in plans)
              for found, plans in planned.items()}
     return {"items": {i.id: (i.digest, i.program) for i in site.items}, "pages": pages}

@@ -28,7 +28,7 @@ from pathlib import Path
 from generator.incremental.reuse import Reuse
 from generator.incremental.shelf import Shelf, Table
 
-VERSION = 3
+VERSION = 5
 MEMOS = ("page_keys", "entries", "feed_facts", "sitemap", "references", "fragments")
 """The memos kept as they are (`Memo`s of the Reuse fields of these names)."""
 
@@ -64,7 +64,9 @@ class Memo(Table):
 
 def memo_shelf(folder: Path, code: str) -> Shelf:
     """Where a build's memos are kept: readable by the builds of this `code` only."""
-    return Shelf(folder, {"version": VERSION, "code": code}, whole=("page_keys", "references"))
+    # The fragments too: one render's worth of them, two thousand at most after an edit, differ
+    # as much as the pages a build renders do (spread, a thousand new ones reached every shard).
+    return Shelf(folder, {"version": VERSION, "code": code}, whole=("page_keys", "references", "fragments"))
 
 
 def lend_memos(reuse: Reuse, shelf: Shelf) -> None:

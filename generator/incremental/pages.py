@@ -5,7 +5,7 @@ Pure: the caller's `make` renders.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
 from generator.content.model import Site
 from generator.incremental.items import item_index
@@ -13,7 +13,7 @@ from generator.incremental.keys import Keys
 from generator.incremental.reuse import Reuse
 from generator.outputs import Outputs, reuse_or_make
 from generator.outputs.html import Renderer
-from generator.outputs.pages import PagePlan
+from generator.outputs.pages import DeferredPlan, PagePlan
 
 
 def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
@@ -25,16 +25,19 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
 
 
 def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: Reuse,
-                 make: Callable[[list[PagePlan]], Iterator[bytes]],
-                 unchanged: Mapping[tuple[str, str], tuple] | None = None) -> tuple[Outputs, dict[str, str]]:
+                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
-    renders them: outputs/item_pages.py); and each page's key by its address. The keys of the
-    pages of the items no edit reached (`unchanged`, from items.py) are taken as the item index
-    lists them: not looked up again by what each page is made from (40,000 large tuples hashed
-    at 10,000 events), nor kept so in the page keys memo (which then holds the lists' only)."""
-    listed = {path: key for pages in (unchanged or {}).values() for _, path, _, key in pages}
-    by_path = {plan.path: listed.get(plan.path) or keys.key(plan) for plan in plans}
-    keyed = [(renderer.output_path(plan), by_path[plan.path], plan) for plan in plans]
+    renders them: outputs/item_pages.py); and each page's key by its address. The pages of the
+    items no edit reached come with their file and key as the item index listed them
+    (`DeferredPlan.listed`, items.py): not looked up again by what each page is made from
+    (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo (which
+    then holds the lists' only)."""
+    by_path, keyed = {}, []
+    for plan in plans:
+        listed = plan.listed if type(plan) is DeferredPlan else None
+        file, key = listed if listed is not None else (renderer.output_path(plan), keys.key(plan))
+        by_path[plan.path] = key
+        keyed.append((file, key, plan))
     return reuse_or_make(keyed, reuse.previous, make), by_path
 
 

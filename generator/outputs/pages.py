@@ -318,26 +318,22 @@ def plan_item_pages(p: Planner, item: Item, feeds: FeedLists) -> list[PagePlan]:
 
 
 def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
-    """An item's pages as `_item_pages` plans them; for an item no edit reached, from what the
-    last render planned (`Planner.unchanged`): a preview's plans it kept, a one-off build's
-    deferred, without working out what each is made from again (40,000 item pages)."""
+    """An item's pages as `_item_pages` plans them; for an item no edit reached, listed as the
+    last render planned them (`Planner.unchanged`), deferred, without working out what each is
+    made from again (40,000 item pages)."""
     known = p.unchanged.get((lang, item.id))
     if known is None:
         plans = _item_pages(p, lang, item, feeds)
-    elif p.kept is None:
-        plans = [DeferredPlan(lang, template, path, made_from, partial(_planned_again, p, lang, item, feeds, path))
-                 for template, path, made_from, _ in known]
     else:
-        plans = [p.kept.get(made_from) for _, _, made_from, _ in known]
-        if None in plans:  # not kept (a preview keeps one render's plans)
-            plans = _item_pages(p, lang, item, feeds)
+        plans = [DeferredPlan(lang, template, path, made_from, partial(_planned_again, p, lang, item, feeds, path),
+                              (file, key)) for template, path, made_from, key, file in known]
     if p.planned is not None:
         p.planned[(lang, item.id)] = plans if known is None else known  # what the index holds already
     return plans
 
 
 def _planned_again(p: Planner, lang: str, item: Item, feeds: FeedLists, path: str, made_from: tuple) -> PagePlan:
-    """The plan of the item's page at `path`, made in full."""
+    """The plan of the item's page at `path`, made in full (a preview's kept one, if it has it)."""
     plan = next(plan for plan in _item_pages(p, lang, item, feeds) if plan.path == path)
     return plan.plan if isinstance(plan, DeferredPlan) else plan
 

@@ -80,15 +80,20 @@ class PagePlan:
 
 
 class DeferredPlan:
-    """A page planned as far as a one-off build needs for a page the last build made from the
-    same (`made_from`): its key, file and sitemap entry are in the memos by that. Its head and
-    context, 40,000 item pages' dates, alternates and share images, are made only if asked for
-    (a page rendered, a key or an entry not kept)."""
+    """A page planned as far as a render needs for a page the last render made from the same
+    (`made_from`): its key, file and sitemap entry are in the memos by that (an unchanged
+    item's page: in the item index, `listed`). Its head and context, 40,000 item pages' dates,
+    alternates and share images, are made only if asked for (a page rendered, a key or an
+    entry not kept). A preview lists unchanged items' pages so, but keeps none: its kept
+    plans (`Planner.kept`) are made in full, as a deferred plan holds its render's model."""
 
-    __slots__ = ("lang", "template", "path", "made_from", "_make", "_plan")
+    __slots__ = ("lang", "template", "path", "made_from", "listed", "_make", "_plan")
 
-    def __init__(self, lang: str, template: str, path: str, made_from: tuple, make: Callable[[tuple], PagePlan]):
+    def __init__(self, lang: str, template: str, path: str, made_from: tuple, make: Callable[[tuple], PagePlan],
+                 listed: tuple[str, str] | None = None):
         self.lang, self.template, self.path, self.made_from = lang, template, path, made_from
+        self.listed = listed
+        """The page's file and key, for an item page the last render listed (incremental/items.py)."""
         self._make: Callable[[tuple], PagePlan] | None = make
         self._plan: PagePlan | None = None
 
@@ -127,7 +132,8 @@ class Planner:
     are deferred instead (`kept_plan`)."""
     unchanged: Mapping[tuple[str, str], tuple] = field(default_factory=dict)
     """The pages of the items no edit reached since the last render, by language and id, as
-    (template, address, made_from, key) each (incremental/items.py): planned from these, not again."""
+    (template, address, made_from, key, file) each (incremental/items.py): listed from these,
+    not planned again."""
     planned: dict[tuple[str, str], list | tuple] | None = None
     """Where this render's item pages are recorded, by language and id, for the next (None:
     nowhere): their plans, or for an item no edit reached, what `unchanged` holds of them."""
