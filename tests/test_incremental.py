@@ -360,6 +360,15 @@ def test_a_preview_reads_again_only_the_files_its_watcher_reports(tmp_path):
     assert list(third) == list(texts())  # the same files, in the same order, as a cold read
     (events / "ces-2024.ko.md").write_text("---\ntitle: 다시\n---\n")  # made again under its old name
     assert texts({events / "ces-2024.ko.md"})["ces-2024.ko.md"].startswith("---\ntitle: 다시")
+    # A file that becomes unreadable, then readable again: each read gives what a cold one does.
+    text = excom.read_text()
+    excom.write_bytes(b"\xff\xfe not UTF-8")
+    sources, errors = reader.read(project.content, project.root, langs, {excom})
+    assert [e.path for e in errors] == ["content/events/excom-2024.md"]
+    assert [s.path for s in sources] == [s.path for s in ContentReader().read(project.content, project.root, langs)[0]]
+    excom.write_text(text + "\nBack.\n")
+    again = texts({excom})
+    assert again["excom-2024.md"].endswith("Back.\n") and list(again) == list(texts())
 
 
 def test_a_new_build_opens_and_parses_only_the_edited_item_and_never_trusts_a_damaged_snapshot(tmp_path, monkeypatch):

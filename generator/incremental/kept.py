@@ -44,6 +44,8 @@ class Kept:
     """The config of the last check and a hash of its text."""
     _history: dict[Path, Revision] | None = None
     _history_stamps: dict[Path, tuple] = field(default_factory=dict)
+    _edited: set[Path] = field(default_factory=set)
+    """The files whose stamp differed from the one they had when git's history was read."""
     _lent: dict | None = None
     """The keys the lent manifest was made of (`lend`)."""
 
@@ -89,9 +91,15 @@ class Kept:
         if self._history is None:
             self._history = read_history(root, paths)
             self._history_stamps = {path: self.sources.stamp(path) for path in paths}
+            self._edited = set()
             return self._history
-        changed = [path for path in paths if self._history_stamps.get(path) != self.sources.stamp(path)]
-        return {**self._history, **edited(self._history, changed)}
+        # Only a file read again can have changed since the last call (when the tree was walked, any).
+        for path in paths if self.sources.reread is None else self.sources.reread:
+            if self._history_stamps.get(path) != self.sources.stamp(path):
+                self._edited.add(path)
+        self._edited = {path for path in self._edited if self.sources.stamp(path) is not None}  # not deleted since
+        changed = [path for path in self._edited if self._history_stamps.get(path) != self.sources.stamp(path)]
+        return {**self._history, **edited(self._history, sorted(changed))}
 
     def lend(self, out: Path) -> Reuse:
         """The reuse of the next render into `out`: the last good build's files by key (the
