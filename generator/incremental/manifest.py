@@ -117,16 +117,21 @@ def inputs_stamp(folders: list[Path], files: list[Path], *facts: str,
     for path in files:
         digest.update(_stamp_line(path.name, path.stat))
     for folder in folders:
+        # One line per file, hashed together: a large site has 34,000 content files.
+        lines = []
         for name, entry in sorted(walk_files(str(folder))):
             if listed is None:
-                digest.update(_stamp_line(name, entry.stat))
+                lines.append(_stamp_line(name, entry.stat))
                 continue
             try:
                 listed[entry.path] = info = entry.stat(follow_symlinks=False)
             except OSError:
                 info = None
-            # Following links: a linked file is an input like any other.
-            digest.update(_stamp_line(name, entry.stat if info is None or stat.S_ISLNK(info.st_mode) else lambda: info))
+            if info is None or stat.S_ISLNK(info.st_mode):  # following links: a linked file is an input too
+                lines.append(_stamp_line(name, entry.stat))
+            else:
+                lines.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        digest.update(b"".join(lines))
     return digest.hexdigest()
 
 
