@@ -37,10 +37,11 @@ class ContentReader:
         `changed` (the watcher's report) names the only files that may differ since the last
         call: when none of them was added or removed, the tree is not walked either."""
         paths = self._known_paths(changed, content_dir)
-        if paths is None:
+        walked = paths is None
+        if walked:
             paths = self.order = list(walk_content(content_dir))
-            walked = set(paths)
-            for gone in [path for path in self.files if path not in walked]:
+            listed = set(paths)
+            for gone in [path for path in self.files if path not in listed]:
                 del self.files[gone]  # so that a file made again under its old name counts as new
             check, self._listed = paths, None
         else:
@@ -59,7 +60,7 @@ class ContentReader:
             if path in saved or path not in self.files or self.files[path][0] != stamp:
                 self.files[path] = (stamp, read_source(path, stat, content_dir, real_root, root, languages))
                 reread.append(path)
-        self.reread = None if check is paths else reread
+        self.reread = None if walked else reread
         sources, errors = self._list(paths, reread)
         return list(sources), list(errors)
 
