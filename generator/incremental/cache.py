@@ -14,7 +14,7 @@ import importlib.metadata
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +22,7 @@ from generator import __version__
 from generator.content.history import git_head
 from generator.incremental.manifest import Manifest, inputs_stamp
 from generator.incremental.memos import lend_memos, memo_shelf, save_memos
+from generator.incremental.outstat import OutputStats
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_ahead, stop_reading_ahead
 from generator.incremental.shelf import Shelf
@@ -53,6 +54,9 @@ class BuildCache:
     snapshot: Snapshot
     """What the last build loaded of content/: `with snapshot:` keeps this build's."""
     fresh: bool = False
+    taking: OutputStats | None = None
+    """The child process taking the stats of the output's files (outstat.py), until asked."""
+    taken: dict[str, tuple[int, int]] | None = None
 
     @classmethod
     def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
@@ -61,7 +65,10 @@ class BuildCache:
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
         manifest_folder = cache_dir(folder / "manifests" / name)
-        if not fresh:  # on the other core, while the inputs are listed: in the order they are asked for
+        # On the other core, while the inputs are listed: the output's stats (forked before any
+        # thread starts) and the cache's files, in the order they are asked for.
+        taking = None if fresh else OutputStats(out)
+        if not fresh:
             read_ahead([manifest_folder, folder / "memos" / name, folder / "content"], (".shard", ".pickle"))
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
@@ -76,11 +83,11 @@ class BuildCache:
         memos = memo_shelf(cache_dir(folder / "memos" / name), code)
         _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
-        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh)
+        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
-        return self.reuse.previous is not None and self.reuse.previous.up_to_date(self.stamp)
+        return self.reuse.previous is not None and self.reuse.previous.up_to_date(self.stamp, self._output_stats)
 
     def page_count(self) -> int:
         return sum(1 for path in self.reuse.previous.entries if path.endswith(".html"))  # the others are feeds
@@ -113,6 +120,8 @@ class BuildCache:
                 yield self.snapshot
         finally:
             stop_reading_ahead()
+        if self.reuse.previous is not None:
+            self.reuse.previous = replace(self.reuse.previous, taken=self._output_stats())
 
     def __exit__(self, *_exc) -> None:
         self.close()
@@ -120,7 +129,16 @@ class BuildCache:
     def close(self) -> None:
         """Done with the cache (also for a build that is up to date: nothing was read ahead for nothing)."""
         stop_reading_ahead()
+        if self.taking is not None:
+            self.taking.close()
+            self.taking = None
         self.store.close()
+
+    def _output_stats(self) -> dict[str, tuple[int, int]] | None:
+        """The output's files' (size, mtime_ns), as the child took them (None: not taken)."""
+        if self.taking is not None:
+            self.taken, self.taking = self.taking.result(), None
+        return self.taken
 
 
 def _forget(*paths: Path) -> None:

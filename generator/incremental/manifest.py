@@ -13,6 +13,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.incremental.shelf import Shelf, Table
 from generator.publish.spare import Spare, walk_files
@@ -43,6 +44,9 @@ class Manifest:
     shelf: Shelf | None = field(default=None, repr=False, compare=False)
     """Where it was loaded from (shelf.py): saving the next build's writes again only the
     shards whose files changed (80,000 entries at 10,000 events, a few dozen after one edit)."""
+    taken: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    """Each file of the output's (size, mtime_ns), taken ahead while the build loaded
+    (outstat.py); None: `reusable` stats each file itself."""
 
     @classmethod
     def load(cls, folder: Path, out: Path) -> Manifest | None:
@@ -87,9 +91,10 @@ class Manifest:
     def __post_init__(self):
         object.__setattr__(self, "folder", str(self.out))
 
-    def up_to_date(self, inputs: str) -> bool:
-        """Nothing the build reads changed, and its output is exactly as it left it."""
-        return bool(self.inputs) and self.inputs == inputs and _stats(self.out) == self.files
+    def up_to_date(self, inputs: str, stats: Callable[[], dict | None] = lambda: None) -> bool:
+        """Nothing the build reads changed, and its output is exactly as it left it (`stats`:
+        its files' as taken ahead, if they were)."""
+        return bool(self.inputs) and self.inputs == inputs and (stats() or _stats(self.out)) == self.files
 
     def reusable(self, path: str, key: str) -> str | None:
         """The previous file for `path` if it was made from `key` and is untouched since."""
@@ -99,6 +104,8 @@ class Manifest:
         file = f"{self.folder}/{path}"
         if self.trusted:
             return file
+        if self.taken is not None:
+            return file if self.taken.get(path) == entry[1:] else None
         try:
             stat = os.stat(file)
         except OSError:
