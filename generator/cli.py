@@ -20,7 +20,6 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import Options, Project, build, load_project, render_site
-from generator.editing.check import Inputs, check_site, format_json, format_text
 from generator.config import load_config
 from generator.incremental import Reuse
 from generator.incremental.store import Store
@@ -335,6 +334,8 @@ def _day(text: str) -> date:
 
 
 def _run_check(args) -> int:
+    # Imported here: every `sitegen build` would load the checks' modules for nothing.
+    from generator.editing.check import Inputs, check_site, format_json, format_text
     project, today = Project(args.root.resolve()), args.now or date.today()
     files = sum(1 for _ in project.content.rglob("*.md"))  # names only: the build's reader opens them
     try:

@@ -29,9 +29,11 @@ class Precision(str, Enum):
     @property
     def exact(self) -> bool:
         """True when the days are known, so calendars may place it on them."""
-        return self in (Precision.DAY, Precision.DAYS)
+        return self in _EXACT
 
 
+_EXACT = frozenset({Precision.DAY, Precision.DAYS})
+"""Asked of every item by every calendar and list: a set, not two enum lookups each time."""
 _PRECISION_ORDER = {precision: n for n, precision in enumerate(Precision)}
 """From the most precise to the least: the order of items of the same start."""
 
