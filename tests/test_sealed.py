@@ -16,14 +16,22 @@ from generator.incremental.sealed import read_ahead, read_sealed, stop_reading_a
 from test_images import berlin
 
 
+class Recorded(list):
+    paths: list[str]
+
+
 @pytest.fixture
 def checked_on(monkeypatch) -> list[str]:
     """The thread each file was read and hashed on, in order."""
-    threads, checked = [], sealed._checked
+    threads, checked = Recorded(), sealed._checked
 
     def recording(path: str):
         threads.append(threading.current_thread().name)
+        paths.append(os.path.basename(path))
         return checked(path)
+
+    paths: list[str] = []
+    threads.paths = paths
 
     monkeypatch.setattr(sealed, "_checked", recording)
     yield threads
@@ -44,6 +52,16 @@ def test_files_read_ahead_are_read_and_hashed_on_the_other_thread(tmp_path, chec
     assert len(checked_on) == 10 and set(checked_on) == {"read-ahead_0"}  # none on the build's thread
     assert read_sealed(written[0])["n"] == 0  # taken once: read again as any file is
     assert checked_on[-1] == threading.current_thread().name
+
+
+def test_a_shelf_s_head_is_read_ahead_first(tmp_path, checked_on):
+    """The head names the shards: a build reads it first, and would wait for every shard."""
+    for name in ("000.3.shard", "001.3.shard", "head.shard"):
+        write_sealed(tmp_path / name, {"name": name})
+    read_ahead([tmp_path], (".shard",))
+    assert read_sealed(tmp_path / "head.shard") == {"name": "head.shard"}
+    stop_reading_ahead()
+    assert checked_on.paths[0] == "head.shard"
 
 
 def test_a_file_replaced_after_it_was_read_ahead_is_read_again(tmp_path, checked_on):

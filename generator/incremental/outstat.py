@@ -66,8 +66,13 @@ class OutputStats:
 def _start(out: Path) -> tuple[int | None, int | None]:
     try:
         read, write = os.pipe()
+    except OSError:
+        return None, None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(read)
+        os.close(write)
         return None, None
     if pid:
         os.close(write)

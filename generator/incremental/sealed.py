@@ -71,9 +71,11 @@ def read_ahead(folders: Iterable[Path], suffixes: tuple[str, ...]) -> None:
     paths = []
     for folder in folders:
         try:
-            paths += sorted(entry.path for entry in os.scandir(folder) if entry.name.endswith(suffixes))
+            found = [entry.path for entry in os.scandir(folder) if entry.name.endswith(suffixes)]
         except OSError:
             continue  # no cache yet
+        # A shelf's head first: it names the shards, which are then read in their order.
+        paths += sorted(found, key=lambda path: (os.path.basename(path) != "head.shard", path))
     if not paths:
         return
     reader = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
