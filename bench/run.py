@@ -60,11 +60,11 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1))
 
 
-def timed(command: list[str]) -> tuple[float, float, str, float]:
+def timed(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
     """Seconds, peak memory (MB), output and CPU seconds (user and system, its workers
     included) of one command run in its own process. CPU time is what a loaded machine
     changes least: other work takes wall-clock time, not the command's CPU."""
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, cwd=cwd, env=env)
     seconds, rss_kb, cpu, code = result.stdout.split()
     if code != "0":
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stderr}")
