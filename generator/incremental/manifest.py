@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.incremental.shelf import Shelf, Table
-from generator.publish.spare import Spare, walk_files
+from generator.publish.spare import Spare, file_stats, walk_files
 from generator.publish.write import Published
 
 
@@ -72,7 +72,7 @@ class Manifest:
         build's where the publish left its file in place, and read again for the others
         (all of them without a `previous` build's record)."""
         if published is None or previous is None:
-            files = _stats(out)
+            files = file_stats(out)
             entries = {path: (key, *files[path]) for path, key in keys.items()}
         else:
             files = _restat(out, published, previous.files)
@@ -94,7 +94,7 @@ class Manifest:
     def up_to_date(self, inputs: str, stats: Callable[[], dict | None] = lambda: None) -> bool:
         """Nothing the build reads changed, and its output is exactly as it left it (`stats`:
         its files' as taken ahead, if they were)."""
-        return bool(self.inputs) and self.inputs == inputs and (stats() or _stats(self.out)) == self.files
+        return bool(self.inputs) and self.inputs == inputs and (stats() or file_stats(self.out)) == self.files
 
     def reusable(self, path: str, key: str) -> str | None:
         """The previous file for `path` if it was made from `key` and is untouched since."""
@@ -179,11 +179,3 @@ def _entries(keys: dict[str, str], files: Table, before: dict[str, tuple[str, in
             entries.made.append(path)
         entries[path] = entry
     return entries
-
-
-def _stats(out: Path) -> dict[str, tuple[int, int]]:
-    found = {}
-    for name, entry in walk_files(str(out)):
-        info = entry.stat(follow_symlinks=False)
-        found[name] = (info.st_size, info.st_mtime_ns)
-    return found

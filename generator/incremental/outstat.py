@@ -20,7 +20,7 @@ import os
 import signal
 from pathlib import Path
 
-from generator.publish.spare import walk_files
+from generator.publish.spare import file_stats
 
 
 class OutputStats:
@@ -83,11 +83,7 @@ def _start(out: Path) -> tuple[int | None, int | None]:
         os.close(read)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.nice(5)  # after the build's own reading ahead of its cache, on the same core
-        found = {}
-        for name, entry in walk_files(str(out)):
-            info = entry.stat(follow_symlinks=False)
-            found[name] = (info.st_size, info.st_mtime_ns)
-        data = marshal.dumps(found)
+        data = marshal.dumps(file_stats(out))
         view = memoryview(data)
         while view:
             view = view[os.write(write, view):]

@@ -64,10 +64,10 @@ class Snapshot:
     def __init__(self, folder: Path, code: str, fresh: bool = False, listed: dict[str, os.stat_result] | None = None):
         self.folder = folder
         self.code = code
+        """The generator's and its libraries' stamp: another one makes every entry stale."""
         self.listed = {} if listed is None else listed
         """The lstat of the files the inputs stamp listed, by path (manifest.inputs_stamp): a
         file is not stat'ed twice. Taken before reading, as a stat of its own would be."""
-        """The generator's and its libraries' stamp: another one makes every entry stale."""
         self.fresh = fresh
         """Take nothing from the last build (its shards are replaced when this one ends)."""
         self.assembled: dict[str, Assembled] = {}

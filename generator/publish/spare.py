@@ -73,6 +73,16 @@ def files_of(folder: Path) -> set[str]:
     return {name for name, _ in walk_files(str(folder))}
 
 
+def file_stats(folder: str | Path) -> dict[str, tuple[int, int]]:
+    """Every file below `folder` (as `walk_files` names it) with its size and mtime_ns, links
+    not followed: what a manifest records of an output, and compares it with."""
+    found = {}
+    for name, entry in walk_files(str(folder)):
+        info = entry.stat(follow_symlinks=False)
+        found[name] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
 def walk_files(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to `folder` with '/', entry) of every file below it, links to folders
     included as files and never followed. os.scandir's entries spare a path join and a

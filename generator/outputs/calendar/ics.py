@@ -143,17 +143,24 @@ def _serialise_missing(calendars: Calendars, workers: int | None, todo: list[tup
                 missing[key] = (made.lang, item, feed.subscription)
             else:
                 made.made[key] = found
-    # An item's languages side by side, as the calendar orders them: those without a
-    # translation share its original's text.
-    order = {item.id: number for number, item in enumerate(calendars.lists.calendar)}
-    languages = {lang: number for number, lang in enumerate(events)}
-    tasks = sorted(missing.values(), key=lambda task: (order.get(task[1].id, -1), languages[task[0]], not task[2]))
+    tasks = _in_calendar_order(calendars, list(missing.values()))
     texts = render_all(lambda task: events[task[0]].serialise(task[1], task[2]), tasks, workers)
     new = calendars.fresh
     for (lang, item, brief), text in zip(tasks, texts):
         new[events[lang].key(item, brief)] = events[lang].made[events[lang].key(item, brief)] = text
     vevents.update(new)  # at once: the store writes them in one transaction
     new.clear()
+
+
+def _in_calendar_order(calendars: Calendars, tasks: list[tuple[str, Item, bool]]) -> list[tuple[str, Item, bool]]:
+    """An item's languages side by side, as the calendar orders them: those without a
+    translation share its original's text (after one edit there is nothing to order, and the
+    calendar's 10,000 items are not indexed for it)."""
+    if len(tasks) < 2:
+        return tasks
+    order = {item.id: number for number, item in enumerate(calendars.lists.calendar)}
+    languages = {lang: number for number, lang in enumerate(calendars.events)}
+    return sorted(tasks, key=lambda task: (order.get(task[1].id, -1), languages[task[0]], not task[2]))
 
 
 class _Lists:
