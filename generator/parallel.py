@@ -46,7 +46,7 @@ def render_each(render: Callable[[T], R], tasks: Sequence[T], workers: int | Non
     _job = (render, tasks)  # inherited by the workers, forked when the pool starts
     size = max(1, min(CHUNK, -(-len(tasks) // (workers * 4))))
     chunks = [(start, min(start + size, len(tasks))) for start in range(0, len(tasks), size)]
-    with _frozen(), multiprocessing.get_context("fork").Pool(workers) as pool:
+    with _frozen(), multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
         _job = None
         for chunk in pool.imap(_render_chunk, chunks, chunksize=1):
             yield from chunk
@@ -57,7 +57,9 @@ def _frozen() -> Iterator[None]:
     """The parent's objects out of the collector's sight while workers fork (as Python's gc
     documentation advises): a worker's collections then neither walk the inherited model nor
     write to its pages, which copied them one by one (10 % of the workers' time at 10,000
-    events). Unfrozen after, unless the caller had frozen objects itself (a preview does)."""
+    events). Unfrozen after, unless the caller had frozen objects itself (a preview does). A
+    worker collects, even when its parent does not (a one-off build: build._uncollected): its
+    render makes garbage for as long as the job lasts, the parent's batch holds what it made."""
     had_frozen = gc.get_freeze_count() > 0
     gc.freeze()
     try:

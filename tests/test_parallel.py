@@ -35,6 +35,15 @@ def test_a_callers_own_freeze_is_kept():
         gc.unfreeze()
 
 
+def test_workers_collect_when_their_parent_does_not():
+    # A one-off build runs without the collector (build._uncollected); a worker renders for
+    # as long as the job lasts and frees its garbage cycles as it goes.
+    gc.disable()
+    try:
+        states = render_all(lambda n: gc.isenabled(), TASKS, workers=2)
+    finally:
+        gc.enable()
+    assert set(states) == {True}
 
 
 def _fails_on_200(n: int) -> bytes:

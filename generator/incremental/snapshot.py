@@ -20,7 +20,6 @@ content/ and .cache/ are taken to share one file system and clock.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import io
 import operator
@@ -278,15 +277,8 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 def _loads(body: memoryview) -> object:
-    """The shard, with the collector paused: a shard is thousands of objects that all live on,
-    and each collection their making set off walked those made before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _ModelUnpickler(io.BytesIO(body)).load()
-    finally:
-        if enabled:
-            gc.enable()
+    """The shard (read by a one-off build, whose collector is off: build._uncollected)."""
+    return _ModelUnpickler(io.BytesIO(body)).load()
 
 
 class Shard(NamedTuple):
