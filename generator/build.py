@@ -281,7 +281,7 @@ def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:
 def build(project: Project, options: Options) -> Result:
     """The whole build; the output folder changes only if every stage succeeded."""
     started = time.perf_counter()
-    with _uncollected():
+    with uncollected():
         return _build(project, options, started)
 
 
@@ -306,12 +306,13 @@ def _build(project: Project, options: Options, started: float) -> Result:
 
 
 @contextmanager
-def _uncollected() -> Iterator[None]:
+def uncollected() -> Iterator[None]:
     """Inside, the cycle collector does not run. A build is a batch: the model, memos and
     manifest of a large site are millions of objects that live as long as it does, and its
     garbage is freed by reference counting (at 10,000 events, a one-file rebuild's 4,400
     collections walked them for 0.6 s of 3.3 and found 4,500 objects; a cold build of 1,000
-    found 800). Forked render workers collect as before (parallel.py)."""
+    found 800). Forked render workers collect as before (parallel.py); a preview collects
+    what its rebuild left once it is done (serve/preview.py)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -58,7 +58,7 @@ def _frozen() -> Iterator[None]:
     documentation advises): a worker's collections then neither walk the inherited model nor
     write to its pages, which copied them one by one (10 % of the workers' time at 10,000
     events). Unfrozen after, unless the caller had frozen objects itself (a preview does). A
-    worker collects, even when its parent does not (a one-off build: build._uncollected): its
+    worker collects, even when its parent does not (a one-off build: build.uncollected): its
     render makes garbage for as long as the job lasts, the parent's batch holds what it made."""
     had_frozen = gc.get_freeze_count() > 0
     gc.freeze()

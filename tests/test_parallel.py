@@ -36,7 +36,7 @@ def test_a_callers_own_freeze_is_kept():
 
 
 def test_workers_collect_when_their_parent_does_not():
-    # A one-off build runs without the collector (build._uncollected); a worker renders for
+    # A one-off build runs without the collector (build.uncollected); a worker renders for
     # as long as the job lasts and frees its garbage cycles as it goes.
     gc.disable()
     try:

@@ -244,6 +244,38 @@ def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatc
     gc.unfreeze()
 
 
+def test_a_rebuild_collects_what_it_left_before_freezing(tmp_path, monkeypatch):
+    """A rebuild runs without the collector (build.uncollected): the cycles it made and dropped
+    (its Jinja2 environments) are collected when it ends, not frozen for the next full collection."""
+    import gc
+    import weakref
+    import jinja2
+    from generator.serve import preview as serve
+
+    made = []
+    real_init = jinja2.Environment.__init__
+
+    def tracked_init(env, *args, **kwargs):
+        real_init(env, *args, **kwargs)
+        made.append(weakref.ref(env))
+
+    monkeypatch.setattr(jinja2.Environment, "__init__", tracked_init)
+    monkeypatch.setattr(serve, "FROZEN_GROWTH", 1e9)  # never the full collection
+    project = fixture_project(tmp_path / "site", "basic")
+    preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
+    assert not preview.rebuild().errors
+    assert gc.isenabled()
+    source = project.content / "events" / "forum.md"
+    text = source.read_text()
+    for n in range(6):
+        source.write_text(text.replace("Cancelled forum", f"Cancelled forum {n}"))
+        assert not preview.rebuild({source}).errors
+        assert gc.isenabled()
+    alive = sum(1 for ref in made if ref() is not None)
+    assert len(made) >= 7 * 2 and alive <= len(made) // 3, (alive, len(made))
+    gc.unfreeze()
+
+
 def test_a_preview_forgets_earlier_versions_of_edited_files(tmp_path):
     project = fixture_project(tmp_path / "site", "basic")
     preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)

@@ -277,7 +277,7 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 def _loads(body: memoryview) -> object:
-    """The shard (read by a one-off build, whose collector is off: build._uncollected)."""
+    """The shard (read by a one-off build, whose collector is off: build.uncollected)."""
     return _ModelUnpickler(io.BytesIO(body)).load()
 
 
