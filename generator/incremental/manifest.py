@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from generator.incremental.shelf import Shelf, Table
 from generator.publish.spare import Spare, file_stats, walk_files
@@ -46,7 +46,7 @@ class Manifest:
     shards whose files changed (80,000 entries at 10,000 events, a few dozen after one edit)."""
     taken: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
     """Each file of the output's (size, mtime_ns), taken ahead while the build loaded
-    (outstat.py); None: `reusable` stats each file itself."""
+    (incremental/forked.py); None: `reusable` stats each file itself."""
 
     @classmethod
     def load(cls, folder: Path, out: Path) -> Manifest | None:
@@ -115,11 +115,11 @@ class Manifest:
 
 
 def inputs_stamp(folders: list[Path], files: list[Path], *facts: str,
-                 listed: dict[str, os.stat_result] | None = None) -> str:
+                 listed: dict[str, Lstat] | None = None) -> str:
     """A hash of the name, size and modification time of every input file, and of `facts`
     (generator version, options, the git commit whose history the feeds show). `listed`, if
-    given, gets each file's lstat by its path: reading the content then takes those (a large
-    site's 34,000 files are not stat'ed twice)."""
+    given, gets each file's lstat by its path (as an `Lstat`'s fields): reading the content
+    then takes those (a large site's 34,000 files are not stat'ed twice)."""
     digest = hashlib.sha256("\0".join(facts).encode())
     for path in files:
         digest.update(_stamp_line(path.name, path.stat))
@@ -131,15 +131,42 @@ def inputs_stamp(folders: list[Path], files: list[Path], *facts: str,
                 lines.append(_stamp_line(name, entry.stat))
                 continue
             try:
-                listed[entry.path] = info = entry.stat(follow_symlinks=False)
+                info = entry.stat(follow_symlinks=False)
             except OSError:
                 info = None
             if info is None or stat.S_ISLNK(info.st_mode):  # following links: a linked file is an input too
                 lines.append(_stamp_line(name, entry.stat))
             else:
                 lines.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            if info is not None:
+                listed[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                                      info.st_dev)
         digest.update(b"".join(lines))
     return digest.hexdigest()
+
+
+def stamp_and_listing(folders: list[str], files: list[str], *facts: str) -> tuple[str, dict[str, tuple]]:
+    """`inputs_stamp` and what it `listed`, as plain data: what a child process sends back
+    (incremental/forked.py)."""
+    listed: dict[str, tuple] = {}
+    return inputs_stamp([Path(f) for f in folders], [Path(f) for f in files], *facts, listed=listed), listed
+
+
+class Lstat(NamedTuple):
+    """The fields of a file's lstat that reading content takes (content/sources.py, and the
+    snapshot's signatures), from `inputs_stamp`'s listing: plain data a child can send back."""
+
+    st_mode: int
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+    st_dev: int
+
+    @property
+    def st_mtime(self) -> float:
+        """As os.stat gives it (seconds plus nanoseconds, in a float)."""
+        return self.st_mtime_ns // 1_000_000_000 + self.st_mtime_ns % 1_000_000_000 * 1e-9
 
 
 def _stamp_line(name: str, stat) -> bytes:

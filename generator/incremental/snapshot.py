@@ -38,6 +38,7 @@ from generator.content.crosscheck import FileFacts
 from generator.content.validate import Assembled, Checked, CheckedFile, check_source
 from generator.content.when import When
 from generator.errors import SiteError
+from generator.incremental.manifest import Lstat
 from generator.incremental.sealed import read_sealed, write_sealed
 
 VERSION = 2
@@ -60,13 +61,14 @@ class Snapshot:
     take them, and `assembled`, the items and pages `build_site` takes whole; `save` keeps this
     build's."""
 
-    def __init__(self, folder: Path, code: str, fresh: bool = False, listed: dict[str, os.stat_result] | None = None):
+    def __init__(self, folder: Path, code: str, fresh: bool = False, listed: dict[str, tuple] | None = None):
         self.folder = folder
         self.code = code
         """The generator's and its libraries' stamp: another one makes every entry stale."""
         self.listed = {} if listed is None else listed
-        """The lstat of the files the inputs stamp listed, by path (manifest.inputs_stamp): a
-        file is not stat'ed twice. Taken before reading, as a stat of its own would be."""
+        """The lstat of the files the inputs stamp listed, by path, as an `Lstat`'s fields
+        (manifest.inputs_stamp): a file is not stat'ed twice. Taken before reading, as a stat
+        of its own would be."""
         self.fresh = fresh
         """Take nothing from the last build (its shards are replaced when this one ends)."""
         self.assembled: dict[str, Assembled] = {}
@@ -129,10 +131,10 @@ class Snapshot:
             links = tuple((Path(posixpath.normpath(posixpath.join(folder, target))), line) for target, line in links)
         return FileFacts(path, display, kind, stem, lang, int(lstat.st_mtime), *kept[1:7], links)
 
-    def lstat(self, path: str) -> os.stat_result:
+    def lstat(self, path: str) -> os.stat_result | Lstat:
         """The file's lstat, as the inputs stamp listed it (OSError if it is gone)."""
         found = self.listed.pop(path, None)
-        return found if found is not None else os.lstat(path)
+        return Lstat(*found) if found is not None else os.lstat(path)
 
     def read(self, path: Path, display: str, lstat: os.stat_result) -> str:
         """content/sources.read_text, noting the signature the text was read under."""

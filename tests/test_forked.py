@@ -1,5 +1,5 @@
-"""The previous output's stats taken by a child process (generator/incremental/outstat.py): the
-same as the build would take itself, and no child left behind."""
+"""The inputs' stamp and the previous output's stats taken by child processes
+(generator/incremental/forked.py): the same as the build would take itself, and no child left behind."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 from conftest import BUILD_DAY
 from generator.build import Options, build
 from generator.errors import BuildFailed
-from generator.incremental.outstat import OutputStats
+from generator.incremental.forked import Forked
+from generator.incremental.manifest import Lstat, inputs_stamp, stamp_and_listing
+from generator.publish.spare import file_stats
 from generator.publish.spare import walk_files
 from test_images import berlin
 
@@ -37,11 +39,29 @@ def test_the_child_takes_each_file_as_a_stat_would(tmp_path):
     (out / "index.html").write_bytes(b"home, changed by hand")
     (out / "link.html").symlink_to(out / "index.html")
     before = children()
-    taken = OutputStats(out).result()
+    taken = Forked(file_stats, str(out)).result()
     expected = {name: (entry.stat(follow_symlinks=False).st_size, entry.stat(follow_symlinks=False).st_mtime_ns)
                 for name, entry in walk_files(str(out))}
     assert taken == expected and set(taken) == {"en/a/index.html", "index.html", "link.html"}
     assert not children() - before  # none of its own left (others may end meanwhile)
+
+
+def test_the_inputs_are_listed_by_a_child_as_in_the_build(tmp_path):
+    folder = tmp_path / "content"
+    (folder / "events").mkdir(parents=True)
+    (folder / "events" / "a.md").write_text("---\ntitle: A\n---\n")
+    (folder / "events" / "b.md").symlink_to(folder / "events" / "a.md")
+    (tmp_path / "site.toml").write_text("[site]\n")
+    before = children()
+    stamp, listed = Forked(stamp_and_listing, [str(folder)], [str(tmp_path / "site.toml")], "fact").result()
+    assert not children() - before
+    here: dict = {}
+    assert stamp == inputs_stamp([folder], [tmp_path / "site.toml"], "fact", listed=here)
+    assert listed == here and set(listed) == {str(folder / "events" / "a.md"), str(folder / "events" / "b.md")}
+    for path, fields in listed.items():  # what reading the content takes of an lstat
+        info, kept = os.lstat(path), Lstat(*fields)
+        assert (kept.st_mode, kept.st_size, kept.st_mtime_ns, kept.st_ctime_ns, kept.st_ino, kept.st_dev, kept.st_mtime) \
+            == (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mtime)
 
 
 def test_a_build_stats_none_of_the_files_it_reuses_and_leaves_no_child(tmp_path, monkeypatch):
@@ -84,5 +104,5 @@ def test_without_fork_each_file_is_stat_ed_by_the_build(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "fork")
     page = out / "en" / "about" / "index.html"
     page.write_bytes(page.read_bytes()[:-10])
-    assert OutputStats(out).result() is None
+    assert Forked(file_stats, str(out)).result() is None
     assert build(project, options(out)).rendered == ("en/about/index.html",)
