@@ -42,6 +42,7 @@ from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.item_pages import PageMaker
 from generator.outputs.pages import PagePlan, plan_item_pages, plan_pages
+from generator.outputs.plans import expanded
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.publish.write import write_artifacts
@@ -122,8 +123,8 @@ class Rendered:
     """The processed body images (their files are in `first`)."""
     pages: frozenset[str]
     """Output path of every page."""
-    reused_pages: frozenset[str]
-    """Output path of the pages the previous build supplies."""
+    reused_pages: set[str]
+    """Output path of the pages the previous build supplies: all of them once `rest` is written."""
     keys: dict[str, str]
     """Output path -> key of every page and feed, for the next build's manifest (none
     when nothing is reused: a cold render keys nothing); the feeds' once `rest` is written."""
@@ -216,8 +217,10 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
                            unchanged=unchanged_pages(loaded.site, reuse.item_pages)) if reuse else renderer.planner)
         plans = plan_pages(planner, {(b.lang, b.year): b.download for b in brochures}, calendars.feed_lists)
         page_keys: dict[str, str] = {}
+        listed: Iterator[Artifact] = iter(())
         if reuse:
-            pages, page_keys = render_keyed(renderer, plans, keys, reuse, lambda todo: maker.make(todo, workers, early))
+            pages, page_keys, listed = render_keyed(renderer, plans, keys, reuse,
+                                                    lambda todo: maker.make(todo, workers, early))
         else:
             pages = Outputs({}, [], _render_pages(renderer, plans, maker, workers))
     except Exception as exc:  # a template error: report it like any other
@@ -225,11 +228,16 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = frozenset(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
     every_key = dict(pages.keys)  # and the feeds', once they are planned
+    reused_pages = {a.path for a in pages.reused}
 
     def rest() -> Iterator[Artifact]:
         if reuse:
             finish_render(loaded.site, plans, keys, reuse, planner.planned, page_keys)
         yield from pages.reused
+        for page in _reported(listed, project.layouts):  # the unchanged items' pages
+            if page.reuse is not None:
+                reused_pages.add(page.path)
+            yield page
         # Planned once the pages are written, as nothing before them needs it (keying the 38,000
         # calendar files of 10,000 events takes 0.3-0.4 s in a one-off build), and made from the
         # VEVENTs the pages' tasks made: the feeds make only those no page made.
@@ -245,8 +253,8 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
                              asset_names, IMAGES_FOLDER if pictures.artifacts else None)
         yield from feeds.fresh
 
-    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths,
-                    frozenset(a.path for a in pages.reused), every_key)
+    return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths, reused_pages,
+                    every_key)
 
 
 def _edited_pages(renderer: Renderer, calendars: Calendars, edited: Collection[str]) -> list[Artifact]:
@@ -263,9 +271,9 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
         yield Artifact(renderer.output_path(plan), data)
 
 
-def _sitemap_pages(plans: list[PagePlan]) -> list[PagePlan]:
+def _sitemap_pages(plans: list) -> list[PagePlan]:
     """Every page but the language chooser and 404s: the sitemap lists them (not fallbacks)."""
-    return [p for p in plans if p.template not in ("root.html", "404.html")]
+    return [p for p in expanded(plans) if p.template not in ("root.html", "404.html")]
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:

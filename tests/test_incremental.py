@@ -246,6 +246,24 @@ def test_nothing_changed_means_nothing_to_do_and_a_damaged_output_is_repaired(tm
     assert "en/regions/africa/index.html" in build(project, options(out)).rendered
 
 
+def test_an_unchanged_items_page_damaged_by_hand_is_made_again_after_another_edit(tmp_path):
+    """The pages of the items no edit reached are taken as the last build listed them, after
+    the other pages (incremental/pages.py `_listed_pages`): one whose file is not the one the
+    last build wrote is made again, and counted so; the others are counted as reused."""
+    project = copy_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build(project, options(out))
+    page = out / "es" / "events" / "excom-2024" / "index.html"
+    page.write_bytes(page.read_bytes()[:-20])
+    source = project.content / "events" / "chengdu-training-2024.md"
+    source.write_text(source.read_text().replace("title: \"Chengdu Training Program\"", "title: \"Chengdu Smart City Training\""))
+    result = build(project, options(out))
+    assert "es/events/excom-2024/index.html" in result.rendered
+    assert "en/events/excom-2024/index.html" not in result.rendered
+    assert result.reused == result.pages - len(result.rendered) and result.reused > result.pages / 2
+    assert tree(out) == cold(project, tmp_path, "cold")
+
+
 def test_a_preview_after_edits_and_layout_changes_matches_a_cold_build(tmp_path):
     """The preview keeps plans, keys and item fragments between rebuilds: none may go stale."""
     project = copy_project(tmp_path / "p")

@@ -11,9 +11,9 @@ from generator.content.model import Site
 from generator.incremental.items import item_index
 from generator.incremental.keys import Keys
 from generator.incremental.reuse import Reuse
-from generator.outputs import Outputs, reuse_or_make
+from generator.outputs import Artifact, Outputs, Previous, reuse_or_make
 from generator.outputs.html import Renderer
-from generator.outputs.pages import DeferredPlan, PagePlan
+from generator.outputs.pages import ListedPages, PagePlan
 
 
 def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
@@ -24,21 +24,44 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
     return keys
 
 
-def render_keyed(renderer: Renderer, plans: list[PagePlan], keys: Keys, reuse: Reuse,
-                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str]]:
+def render_keyed(renderer: Renderer, plans: list, keys: Keys, reuse: Reuse,
+                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str], Iterator[Artifact]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
-    renders them: outputs/item_pages.py); and each page's key by its address. The pages of the
-    items no edit reached come with their file and key as the item index listed them
-    (`DeferredPlan.listed`, items.py): not looked up again by what each page is made from
-    (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo (which
-    then holds the lists' only)."""
-    by_path, keyed = {}, []
+    renders them: outputs/item_pages.py); each page's key by its address; and the pages of the
+    items no edit reached (`ListedPages`), to be written after the others: their files and keys
+    are the ones the item index listed (items.py), not looked up again by what each page is
+    made from (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo
+    (which then holds the lists' only)."""
+    by_path, keyed, listed, blocks = {}, [], {}, []
     for plan in plans:
-        listed = plan.listed if type(plan) is DeferredPlan else None
-        file, key = listed if listed is not None else (renderer.output_path(plan), keys.key(plan))
+        if type(plan) is ListedPages:
+            blocks.append(plan)
+            for _, path, _, key, file in plan.entries:
+                by_path[path] = listed[file] = key
+            continue
+        key = keys.key(plan)
         by_path[plan.path] = key
-        keyed.append((file, key, plan))
-    return reuse_or_make(keyed, reuse.previous, make), by_path
+        keyed.append((renderer.output_path(plan), key, plan))
+    pages = reuse_or_make(keyed, reuse.previous, make)
+    pages.keys.update(listed)
+    return pages, by_path, _listed_pages(blocks, reuse.previous, make)
+
+
+def _listed_pages(blocks: list[ListedPages], previous: Previous | None,
+                  make: Callable[[list[PagePlan]], Iterator[bytes]]) -> Iterator[Artifact]:
+    """The listed pages, each the previous build's file, or made where that is not the file
+    the last build recorded (changed or removed by hand since)."""
+    todo = []
+    for block in blocks:
+        for entry in block.entries:
+            file, key = entry[4], entry[3]
+            source = previous.reusable(file, key) if previous is not None else None
+            if source is not None:
+                yield Artifact(file, None, reuse=source)
+            else:
+                todo.append((file, block.plan(entry)))
+    if todo:
+        yield from (Artifact(file, data) for (file, _), data in zip(todo, make([plan for _, plan in todo])))
 
 
 def finish_render(site: Site, plans: list[PagePlan], keys: Keys, reuse: Reuse,
@@ -48,7 +71,8 @@ def finish_render(site: Site, plans: list[PagePlan], keys: Keys, reuse: Reuse,
     keys cut to this render's worth (a one-off build's hold what it asked for)."""
     reuse.item_pages = item_index(site, planned, by_path)
     if reuse.plans is not None:
-        used = {plan.made_from for plan in plans}
+        used = {plan.made_from for plan in plans if type(plan) is not ListedPages}
+        used.update(entry[2] for plan in plans if type(plan) is ListedPages for entry in plan.entries)
         keys.keep_only(used)
         for stale in [m for m in reuse.plans if m not in used]:
             del reuse.plans[stale]

@@ -19,8 +19,8 @@ from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.labels import FORMAT_NAMES
 from generator.outputs.paging import Pager, chunks, paged_title
 from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
-    DERIVED, SHARE_IMAGE, DeferredPlan, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint, kept_plan,
-    language_plan, made_from_context, made_of)
+    DERIVED, SHARE_IMAGE, DeferredPlan, ListedPages, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint,
+    kept_plan, language_plan, made_from_context, made_of)
 from generator.views import queries as views
 from generator.views.monthgrid import neighbours
 from generator.views.worldmap import world_map
@@ -42,10 +42,12 @@ class Filters:
     """The programs and networks the items belong to, in site order: their titles are shown."""
 
 
-def plan_pages(p: Planner, downloads: dict | None = None, feeds: FeedLists | None = None) -> list[PagePlan]:
+def plan_pages(p: Planner, downloads: dict | None = None, feeds: FeedLists | None = None,
+               ) -> list[PagePlan | ListedPages]:
     """Every HTML page of the site, in every language; `downloads`: (language, year) -> the
     brochure's address, size and page count that its year page links to (layouts/year.html);
-    `feeds`: what each feed holds (the feeds' own, when they are made in the same render)."""
+    `feeds`: what each feed holds (the feeds' own, when they are made in the same render). The
+    pages of an item no edit reached (`Planner.unchanged`) are in their place as `ListedPages`."""
     plans = [_root(p)]
     # Which feeds exist, the same in every language: pages link to those only.
     feeds = feeds or FeedLists(p.site, p.today)
@@ -317,16 +319,15 @@ def plan_item_pages(p: Planner, item: Item, feeds: FeedLists) -> list[PagePlan]:
     return [plan for lang in p.site.config.language_codes for plan in _item_pages(p, lang, item, feeds)]
 
 
-def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan]:
-    """An item's pages as `_item_pages` plans them; for an item no edit reached, listed as the
-    last render planned them (`Planner.unchanged`), deferred, without working out what each is
-    made from again (40,000 item pages)."""
+def _known_item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[PagePlan | ListedPages]:
+    """An item's pages as `_item_pages` plans them; for an item no edit reached, as the last
+    render listed them (`Planner.unchanged`), without working out what each is made from again
+    (40,000 item pages at 10,000 events)."""
     known = p.unchanged.get((lang, item.id))
     if known is None:
         plans = _item_pages(p, lang, item, feeds)
     else:
-        plans = [DeferredPlan(lang, template, path, made_from, partial(_planned_again, p, lang, item, feeds, path),
-                              (file, key)) for template, path, made_from, key, file in known]
+        plans = [ListedPages(lang, known, partial(_planned_again, p, lang, item, feeds))]
     if p.planned is not None:
         p.planned[(lang, item.id)] = plans if known is None else known  # what the index holds already
     return plans
@@ -398,7 +399,8 @@ def _root(p: Planner) -> PagePlan:
 def _root_not_found(p: Planner, plans: list[PagePlan]) -> PagePlan:
     """/404.html, which static hosts serve for any missing address: the default language's 404."""
     default = p.site.config.site.default_language
-    page = next(plan for plan in plans if plan.lang == default and plan.template == "404.html")
+    page = next(plan for plan in plans if type(plan) is not ListedPages and plan.lang == default
+                and plan.template == "404.html")
     return replace(page, meta=replace(page.meta, path=p.urls.file("404.html")))
 
 
