@@ -121,8 +121,8 @@ class Rendered:
     feeds, sitemap, data, headers. A preview's browser reloads before them."""
     pictures: Pictures
     """The processed body images (their files are in `first`)."""
-    pages: frozenset[str]
-    """Output path of every page."""
+    pages: set[str]
+    """Output path of every page: all of them once `rest` is written."""
     reused_pages: set[str]
     """Output path of the pages the previous build supplies: all of them once `rest` is written."""
     keys: dict[str, str]
@@ -226,8 +226,8 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
-    page_paths = frozenset(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
-    every_key = dict(pages.keys)  # and the feeds', once they are planned
+    page_paths = set(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
+    every_key = dict(pages.keys)  # and the listed pages' and the feeds', once they are written
     reused_pages = {a.path for a in pages.reused}
 
     def rest() -> Iterator[Artifact]:
@@ -235,9 +235,11 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
             finish_render(loaded.site, plans, keys, reuse, planner.planned, page_keys)
         yield from pages.reused
         for page in _reported(listed, project.layouts):  # the unchanged items' pages
+            page_paths.add(page.path)
             if page.reuse is not None:
                 reused_pages.add(page.path)
             yield page
+        every_key.update(pages.keys)  # the listed pages' too, now
         # Planned once the pages are written, as nothing before them needs it (keying the 38,000
         # calendar files of 10,000 events takes 0.3-0.4 s in a one-off build), and made from the
         # VEVENTs the pages' tasks made: the feeds make only those no page made.

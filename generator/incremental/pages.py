@@ -27,34 +27,34 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
 def render_keyed(renderer: Renderer, plans: list, keys: Keys, reuse: Reuse,
                  make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str], Iterator[Artifact]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
-    renders them: outputs/item_pages.py); each page's key by its address; and the pages of the
-    items no edit reached (`ListedPages`), to be written after the others: their files and keys
-    are the ones the item index listed (items.py), not looked up again by what each page is
-    made from (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo
-    (which then holds the lists' only)."""
-    by_path, keyed, listed, blocks = {}, [], {}, []
+    renders them: outputs/item_pages.py), with its key by its file and by its address; the
+    pages of the items no edit reached (`ListedPages`) come apart, to be written after the
+    others, and their keys are added as they are (`_listed_pages`)."""
+    by_path, keyed, blocks = {}, [], []
     for plan in plans:
         if type(plan) is ListedPages:
             blocks.append(plan)
-            for _, path, _, key, file in plan.entries:
-                by_path[path] = listed[file] = key
             continue
         key = keys.key(plan)
         by_path[plan.path] = key
         keyed.append((renderer.output_path(plan), key, plan))
     pages = reuse_or_make(keyed, reuse.previous, make)
-    pages.keys.update(listed)
-    return pages, by_path, _listed_pages(blocks, reuse.previous, make)
+    return pages, by_path, _listed_pages(blocks, reuse.previous, make, pages.keys, by_path)
 
 
-def _listed_pages(blocks: list[ListedPages], previous: Previous | None,
-                  make: Callable[[list[PagePlan]], Iterator[bytes]]) -> Iterator[Artifact]:
+def _listed_pages(blocks: list[ListedPages], previous: Previous | None, make: Callable[[list[PagePlan]], Iterator[bytes]],
+                  keys: dict[str, str], by_path: dict[str, str]) -> Iterator[Artifact]:
     """The listed pages, each the previous build's file, or made where that is not the file
-    the last build recorded (changed or removed by hand since)."""
+    the last build recorded (changed or removed by hand since); each one's key is added to
+    `keys` (by file) and `by_path` (by address) as it comes. Their files and keys are the ones
+    the item index listed (items.py), not looked up again by what each page is made from
+    (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo (which
+    then holds the lists' only)."""
     todo = []
     for block in blocks:
         for entry in block.entries:
-            file, key = entry[4], entry[3]
+            _, path, _, key, file = entry
+            keys[file] = by_path[path] = key
             source = previous.reusable(file, key) if previous is not None else None
             if source is not None:
                 yield Artifact(file, None, reuse=source)
