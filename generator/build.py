@@ -42,7 +42,7 @@ from generator.outputs.html import Renderer
 from generator.outputs.images import FOLDER as IMAGES_FOLDER, Pictures, render_pictures
 from generator.outputs.item_pages import PageMaker
 from generator.outputs.pages import PagePlan, plan_item_pages, plan_pages
-from generator.outputs.plans import expanded
+from generator.outputs.plans import ListedPages
 from generator.outputs.search import search_indexer
 from generator.outputs.sitemap import render_sitemap
 from generator.publish.write import write_artifacts
@@ -273,9 +273,9 @@ def _render_pages(renderer: Renderer, plans: list[PagePlan], maker: PageMaker,
         yield Artifact(renderer.output_path(plan), data)
 
 
-def _sitemap_pages(plans: list) -> list[PagePlan]:
+def _sitemap_pages(plans: list) -> list:
     """Every page but the language chooser and 404s: the sitemap lists them (not fallbacks)."""
-    return [p for p in expanded(plans) if p.template not in ("root.html", "404.html")]
+    return [p for p in plans if type(p) is ListedPages or p.template not in ("root.html", "404.html")]
 
 
 def _reported(pages: Iterator[Artifact], layouts: Path) -> Iterator[Artifact]:

@@ -134,9 +134,9 @@ def test_the_next_build_keys_only_the_pages_an_edit_changed(tmp_path, counted):
     assert 0 < counted["keys"] <= langs * 12
     assert counted["keys"] < second.pages / 4
     assert counted["entries"] == langs  # its entry in each language's events.json
-    # Items', lists' and months' plans are deferred, and only the changed ones made in full (the
-    # others' keys and sitemap entries are kept by what they are made from); each one's sitemap
-    # entry is made again.
+    # Lists' and months' plans are deferred (the other items' pages are listed, not planned:
+    # below), and only the changed ones made in full (the others' keys and sitemap entries are
+    # kept by what they are made from); each one's sitemap entry is made again.
     assert counted["deferred"] > second.pages / 2
     assert 0 < counted["plans"] <= counted["keys"]
     assert counted["parses"] == 0  # no layout changed: the templates each names are kept

@@ -39,3 +39,28 @@ def test_the_limits_are_the_protocols():
     assert (MAX_URLS, MAX_BYTES) == (50_000, 50_000_000)
     ((name, xml),) = sitemap_files("ar", entries(3))
     assert name == "sitemap-ar.xml" and len(locs(xml)) == 3
+
+
+def test_an_unchanged_items_pages_are_listed_from_their_kept_entries_or_planned_when_missing():
+    """The pages of an item no edit reached come as their `ListedPages`: an entry kept under
+    the page's key is taken as it is; a missing one is made from the page's plan, made then."""
+    from generator.outputs.plans import Alternate, ListedPages, PageMeta, PagePlan
+    from generator.outputs.sitemap import render_sitemap
+
+    def absolute(path: str) -> str:
+        return "https://example.org" + path
+
+    def planned(path: str, made_from: tuple) -> PagePlan:
+        asked.append(path)
+        meta = PageMeta(path, "T", "", (Alternate("en", absolute(path)),), absolute(path))
+        return PagePlan("en", "item.html", meta, {}, made_from)
+
+    asked: list[str] = []
+    listed = ListedPages("en", (("item.html", "/en/events/a/", ("a",), "key-a", "en/events/a/index.html"),
+                                ("item.html", "/en/events/b/", ("b",), "key-b", "en/events/b/index.html")), planned)
+    kept = b"  <url>\n    <loc>https://example.org/en/events/a/</loc>\n  </url>\n"
+    made = {"key-a": kept}
+    files = {a.path: a.data for a in render_sitemap([listed], absolute, "https://example.org/", made)}
+    assert asked == ["/en/events/b/"]  # only the page whose entry was not kept
+    assert locs(files["sitemap-en.xml"]) == ["https://example.org/en/events/a/", "https://example.org/en/events/b/"]
+    assert made["key-b"].startswith(b"  <url>\n    <loc>https://example.org/en/events/b/</loc>")

@@ -138,18 +138,6 @@ class ListedPages:
         template, path, made_from, _, _ = entry
         return DeferredPlan(self.lang, template, path, made_from, partial(self._again, path))
 
-    def plans(self) -> list[DeferredPlan]:
-        return [self.plan(entry) for entry in self.entries]
-
-
-def expanded(plans: list) -> Iterator[PagePlan | DeferredPlan]:
-    """Every page's plan, the `ListedPages` given as their pages' deferred plans."""
-    for plan in plans:
-        if type(plan) is ListedPages:
-            yield from plan.plans()
-        else:
-            yield plan
-
 
 @dataclass(frozen=True, slots=True)
 class Planner:

@@ -10,6 +10,7 @@ from typing import Iterable, Mapping, MutableMapping
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.outputs import Artifact
+from generator.outputs.plans import ListedPages
 
 MAX_URLS = 50_000
 MAX_BYTES = 50_000_000
@@ -25,7 +26,7 @@ def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMappin
                    keys: Mapping[str, str] | None = None) -> list[Artifact]:
     """`pages`: the plans of every page search engines may list, in the site's order (those
     whose canonical address is another page's, a fallback to another language's text, are
-    left out here); `absolute`: path -> full URL; `made` (kept under one salt, as page keys
+    left out here), an unchanged item's as its `ListedPages`; `absolute`: path -> full URL; `made` (kept under one salt, as page keys
     are) holds the entries of earlier renders by their pages' `keys` (by address; else by what
     the pages are made from), "" for a page left out: an unchanged page's head is then not even
     made (a page's key holds its head). sitemap.xml is the index of the languages' sitemaps: one
@@ -34,11 +35,19 @@ def render_sitemap(pages: Iterable, absolute, base_url: str, made: MutableMappin
     keys = keys or {}
     by_lang: dict[str, list[bytes]] = {}
     for plan in pages:
+        if type(plan) is ListedPages:  # an unchanged item's pages: their keys are listed with them
+            entries = by_lang.setdefault(plan.lang, [])
+            for entry in plan.entries:
+                found = made.get(entry[3])
+                if found is None:
+                    found = made[entry[3]] = _encoded(plan.plan(entry).meta, absolute)
+                if found:
+                    entries.append(found)
+            continue
         shown = keys.get(plan.path) or (plan.made_from if plan.made_from is not None else repr(plan.meta))
         found = made.get(shown)
         if found is None:
-            meta = plan.meta
-            found = made[shown] = _entry(meta, absolute).encode() if meta.canonical == absolute(meta.path) else b""
+            found = made[shown] = _encoded(plan.meta, absolute)
         if found:
             by_lang.setdefault(plan.lang, []).append(found)
     sitemaps = [Artifact(name, xml) for lang, entries in by_lang.items() for name, xml in sitemap_files(lang, entries)]
@@ -67,6 +76,11 @@ def sitemap_files(lang: str, entries: list[bytes], max_urls: int = MAX_URLS,
 
 def _name(lang: str, number: int) -> str:
     return f"sitemap-{lang}.xml" if number == 1 else f"sitemap-{lang}-{number}.xml"
+
+
+def _encoded(meta, absolute) -> bytes:
+    """A page's entry, or b"" for a page whose canonical address is another page's (a fallback)."""
+    return _entry(meta, absolute).encode() if meta.canonical == absolute(meta.path) else b""
 
 
 def _entry(meta, absolute) -> str:
