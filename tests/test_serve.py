@@ -214,13 +214,10 @@ def test_one_edit_re_renders_only_what_shows_the_item(tmp_path):
     assert not untouched & written
 
 
-def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatch):
-    """Rebuilds freeze what survives them (gc.freeze); the cycles a rebuild leaves behind (its
-    Jinja2 environments) must still be collected once the frozen set has grown enough."""
-    import gc
+def environments_made(monkeypatch) -> list:
+    """A weak reference to each Jinja2 environment made from now on (a rebuild makes its own)."""
     import weakref
     import jinja2
-    from generator.serve import preview as serve
 
     made = []
     real_init = jinja2.Environment.__init__
@@ -230,6 +227,16 @@ def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatc
         made.append(weakref.ref(env))
 
     monkeypatch.setattr(jinja2.Environment, "__init__", tracked_init)
+    return made
+
+
+def test_a_long_preview_session_frees_each_rebuilds_garbage(tmp_path, monkeypatch):
+    """Rebuilds freeze what survives them (gc.freeze); the cycles a rebuild leaves behind (its
+    Jinja2 environments) must still be collected once the frozen set has grown enough."""
+    import gc
+    from generator.serve import preview as serve
+
+    made = environments_made(monkeypatch)
     monkeypatch.setattr(serve, "FROZEN_GROWTH", 0.0)  # collect after every rebuild that froze more
     project = fixture_project(tmp_path / "site", "basic")
     preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)
@@ -248,18 +255,9 @@ def test_a_rebuild_collects_what_it_left_before_freezing(tmp_path, monkeypatch):
     """A rebuild runs without the collector (build.uncollected): the cycles it made and dropped
     (its Jinja2 environments) are collected when it ends, not frozen for the next full collection."""
     import gc
-    import weakref
-    import jinja2
     from generator.serve import preview as serve
 
-    made = []
-    real_init = jinja2.Environment.__init__
-
-    def tracked_init(env, *args, **kwargs):
-        real_init(env, *args, **kwargs)
-        made.append(weakref.ref(env))
-
-    monkeypatch.setattr(jinja2.Environment, "__init__", tracked_init)
+    made = environments_made(monkeypatch)
     monkeypatch.setattr(serve, "FROZEN_GROWTH", 1e9)  # never the full collection
     project = fixture_project(tmp_path / "site", "basic")
     preview = Preview(project, tmp_path / "out", date(2024, 6, 15), drafts=False)

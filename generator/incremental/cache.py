@@ -70,7 +70,8 @@ class BuildCache:
         # On the other core, while this one decodes the cache: the inputs' stamp, the output's
         # stats (children forked before any thread starts: forked.py), and the cache's files,
         # read and checked in the order they are asked for.
-        listing = Forked(stamp_and_listing, [str(f) for f in inputs[0]], [str(f) for f in inputs[1]], *facts)
+        listing_of = ([str(f) for f in inputs[0]], [str(f) for f in inputs[1]], *facts)
+        listing = Forked(stamp_and_listing, *listing_of)
         taking = None if fresh or not out.is_dir() else Forked(file_stats, str(out), nice=5)
         if not fresh:
             read_ahead([manifest_folder, folder / "memos" / name, folder / "content"], (".shard", ".pickle"))
@@ -82,7 +83,7 @@ class BuildCache:
                       images=store.section("image"), marks=store.section("mark"), plans=None)
         memos = memo_shelf(cache_dir(folder / "memos" / name), code)
         _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
-        stamp, listed = listing.result() or _stamp_and_listing(inputs, facts)
+        stamp, listed = listing.result() or stamp_and_listing(*listing_of)  # no child: listed here
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
         return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking)
 
@@ -141,12 +142,6 @@ class BuildCache:
             taken, self.taking = self.taking.result(), None
             self.taken = taken if isinstance(taken, dict) else None
         return self.taken
-
-
-def _stamp_and_listing(inputs: tuple[list[Path], list[Path]], facts: tuple[str, ...]) -> tuple[str, dict]:
-    """What the child lists, listed here (no fork, or the child failed)."""
-    listed: dict[str, tuple] = {}
-    return inputs_stamp(inputs[0], inputs[1], *facts, listed=listed), listed
 
 
 def _forget(*paths: Path) -> None:

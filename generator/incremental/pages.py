@@ -71,8 +71,12 @@ def finish_render(site: Site, plans: list[PagePlan], keys: Keys, reuse: Reuse,
     keys cut to this render's worth (a one-off build's hold what it asked for)."""
     reuse.item_pages = item_index(site, planned, by_path)
     if reuse.plans is not None:
-        used = {plan.made_from for plan in plans if type(plan) is not ListedPages}
-        used.update(entry[2] for plan in plans if type(plan) is ListedPages for entry in plan.entries)
+        used = set()
+        for plan in plans:
+            if type(plan) is ListedPages:
+                used.update(entry[2] for entry in plan.entries)
+            else:
+                used.add(plan.made_from)
         keys.keep_only(used)
         for stale in [m for m in reuse.plans if m not in used]:
             del reuse.plans[stale]

@@ -83,8 +83,8 @@ class PagePlan:
 class DeferredPlan:
     """A page planned as far as a render needs for a page the last render made from the same
     (`made_from`): its key, file and sitemap entry are in the memos by that. Its head and
-    context (40,000 item pages' dates, alternates and share images at 10,000 events) are made
-    only if asked for (a page rendered, a key or an entry not kept). A preview keeps none of
+    context (a list's grids and maps, an item page's dates, alternates and share image) are
+    made only if asked for (a page rendered, a key or an entry not kept). A preview keeps none of
     these: its kept plans (`Planner.kept`) are made in full, as a deferred plan holds its
     render's model."""
 
