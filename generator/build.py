@@ -227,7 +227,7 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = set(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
-    every_key = dict(pages.keys)  # and the listed pages' and the feeds', once they are written
+    every_key = pages.keys  # the listed pages' and the feeds' are added as they are written
     reused_pages = {a.path for a in pages.reused}
 
     def rest() -> Iterator[Artifact]:
@@ -239,7 +239,6 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
             if page.reuse is not None:
                 reused_pages.add(page.path)
             yield page
-        every_key.update(pages.keys)  # the listed pages' too, now
         # Planned once the pages are written, as nothing before them needs it (keying the 38,000
         # calendar files of 10,000 events takes 0.3-0.4 s in a one-off build), and made from the
         # VEVENTs the pages' tasks made: the feeds make only those no page made.

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from generator.content.markdown import inline_tokens
-from generator.content.model import ImageRef, Item, Page, Site, Text  # noqa: F401 (ImageRef: imported from here)
+from generator.content.model import ImageRef, Item, Page, Site, Text
 from generator.errors import SiteError
 
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")

@@ -115,7 +115,7 @@ class Manifest:
 
 
 def inputs_stamp(folders: list[Path], files: list[Path], *facts: str,
-                 listed: dict[str, Lstat] | None = None) -> str:
+                 listed: dict[str, tuple] | None = None) -> str:
     """A hash of the name, size and modification time of every input file, and of `facts`
     (generator version, options, the git commit whose history the feeds show). `listed`, if
     given, gets each file's lstat by its path (as an `Lstat`'s fields): reading the content

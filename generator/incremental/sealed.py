@@ -8,9 +8,9 @@ Pickle, for the model objects a build kept (incremental/snapshot.py), is read on
 behind the hash of what this project's build wrote there: never a file from elsewhere.
 
 A one-off build may have its cache's files read and checked ahead (`read_ahead`), on a
-thread of its own, while it lists its inputs: reading and hashing 200 MB (a site of 10,000
-events) wait on the disk and on OpenSSL, neither of which holds the interpreter, so that
-the other core does them. Only their decoding (marshal, pickle) is left to the build.
+thread of its own, as soon as it opens its cache: reading and hashing 200 MB (a site of
+10,000 events) wait on the disk and on OpenSSL, neither of which holds the interpreter, so
+that the other core does them. Only their decoding (marshal, pickle) is left to the build.
 """
 
 from __future__ import annotations
