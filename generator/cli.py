@@ -41,7 +41,7 @@ def run() -> NoReturn:
     leaves millions of objects (its model, memos, manifest) that the interpreter would free one
     by one on its way out: a quarter of a second at 10,000 events, with nothing left to do.
     What is written is flushed first; everything else the build opened, it closed itself."""
-    code = main()
+    code = main(exiting=True)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -50,9 +50,11 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, exiting: bool = False) -> int:
+    """`exiting`: the process ends with this command (`run`), which may then leave work to it."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.exiting = exiting
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
@@ -166,7 +168,8 @@ def _run_build(args) -> int:
     project = Project(args.root.resolve())
     out = args.out or project.root / "public"
     options = Options(out=out, today=args.now or date.today(), base_url=args.base_url, drafts=args.drafts,
-                      workers=args.workers, fresh=args.fresh, search=args.search, brochure=args.brochure)
+                      workers=args.workers, fresh=args.fresh, search=args.search, brochure=args.brochure,
+                      exiting=args.exiting)
     result = build(project, options)
     reused = f" ({result.reused} unchanged pages reused)" if result.reused else ""
     print(f"Built {result.pages} pages{reused}, {result.files} files in {result.seconds:.2f} s -> {out}")

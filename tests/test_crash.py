@@ -4,6 +4,7 @@ unwritable output folder leaves the previous site whole and unchanged, and the n
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import resource
 import shutil
@@ -51,6 +52,8 @@ def published(tmp_path_factory):
     project = fixture_project(base / "site", "basic")
     result = sitegen(project.root, base / "site" / "public")
     assert result.returncode == 0, result.stderr
+    with open(project.root / ".cache" / "lock", "rb") as lock:  # copied whole: once its cache is recorded
+        fcntl.flock(lock, fcntl.LOCK_EX)
     return base / "site"
 
 

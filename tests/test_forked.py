@@ -1,17 +1,24 @@
 """The inputs' stamp and the previous output's stats taken by child processes
-(generator/incremental/forked.py): the same as the build would take itself, and no child left behind."""
+(generator/incremental/forked.py): the same as the build would take itself, and no child left behind;
+the cache recorded by a process of its own once `sitegen build` has published, and the next build
+waiting for it."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_DAY
+from conftest import BUILD_DAY, ROOT
 from generator.build import Options, build
 from generator.errors import BuildFailed
-from generator.incremental.forked import Forked
+from generator.incremental.forked import Forked, detached
 from generator.incremental.manifest import Lstat, inputs_stamp, stamp_and_listing
 from generator.publish.spare import file_stats
 from generator.publish.spare import walk_files
@@ -106,3 +113,101 @@ def test_without_fork_each_file_is_stat_ed_by_the_build(tmp_path, monkeypatch):
     page.write_bytes(page.read_bytes()[:-10])
     assert Forked(file_stats, str(out)).result() is None
     assert build(project, options(out)).rendered == ("en/about/index.html",)
+
+
+def _after_go(go: str, done: str) -> None:
+    """Detached work: waits for the caller to go on (the file `go`), then says what it saw."""
+    for _ in range(1000):
+        if os.path.exists(go):
+            break
+        time.sleep(0.01)
+    seen = [os.path.exists(go), os.getsid(0) != os.getppid(), os.readlink("/proc/self/fd/1")]
+    Path(done + ".tmp").write_text(repr(seen))
+    os.replace(done + ".tmp", done)
+
+
+def _failing() -> None:
+    raise ValueError("the disk said no")
+
+
+def wait_for(path: Path) -> str:
+    for _ in range(1000):
+        if path.exists():
+            return path.read_text()
+        time.sleep(0.01)
+    raise AssertionError(f"{path} never came")
+
+
+def test_detached_work_outlives_the_call_in_its_own_session_and_leaves_no_child(tmp_path):
+    go, done = tmp_path / "go", tmp_path / "done"
+    before = children()
+    assert detached(_after_go, str(go), str(done), log=str(tmp_path / "log"))
+    assert not children() - before  # the grandchild is init's to reap, never a zombie of ours
+    go.touch()  # only now may it finish: had `detached` waited for it, it would have seen no `go`
+    assert wait_for(done) == repr([True, True, "/dev/null"])
+    assert not (tmp_path / "log").exists()
+
+
+def test_detached_work_that_fails_leaves_its_traceback_and_the_next_success_removes_it(tmp_path):
+    log = tmp_path / "record.log"
+    assert detached(_failing, log=str(log))
+    assert "ValueError: the disk said no" in wait_for(log)
+    go, done = tmp_path / "go", tmp_path / "done"
+    go.touch()
+    assert detached(_after_go, str(go), str(done), log=str(log))
+    wait_for(done)
+    for _ in range(1000):
+        if not log.exists():
+            break
+        time.sleep(0.01)
+    assert not log.exists()
+
+
+def test_nothing_is_detached_while_another_thread_runs(tmp_path):
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not detached(_after_go, str(tmp_path / "go"), str(tmp_path / "done"), log=str(tmp_path / "log"))
+    finally:
+        release.set()
+        other.join()
+    time.sleep(0.2)
+    assert not (tmp_path / "done").exists()  # nothing ran: the caller records itself
+
+
+def sitegen_build(project, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "generator", "--root", str(project.root), "build", "--now",
+                             BUILD_DAY.isoformat(), "--no-brochure", "--no-search", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def waiting_for_lock(file: Path) -> bool:
+    """Some process is blocked on the flock of `file` (Linux lists waiters with '->')."""
+    inode = f":{os.stat(file).st_ino} "
+    return any(line.split()[1] == "->" and inode in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_the_command_records_the_cache_for_the_next_build_which_waits_for_it(tmp_path):
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    first = sitegen_build(project, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    lock = project.root / ".cache" / "lock"
+    with open(lock, "rb") as held:  # as the recorder of a build holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        event = project.content / "events" / "berlin-2024.md"
+        event.write_text(event.read_text().replace("Three days", "Four days", 1))
+        second = sitegen_build(project, out)
+        for _ in range(3000):
+            if waiting_for_lock(lock) or second.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert second.poll() is None and waiting_for_lock(lock)
+        assert "Three days" in (out / "en" / "events" / "berlin-2024" / "index.html").read_text()
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    assert "Four days" in (out / "en" / "events" / "berlin-2024" / "index.html").read_text()
+    # The next build waits for the second's recorder, then finds the site up to date: it was recorded.
+    again = build(project, options(out))
+    assert again.rendered == () and again.reused == again.pages > 50
+    assert not list((project.root / ".cache" / "manifests").glob("*.record.log"))

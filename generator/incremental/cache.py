@@ -5,12 +5,18 @@ of VEVENTs, PDFs, processed images and search marks (store/), the memos of the
 last render (memos/: page keys, events.json entries), what the last build loaded of the
 content files (content/), compiled layouts (jinja/). Everything here is
 disposable: deleted, damaged or unwritable, it only makes the next build slower.
+
+One build of a project at a time uses it: a build holds .cache/lock from opening its cache to
+recording the next build's part, which `sitegen build` does in a process of its own once the
+site is published (forked.detached); the next build waits for the lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
+import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,7 +25,7 @@ from typing import Iterator
 
 from generator import __version__
 from generator.content.history import git_head
-from generator.incremental.forked import Forked
+from generator.incremental.forked import Forked, detached
 from generator.incremental.manifest import Manifest, inputs_stamp, stamp_and_listing
 from generator.incremental.memos import lend_memos, memo_shelf, save_memos
 from generator.incremental.reuse import Reuse
@@ -56,6 +62,8 @@ class BuildCache:
     taking: Forked | None = None
     """The child process taking the stats of the output's files (publish/spare.file_stats), until asked."""
     taken: dict[str, tuple[int, int]] | None = None
+    lock: int | None = None
+    """The open .cache/lock, locked (None: the cache cannot be written)."""
 
     @classmethod
     def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
@@ -63,6 +71,7 @@ class BuildCache:
         """The cache of the project at `root` for a build into `out`; `inputs`: the folders and
         files it reads; `facts`: its options. `fresh` ignores (and then replaces) what is there."""
         folder, name = root / ".cache", hashlib.sha1(str(out.absolute()).encode()).hexdigest()
+        lock = _lock(cache_dir(folder) / "lock")
         manifest_folder = cache_dir(folder / "manifests" / name)
         libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         code = inputs_stamp([CODE], [], __version__, *libraries)
@@ -85,7 +94,7 @@ class BuildCache:
         _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
         stamp, listed = listing.result() or stamp_and_listing(*listing_of)  # no child: listed here
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
-        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking)
+        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking, lock=lock)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
@@ -102,8 +111,14 @@ class BuildCache:
         """The site the last build kept beside the output, to publish into."""
         return self.reuse.previous.spare if self.reuse.previous else None
 
-    def record(self, keys: dict[str, str], published: Published) -> None:
-        """Remember the output just written, for the next build."""
+    def record(self, keys: dict[str, str], published: Published, detach: bool = False) -> None:
+        """Remember the output just written, for the next build; with `detach`, in a process of its
+        own if one can be started (holding the lock until it is done), while this one goes on."""
+        if not (detach and self.lock is not None
+                and detached(self._record, keys, published, log=str(self.manifest_folder.with_suffix(".record.log")))):
+            self._record(keys, published)
+
+    def _record(self, keys: dict[str, str], published: Published) -> None:
         Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_folder)
         save_memos(self.reuse, self.memos)
 
@@ -135,6 +150,9 @@ class BuildCache:
             self.taking.close()
             self.taking = None
         self.store.close()
+        if self.lock is not None:
+            os.close(self.lock)  # a detached recorder still holds it
+            self.lock = None
 
     def _output_stats(self) -> dict[str, tuple[int, int]] | None:
         """The output's files' (size, mtime_ns), as the child took them (None: not taken)."""
@@ -155,6 +173,21 @@ def _forget(*paths: Path) -> None:
             path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _lock(file: Path) -> int | None:
+    """`file`, open and locked for this build (waiting for one that holds it); None if it cannot
+    be (a read-only checkout: then no build can write the cache either)."""
+    try:
+        lock = os.open(file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    except OSError:
+        os.close(lock)
+        return None
+    return lock
 
 
 def cache_dir(path: Path) -> Path:
