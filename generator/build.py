@@ -31,7 +31,7 @@ from generator.i18n.translations import missing_strings
 from generator.incremental import BuildCache, Kept, Reuse, finish_render, render_keyed, start_render
 from generator.incremental.items import unchanged_pages
 from generator.incremental.snapshot import Snapshot
-from generator.outputs import Artifact, Outputs
+from generator.outputs import Artifact, Outputs, Unchanged
 from generator.outputs.assets import render_assets
 from generator.outputs.atom import render_atom
 from generator.outputs.brochure import render_brochures
@@ -121,8 +121,8 @@ class Rendered:
     """Assets and brochures: written before the pages that use them."""
     fresh_pages: Iterator[Artifact]
     """Pages made one by one as they are written: a large site is never all in memory."""
-    rest: Iterator[Artifact]
-    """Made once the pages are written: the pages the previous build supplies (Artifact.reuse),
+    rest: Iterator[Artifact | Unchanged]
+    """Made once the pages are written: the pages the previous build supplies (`Unchanged`),
     feeds, sitemap, data, headers. A preview's browser reloads before them."""
     pictures: Pictures
     """The processed body images (their files are in `first`)."""
@@ -134,7 +134,7 @@ class Rendered:
     """Output path -> key of every page and feed, for the next build's manifest (none
     when nothing is reused: a cold render keys nothing); the feeds' once `rest` is written."""
 
-    def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact]:
+    def every(self, after_pages: Callable[[], None] | None = None) -> Iterator[Artifact | Unchanged]:
         """Every file of the site, once (most are made as they are consumed);
         `after_pages()` is called once every page is written."""
         yield from self.first
@@ -227,22 +227,24 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
             pages, page_keys, listed = render_keyed(renderer, plans, keys, reuse,
                                                     lambda todo: maker.make(todo, workers, early))
         else:
-            pages = Outputs({}, [], _render_pages(renderer, plans, maker, workers))
+            pages = Outputs({}, Unchanged([]), _render_pages(renderer, plans, maker, workers))
     except Exception as exc:  # a template error: report it like any other
         raise BuildFailed([layout_error(exc, project.layouts)]) from exc
     first = assets + list(pictures.artifacts) + [b.artifact for b in brochures]
     page_paths = set(pages.keys or (renderer.output_path(plan) for plan in plans))  # keyed: known
     every_key = pages.keys  # the listed pages' and the feeds' are added as they are written
-    reused_pages = {a.path for a in pages.reused}
+    reused_pages = set(pages.reused.paths)
 
-    def rest() -> Iterator[Artifact]:
+    def rest() -> Iterator[Artifact | Unchanged]:
         if reuse:
             finish_render(loaded.site, plans, keys, reuse, planner.planned, page_keys)
-        yield from pages.reused
+        yield from _nonempty(pages.reused)
         for page in _reported(listed, project.layouts):  # the unchanged items' pages
-            page_paths.add(page.path)
-            if page.reuse is not None:
-                reused_pages.add(page.path)
+            if type(page) is Unchanged:
+                page_paths.update(page.paths)
+                reused_pages.update(page.paths)
+            else:
+                page_paths.add(page.path)
             yield page
         # Planned once the pages are written, as nothing before them needs it (keying the 38,000
         # calendar files of 10,000 events takes 0.3-0.4 s in a one-off build), and made from the
@@ -250,7 +252,8 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
         feeds = render_feeds(loaded.site, renderer.formatters, today, previous=reuse.previous if reuse else None,
                              workers=workers, calendars=calendars)
         every_key.update(feeds.keys)
-        late = feeds.reused + render_sitemap(_sitemap_pages(plans), renderer.urls.absolute, loaded.config.site.base_url,
+        yield from _nonempty(feeds.reused)
+        late = render_sitemap(_sitemap_pages(plans), renderer.urls.absolute, loaded.config.site.base_url,
                                              reuse.sitemap if reuse else None, page_keys)
         late += render_data(loaded.site, renderer.formatters, renderer.urls, reuse.entries if reuse else None)
         late += render_atom(loaded.site, renderer.formatters, renderer.urls)
@@ -261,6 +264,11 @@ def render_site(project: Project, loaded: Loaded, today: date, reuse: Reuse | No
 
     return Rendered(first, _reported(pages.fresh, project.layouts), rest(), pictures, page_paths, reused_pages,
                     every_key)
+
+
+def _nonempty(unchanged: Unchanged) -> list[Unchanged]:
+    """Only files: a render that reuses nothing yields Artifacts only (`sitegen check` reads them)."""
+    return [unchanged] if unchanged.paths else []
 
 
 def _edited_pages(renderer: Renderer, calendars: Calendars, edited: Collection[str]) -> list[Artifact]:

@@ -53,7 +53,7 @@ def test_a_manifest_is_saved_and_loaded_and_a_damaged_shard_loses_only_its_entri
 def test_a_build_writes_again_only_the_manifest_shards_of_the_files_it_changed(tmp_path, monkeypatch):
     from generator.incremental import shelf
     from generator.publish.write import write_artifacts
-    from generator.outputs import Artifact
+    from generator.outputs import Artifact, Unchanged
     out = tmp_path / "out"
     folder = tmp_path / "manifest"
     folder.mkdir()
@@ -64,9 +64,9 @@ def test_a_build_writes_again_only_the_manifest_shards_of_the_files_it_changed(t
     monkeypatch.setattr(shelf, "write_sealed", lambda file, data: (written.append(file.name), write(file, data)))
     previous = Manifest.load(folder, out)
     changed = {**pages, "7/index.html": b"page 7, edited"}
-    published = write_artifacts(out, iter([Artifact(p, d if p == "7/index.html" else None,
-                                                    reuse=None if p == "7/index.html" else previous.reusable(p, f"k-{p}"))
-                                           for p, d in changed.items()]), spare=previous.spare)
+    kept = previous.unchanged({p: f"k-{p}" for p in changed if p != "7/index.html"})
+    published = write_artifacts(out, iter([Unchanged(sorted(kept)), Artifact("7/index.html", changed["7/index.html"])]),
+                                spare=previous.spare)
     Manifest.record(out, {p: f"k-{p}" for p in pages} | {"7/index.html": "k-7-edited"}, "stamp 2", published,
                     previous).save(folder)
     assert "head.shard" in written and len(written) <= 3  # the head (its stamp), and the edited file's shard

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.outputs import Artifact
+from generator.outputs import Artifact, Unchanged
 from generator.publish.spare import Spare, spare_folder
 from generator.publish.write import Published, write_artifacts
 
@@ -61,8 +61,8 @@ def test_only_the_files_that_changed_are_new_files(tmp_path):
     published = publish(out, VERSIONS[0])
     published = publish(out, VERSIONS[1], published)
     before = inodes(out)
-    artifacts = [Artifact(path, None, reuse=f"{out}/{path}") for path in VERSIONS[1] if path != "en/a/index.html"]
-    published = write_artifacts(out, [*artifacts, Artifact("en/a/index.html", b"a3")], spare=published.spare)
+    unchanged = Unchanged([path for path in VERSIONS[1] if path != "en/a/index.html"])
+    published = write_artifacts(out, [unchanged, Artifact("en/a/index.html", b"a3")], spare=published.spare)
     after = inodes(out)
     assert published.touched == {"en/a/index.html"}
     # The others are the very files of the previous site (hard links): same inode, same time.
@@ -125,9 +125,9 @@ def test_the_manifest_of_a_publish_into_the_spare_matches_a_walk_of_the_site(tmp
     published, manifest = None, None
     for files in VERSIONS:
         keys = {path: f"key of {data!r}" for path, data in files.items()}
-        artifacts = [Artifact(path, None, reuse=manifest.reusable(path, keys[path]))
-                     if manifest and manifest.reusable(path, keys[path]) else Artifact(path, data)
-                     for path, data in files.items()]
+        kept = manifest.unchanged(keys) if manifest else set()
+        artifacts = [Unchanged([path for path in files if path in kept]),
+                     *(Artifact(path, data) for path, data in files.items() if path not in kept)]
         published = write_artifacts(out, artifacts, spare=published.spare if published else None)
         manifest = Manifest.record(out, keys, "stamp", published, manifest)
         assert manifest.files == Manifest.record(out, keys, "stamp").files

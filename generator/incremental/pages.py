@@ -11,7 +11,7 @@ from generator.content.model import Site
 from generator.incremental.items import item_index
 from generator.incremental.keys import Keys
 from generator.incremental.reuse import Reuse
-from generator.outputs import Artifact, Outputs, Previous, reuse_or_make
+from generator.outputs import Artifact, Outputs, Previous, Unchanged, reuse_or_make
 from generator.outputs.html import Renderer
 from generator.outputs.pages import ListedPages, PagePlan
 
@@ -25,7 +25,7 @@ def start_render(renderer: Renderer, reuse: Reuse) -> Keys:
 
 
 def render_keyed(renderer: Renderer, plans: list, keys: Keys, reuse: Reuse,
-                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str], Iterator[Artifact]]:
+                 make: Callable[[list[PagePlan]], Iterator[bytes]]) -> tuple[Outputs, dict[str, str], Iterator[Artifact | Unchanged]]:
     """Every planned page, rendering only those the previous build cannot supply (`make`
     renders them: outputs/item_pages.py), with its key by its file and by its address; the
     pages of the items no edit reached (`ListedPages`) come apart, to be written after the
@@ -43,23 +43,22 @@ def render_keyed(renderer: Renderer, plans: list, keys: Keys, reuse: Reuse,
 
 
 def _listed_pages(blocks: list[ListedPages], previous: Previous | None, make: Callable[[list[PagePlan]], Iterator[bytes]],
-                  keys: dict[str, str], by_path: dict[str, str]) -> Iterator[Artifact]:
-    """The listed pages, each the previous build's file, or made where that is not the file
-    the last build recorded (changed or removed by hand since); each one's key is added to
-    `keys` (by file) and `by_path` (by address) as it comes. Their files and keys are the ones
-    the item index listed (items.py), not looked up again by what each page is made from
-    (40,000 large tuples hashed at 10,000 events), nor kept so in the page keys memo (which
-    then holds the lists' only)."""
-    todo = []
+                  keys: dict[str, str], by_path: dict[str, str]) -> Iterator[Artifact | Unchanged]:
+    """The listed pages: the previous build's files, as one `Unchanged`, then those made where
+    that is not the file the last build recorded (changed or removed by hand since); their keys
+    are added to `keys` (by file) and `by_path` (by address) once they are asked for. Their
+    files and keys are the ones the item index listed (items.py), not looked up again by what
+    each page is made from (40,000 large tuples hashed at 10,000 events), nor kept so in the
+    page keys memo (which then holds the lists' only)."""
+    listed = {}
     for block in blocks:
-        for entry in block.entries:
-            _, path, _, key, file = entry
-            keys[file] = by_path[path] = key
-            source = previous.reusable(file, key) if previous is not None else None
-            if source is not None:
-                yield Artifact(file, None, reuse=source)
-            else:
-                todo.append((file, block.plan(entry)))
+        for _, path, _, key, file in block.entries:
+            listed[file] = by_path[path] = key
+    keys.update(listed)
+    kept = previous.unchanged(listed) if previous is not None else set()
+    if kept:
+        yield Unchanged([file for file in listed if file in kept])
+    todo = [(entry[4], block.plan(entry)) for block in blocks for entry in block.entries if entry[4] not in kept]
     if todo:
         yield from (Artifact(file, data) for (file, _), data in zip(todo, make([plan for _, plan in todo])))
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.errors import BuildFailed, SiteError
-from generator.outputs import Artifact
+from generator.outputs import Artifact, Unchanged
 from generator.publish.spare import Spare, files_of, keep_spare, remove_files, take_spare
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
@@ -45,7 +45,7 @@ class Published:
     """The previous site, kept beside: the next publish's staging folder."""
 
 
-def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
+def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact | Unchanged],
                     finish: Callable[[Path], None] | None = None, spare: Spare | None = None) -> Published:
     """Publish exactly these files in `out_dir`.
 
@@ -59,8 +59,7 @@ def write_artifacts(out_dir: Path, artifacts: Iterable[Artifact],
         placer = _Placer(staging, out_dir, spare if take_spare(out_dir, spare, staging) else None)
         seen: set[str] = set()
         for artifact in artifacts:
-            _check_path(artifact.path, seen)
-            _place(placer, artifact)
+            _place(placer, artifact, seen)
         staging.mkdir(parents=True, exist_ok=True)
         placer.remove_others(seen)
         if finish:
@@ -90,15 +89,12 @@ class _Placer:
     """Files written with new bytes (or copied where hard links fail): not the published site's."""
     compared: set[str] = field(default_factory=set)
     """Files found equal to the published site's by their bytes, and linked from it."""
+    _same: set[str] | None = None
 
     def place(self, artifact: Artifact) -> None:
         self.count += 1
         path = artifact.path
         published = f"{self.out_dir}/{path}"
-        if artifact.reuse is not None:
-            if artifact.reuse != published or not self._spare_has(path):
-                self._link(artifact.reuse, path)
-            return
         if _same_bytes(published, artifact.data):
             self.compared.add(path)
             if not self._spare_has(path):
@@ -106,9 +102,24 @@ class _Placer:
             return
         self._write(path, artifact.data)
 
+    def keep(self, paths: list[str]) -> None:
+        """The published site's files at `paths`, as they are."""
+        self.count += len(paths)
+        as_published = self._as_published()
+        for path in paths if as_published is None else [p for p in paths if p not in as_published]:
+            self._link(f"{self.out_dir}/{path}", path)
+
     def _spare_has(self, path: str) -> bool:
         """The staging folder already holds the published site's file for `path`."""
         return self.spare is not None and path in self.spare.published and path not in self.spare.differs
+
+    def _as_published(self) -> set[str] | None:
+        """The files the staging folder (the spare) holds as the published site has them."""
+        if self.spare is None:
+            return None
+        if self._same is None:
+            self._same = self.spare.published - self.spare.differs
+        return self._same
 
     def _link(self, source: str, path: str) -> None:
         target = self.staging / path
@@ -138,8 +149,14 @@ class _Placer:
         return self.written | (before ^ seen)
 
 
-def _place(placer: _Placer, artifact: Artifact) -> None:
-    placer.place(artifact)
+def _place(placer: _Placer, artifact: Artifact | Unchanged, seen: set[str]) -> None:
+    """A file, or files that stay as they are, checked and brought to the staging folder."""
+    if type(artifact) is Unchanged:
+        _check_paths(artifact.paths, seen)
+        placer.keep(artifact.paths)
+    else:
+        _check_path(artifact.path, seen)
+        placer.place(artifact)
 
 
 def _replace(target: Path, make: Callable[[], None]) -> None:
@@ -167,6 +184,22 @@ def _check_path(path: str, seen: set[str]) -> None:
     if path in seen:
         raise BuildFailed([SiteError(path, None, None, "two outputs want the same file")])
     seen.add(path)
+
+
+_OUTSIDE_LINE = re.compile(_OUTSIDE.pattern, re.MULTILINE)
+
+
+def _check_paths(paths: list[str], seen: set[str]) -> None:
+    """`_check_path` for each of `paths` (their lines: a path holding a line break is refused
+    too), in one search and one set update for tens of thousands."""
+    if not paths:
+        return
+    unique = set(paths)
+    if len(unique) == len(paths) and seen.isdisjoint(unique) and _OUTSIDE_LINE.search("\n".join(paths)) is None:
+        seen |= unique
+        return
+    for path in paths:  # which one, for the error
+        _check_path(path, seen)
 
 
 def _link_unchanged(staging: Path, out_dir: Path, placed: set[str], placer: _Placer) -> set[str]:
@@ -258,7 +291,7 @@ def update_file(out_dir: Path, artifact: Artifact) -> bool:
     return True
 
 
-def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set[str] | None = None,
+def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact | Unchanged], previous: set[str] | None = None,
                      on_written: Callable[[str], None] | None = None) -> tuple[list[str], set[str]]:
     """Bring a preview's output up to date in place: write changed files, drop vanished ones.
 
@@ -272,8 +305,11 @@ def update_artifacts(out_dir: Path, artifacts: Iterable[Artifact], previous: set
     out_dir.mkdir(parents=True, exist_ok=True)
     written, seen = [], set()
     for artifact in artifacts:
+        if type(artifact) is Unchanged:
+            _check_paths(artifact.paths, seen)
+            continue
         _check_path(artifact.path, seen)
-        if artifact.reuse is None and update_file(out_dir, artifact):
+        if update_file(out_dir, artifact):
             written.append(artifact.path)
             if on_written is not None:
                 on_written(artifact.path)
