@@ -22,7 +22,7 @@ class Recorded(list):
 
 @pytest.fixture
 def checked_on(monkeypatch) -> list[str]:
-    """The thread each file was read and hashed on, in order."""
+    """The thread each file was read and checked on, in order."""
     threads, checked = Recorded(), sealed._checked
 
     def recording(path: str):
@@ -45,7 +45,7 @@ def files(folder: Path, n: int = 5) -> list[Path]:
     return sorted(folder.iterdir())
 
 
-def test_files_read_ahead_are_read_and_hashed_on_the_other_thread(tmp_path, checked_on):
+def test_files_read_ahead_are_read_and_checked_on_the_other_thread(tmp_path, checked_on):
     written = files(tmp_path / "a") + files(tmp_path / "b")
     read_ahead([tmp_path / "a", tmp_path / "b"], (".shard",))
     assert [read_sealed(file)["n"] for file in written] == [0, 1, 2, 3, 4] * 2
@@ -88,6 +88,16 @@ def test_a_damaged_file_read_ahead_is_refused(tmp_path, checked_on):
     file.write_bytes(bytes(data))
     read_ahead([tmp_path], (".shard",))
     assert read_sealed(file) is None
+
+
+def test_a_truncated_or_headless_file_is_refused(tmp_path):
+    [file] = files(tmp_path, 1)
+    whole = file.read_bytes()
+    for cut in (whole[:-1], whole[:11], b""):
+        file.write_bytes(cut)
+        assert read_sealed(file) is None
+    file.write_bytes(whole)
+    assert read_sealed(file) is not None
 
 
 def test_no_thread_reads_ahead_once_a_build_has_loaded_and_none_is_left_behind(tmp_path, monkeypatch):

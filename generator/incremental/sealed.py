@@ -1,28 +1,33 @@
-"""Files of .cache/ that a build reads back: marshal (or pickle) behind its SHA-256.
+"""Files of .cache/ that a build reads back: marshal (or pickle) behind its length and CRC-32.
 
 I/O of one file at a time, written whole through a rename. marshal reads and
 writes plain data (dicts, tuples, strings) three times faster than JSON, and
-the hash in front means a damaged or truncated file is refused, never read:
-everything under .cache/ may be lost, and then only makes the next build slower.
-Pickle, for the model objects a build kept (incremental/snapshot.py), is read only
-behind the hash of what this project's build wrote there: never a file from elsewhere.
+the length and checksum in front mean a damaged or truncated file is refused, never
+read: everything under .cache/ may be lost, and then only makes the next build slower.
+(A checksum, not a cryptographic hash: it guards against a torn or damaged file, not
+against someone who may write .cache/, which the readers guard against themselves: the
+snapshot's pickles make only the model's classes. zlib's CRC-32 checks 4.5 GB/s here,
+SHA-256 1.5: the 220 MB a build reads of a site of 10,000 events in 0.05 s, not 0.15.)
 
 A one-off build may have its cache's files read and checked ahead (`read_ahead`), on a
-thread of its own, as soon as it opens its cache: reading and hashing 200 MB (a site of
-10,000 events) wait on the disk and on OpenSSL, neither of which holds the interpreter, so
+thread of its own, as soon as it opens its cache: reading and checking 200 MB (a site of
+10,000 events) wait on the disk and on zlib, neither of which holds the interpreter, so
 that the other core does them. Only their decoding (marshal, pickle) is left to the build.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import pickle
+import struct
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
+_HEADER = struct.Struct("<IQ")
+"""In front of each file's body: its CRC-32 and length."""
 _ahead: dict[str, Future] = {}
 """The files being read ahead (`read_ahead`), by path: each is taken once, by `read_sealed`."""
 _reader: list[ThreadPoolExecutor] = []
@@ -52,8 +57,8 @@ def write_sealed(file: Path, data: dict, dumps: Callable[[object], bytes] = mars
     temporary = file.with_suffix(".tmp")
     try:
         body = dumps(data)
-        with open(temporary, "wb") as written:  # not digest + body: a second copy of the whole
-            written.write(hashlib.sha256(body).digest())
+        with open(temporary, "wb") as written:  # not header + body: a second copy of the whole
+            written.write(_HEADER.pack(zlib.crc32(body), len(body)))
             written.write(body)
         os.replace(temporary, file)
         return True
@@ -94,16 +99,19 @@ def stop_reading_ahead() -> None:
 
 
 def _checked(path: str) -> tuple[memoryview | None, tuple | None]:
-    """The file's body, if its hash is the one in front of it (None: missing or damaged), and
-    the signature of the file it was read from."""
+    """The file's body, if its length and checksum are the ones in front of it (None: missing
+    or damaged), and the signature of the file it was read from."""
     try:
         with open(path, "rb") as file:
             signature = _signature(file.fileno())
             data = file.read()
     except OSError:
         return None, None
-    body = memoryview(data)[32:]  # not a copy: the snapshot holds a site's whole text
-    return (body if hashlib.sha256(body).digest() == data[:32] else None), signature
+    if len(data) < _HEADER.size:
+        return None, signature
+    checksum, length = _HEADER.unpack_from(data)
+    body = memoryview(data)[_HEADER.size:]  # not a copy: the snapshot holds a site's whole text
+    return (body if length == len(body) and zlib.crc32(body) == checksum else None), signature
 
 
 def _signature(file: str | int) -> tuple | None:

@@ -6,7 +6,7 @@ it was assembled. After an edit, a build opens, parses and checks only the files
 I/O: the shards under .cache/content/, read when the build starts; those holding a file or an
 item that changed are written when it ends (even if it failed: what passed need not be read
 again). Entries are spread over the shards by item, so that an edit rewrites one. A shard is
-pickled (the items are the model's frozen dataclasses) behind the SHA-256 of sealed.py: the
+pickled (the items are the model's frozen dataclasses) behind the checksum of sealed.py: the
 cache is this project's own, written by its build, and read back making only the model's
 classes; a damaged, foreign or stale shard is ignored, never trusted, and only makes the
 build slower. Entries count only under the generator's code stamp and the site.toml they were
