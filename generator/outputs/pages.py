@@ -17,7 +17,7 @@ from generator.content.when import Precision
 from generator.outputs.calendar.entries import event_hours
 from generator.outputs.calendar.feeds import FeedLists, published
 from generator.outputs.labels import FORMAT_NAMES
-from generator.outputs.paging import Pager, chunks, paged_title
+from generator.outputs.paging import Pager, paged_title
 from generator.outputs.plans import (  # noqa: F401 (DERIVED, SHARE_IMAGE: imported from here by others)
     DERIVED, SHARE_IMAGE, DeferredPlan, ListedPages, PageMeta, PagePlan, Planner, ShareImage, alternates_of, fingerprint,
     kept_plan, language_plan, made_from_context, made_of)
@@ -127,7 +127,7 @@ def _year_page(p: Planner, lang: str, year: int, brochure, feed, year_feed) -> P
     """A year of a list's page or fewer, in full: by category, by month, on the map."""
     site = p.site
     items, intro = views.in_year(site, year), _year_intro(p, lang, year)
-    inputs = ("year", lang, year, fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site),
+    inputs = ("year", lang, year, p.fingerprint(items), repr(brochure), feed, year_feed, repr(intro), views.years(site),
               _filtered_programs(site, items))
     title, description = _year_titles(p, lang, year)
     path = p.urls.year(lang, year)
@@ -148,7 +148,7 @@ def _year_summary(p: Planner, lang: str, year: int, brochure, feed, year_feed) -
     counts = {"areas": tuple((g.key, len(g.items)) for g in views.by_category(site, items)),
               "months": tuple((g.key, len(g.items)) for g in views.by_month(site, year))}
     title, description = _year_titles(p, lang, year)
-    pieces = chunks(views.spread(site, year), site.config.lists.page_size)
+    pieces = p.pieces(views.spread(site, year), site.config.lists.page_size)
     plans = []
     for number, chunk in enumerate(pieces, 1):
         pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
@@ -158,7 +158,7 @@ def _year_summary(p: Planner, lang: str, year: int, brochure, feed, year_feed) -
                        vague=tuple(i for i in chunk if i.when.precision is not Precision.YEAR),
                        intro=_year_intro(p, lang, year) if number == 1 else None,
                        brochure=brochure, feed=feed, year_feed=year_feed, **counts)
-        inputs = ("year-summary", lang, path, heading, repr(pager), fingerprint(chunk), repr(brochure), feed,
+        inputs = ("year-summary", lang, path, heading, repr(pager), p.fingerprint(chunk), repr(brochure), feed,
                   year_feed, repr(context["intro"]), repr(counts), context["years"], len(items))
 
         def make(made_from: tuple, path=path, heading=heading, context=context) -> PagePlan:
@@ -245,7 +245,7 @@ def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
         for month in range(1, 13):
             before, after = neighbours(year, month, years)
             agenda, first = views.month_items(site, year, month), p.urls.month(lang, year, month)
-            pieces = chunks(agenda, size)
+            pieces = p.pieces(agenda, size)
             for number, chunk in enumerate(pieces, 1):
                 pager, path = Pager(number, len(pieces), first), p.urls.list_page(first, number)
                 title = paged_title(fmt, fmt.month(year, month), number, len(pieces))
@@ -254,8 +254,8 @@ def _month_pages(p: Planner, lang: str) -> list[PagePlan]:
                 drawn = agenda if number == 1 else ()
                 context = dict(year=year, month=month, agenda=drawn, items=chunk, total=len(agenda), pager=pager,
                                year_round=year_round, before=before, after=after)
-                inputs = ("month", lang, path, before, after, repr(pager), fingerprint(drawn), fingerprint(chunk),
-                          len(agenda), fingerprint(year_round))
+                inputs = ("month", lang, path, before, after, repr(pager), p.fingerprint(drawn), p.fingerprint(chunk),
+                          len(agenda), p.fingerprint(year_round))
 
                 def make(made_from: tuple, path=path, title=title, context=context) -> PagePlan:
                     year, month = context["year"], context["month"]
@@ -281,7 +281,7 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
     `first`, the others below it. A `filtered` list of one page has the in-page filter; a
     `mapped` one shows each page's items on a map."""
     size, fmt = p.site.config.lists.page_size, p.formatters[lang]
-    pieces = chunks(items, size)
+    pieces = p.pieces(items, size)
     plans = []
     for number, chunk in enumerate(pieces, 1):
         heading = paged_title(fmt, title, number, len(pieces))
@@ -295,7 +295,7 @@ def _paged(p: Planner, lang: str, template: str, first: str, title: str, descrip
             return language_plan(p, lang, template, path, heading, description, made_from,
                                  items=chunk, total=len(items), pager=pager, **extra)
 
-        inputs = ("list", lang, path, heading, description, repr(pager), len(items), fingerprint(chunk),
+        inputs = ("list", lang, path, heading, description, repr(pager), len(items), p.fingerprint(chunk),
                   repr(sorted(context.items())), _filtered_programs(p.site, chunk) if filtered and pager.count == 1 else ())
         plans.append(kept_plan(p, lang, template, path, inputs, make))
     return plans
@@ -344,7 +344,7 @@ def _item_pages(p: Planner, lang: str, item: Item, feeds: FeedLists) -> list[Pag
     network's offers its feed when the feed holds an event. Members beyond a list's page
     (site.toml's [lists] page_size) continue on pages 2, 3... below the item's address."""
     members, first = views.in_program(p.site, item.id), p.urls.item(lang, item)
-    pieces = chunks(members, p.site.config.lists.page_size)
+    pieces = p.pieces(members, p.site.config.lists.page_size)
     plans = [_item_page(p, lang, item, first, feeds, pieces[0], Pager(1, len(pieces), first), len(members))]
     for number, chunk in enumerate(pieces[1:], 2):  # a program of more members than a list's page
         pager, text = Pager(number, len(pieces), first), item.text(lang)
@@ -361,7 +361,7 @@ def _item_page(p: Planner, lang: str, item: Item, path: str, feeds: FeedLists, m
     feed = None if item.kind == "event" else published(p.urls.program_feed(lang, item), feeds.program(item))
     text = item.text(lang)
     share = _share_image(p, text)
-    inputs = ("item", lang, made_of(item), program and made_of(program), fingerprint(members), repr(pager), total,
+    inputs = ("item", lang, made_of(item), program and made_of(program), p.fingerprint(members), repr(pager), total,
               feed, share and repr(share))  # plain data: a one-off build keeps it (incremental/memos.py)
 
     def make(made_from: tuple) -> PagePlan:
