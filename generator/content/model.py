@@ -186,7 +186,11 @@ class Site:
         return (*self.items, *(self.pages[k] for k in sorted(self.pages)), *self.intros.values())
 
     def of_kind(self, kind: str) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.kind == kind)
+        """Once per site (every language's home page asks)."""
+        found = self.views.get(("of_kind", kind))
+        if found is None:
+            found = self.views["of_kind", kind] = tuple(i for i in self.items if i.kind == kind)
+        return found
 
     def item(self, item_id: str) -> Item | None:
         return self.by_id.get(item_id)

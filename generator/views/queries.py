@@ -84,9 +84,15 @@ def in_year(site: Site, year: int) -> tuple[Item, ...]:
 
 
 def by_category(site: Site, items: tuple[Item, ...]) -> tuple[Group, ...]:
-    """Items under each category of site.toml, in its order; empty ones left out."""
-    groups = (Group(c.key, tuple(i for i in items if i.category == c.key)) for c in site.config.categories)
-    return tuple(g for g in groups if g.items)
+    """Items under each category of site.toml, in its order; empty ones left out. Once per
+    list (every language's home and year pages ask for the same): by its id, the list kept
+    beside, so that no other list takes its id."""
+    key = ("by_category", id(items))
+    found = site.views.get(key)
+    if found is None:
+        groups = (Group(c.key, tuple(i for i in items if i.category == c.key)) for c in site.config.categories)
+        found = site.views[key] = (items, tuple(g for g in groups if g.items))
+    return found[1]
 
 
 @_per_site
