@@ -111,7 +111,8 @@ class _Placer:
 
     def _spare_has(self, path: str) -> bool:
         """The staging folder already holds the published site's file for `path`."""
-        return self.spare is not None and path in self.spare.published and path not in self.spare.differs
+        same = self._as_published()
+        return same is not None and path in same
 
     def _as_published(self) -> set[str] | None:
         """The files the staging folder (the spare) holds as the published site has them."""
