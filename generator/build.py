@@ -155,6 +155,9 @@ class Result:
     """Pages taken unchanged from the previous build instead of rendered."""
     rendered: tuple[str, ...] = ()
     """Output paths of the pages that were rendered (not reused)."""
+    unrecorded: str | None = None
+    """The traceback file of the last build's recording of .cache/, if it failed (that build's
+    successor rendered more than it needed); None when it did not."""
 
 
 def load_project(project: Project, options: Options, kept: Kept | None = None,
@@ -324,7 +327,8 @@ def _build(project: Project, options: Options, started: float) -> tuple[Result, 
         cache.close()
         pages = cache.page_count()
         return Result(pages, cache.file_count(), time.perf_counter() - started,
-                      _missing_strings(project, load_config(project.config_file)), pages), (cache,)
+                      _missing_strings(project, load_config(project.config_file)), pages,
+                      unrecorded=cache.unrecorded), (cache,)
     with cache:
         with cache.loading() as snapshot:
             loaded = load_project(project, options, snapshot=snapshot)
@@ -336,7 +340,7 @@ def _build(project: Project, options: Options, started: float) -> tuple[Result, 
         cache.record(rendered.keys, published, detach=options.exiting)
     result = Result(len(rendered.pages), published.files, time.perf_counter() - started,
                     _missing_strings(project, loaded.config), len(rendered.reused_pages),
-                    tuple(sorted(rendered.pages - rendered.reused_pages)))
+                    tuple(sorted(rendered.pages - rendered.reused_pages)), cache.unrecorded)
     return result, (cache, loaded, rendered, published)
 
 

@@ -176,6 +176,9 @@ def _run_build(args) -> int:
     for lang, strings in result.missing_strings.items():
         print(f"warning: {len(strings)} interface string(s) not translated into {lang}, shown in English "
               f"(sitegen translations --lang {lang} lists them)", file=sys.stderr)
+    if result.unrecorded:
+        print(f"warning: the last build could not record what this one reuses, so this one rendered more than "
+              f"it needed; the site is complete (why: {result.unrecorded})", file=sys.stderr)
     return 0
 
 

@@ -211,3 +211,22 @@ def test_the_command_records_the_cache_for_the_next_build_which_waits_for_it(tmp
     again = build(project, options(out))
     assert again.rendered == () and again.reused == again.pages > 50
     assert not list((project.root / ".cache" / "manifests").glob("*.record.log"))
+
+
+def test_a_failed_recording_is_reported_by_the_next_build_until_one_records(tmp_path, capsys):
+    from generator.cli import main
+    project = berlin(tmp_path)
+    out = tmp_path / "out"
+    build(project, options(out))
+    [folder] = (project.root / ".cache" / "manifests").iterdir()
+    log = folder.with_suffix(".record.log")
+    log.write_text("Traceback (most recent call last):\nOSError: [Errno 28] No space left on device\n")
+    event = project.content / "events" / "berlin-2024.md"
+    event.write_text(event.read_text().replace("Three days", "Four days", 1))
+    code = main(["--root", str(project.root), "build", "--out", str(out), "--now", BUILD_DAY.isoformat(),
+                 "--no-search", "--no-brochure"])
+    assert code == 0
+    warning = capsys.readouterr().err
+    assert "could not record" in warning and str(log) in warning
+    assert not log.exists()  # this one recorded
+    assert build(project, options(out)).unrecorded is None

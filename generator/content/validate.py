@@ -157,7 +157,7 @@ def build_site(sources: list[SourceFile | FileFacts], config: SiteConfig, *, dra
 def _made_of(files: list[FileFacts], history: Mapping[Path, Revision]) -> tuple:
     """What an item or page is made of: its files' paths and digests (sorted) and their history."""
     # Lists, not generators: a preview works this out for every item after each save (30,000
-    # at 10,000 events), and the comprehensions take a third less time.
+    # at 10,000 events); 1.7 µs a call instead of 2.0 (timeit, an item of four files).
     revisions = [r for r in map(history.get, [f.path for f in files]) if r is not None]
     return (tuple(sorted([(f.digest, f.display) for f in files])), tuple([(r.modified, r.count) for r in revisions]))
 

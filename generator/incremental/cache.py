@@ -64,6 +64,8 @@ class BuildCache:
     taken: dict[str, tuple[int, int]] | None = None
     lock: int | None = None
     """The open .cache/lock, locked (None: the cache cannot be written)."""
+    unrecorded: str | None = None
+    """The traceback file a detached recording of the last build left, failing (None: none did)."""
 
     @classmethod
     def open(cls, root: Path, inputs: tuple[list[Path], list[Path]], out: Path, facts: tuple[str, ...],
@@ -94,7 +96,9 @@ class BuildCache:
         _forget(folder / "memos" / f"{name}.memos", folder / "manifests" / f"{name}.manifest", folder / "checks")
         stamp, listed = listing.result() or stamp_and_listing(*listing_of)  # no child: listed here
         snapshot = Snapshot(cache_dir(folder / "content"), code, fresh=fresh, listed=listed)
-        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking, lock=lock)
+        failed = _record_log(manifest_folder)
+        return cls(out, manifest_folder, stamp, store, reuse, memos, code, snapshot, fresh, taking, lock=lock,
+                   unrecorded=str(failed) if failed.is_file() else None)
 
     def up_to_date(self) -> bool:
         """Nothing the build reads changed, and the output is exactly as the last build left it."""
@@ -114,9 +118,14 @@ class BuildCache:
     def record(self, keys: dict[str, str], published: Published, detach: bool = False) -> None:
         """Remember the output just written, for the next build; with `detach`, in a process of its
         own if one can be started (holding the lock until it is done), while this one goes on."""
-        if not (detach and self.lock is not None
-                and detached(self._record, keys, published, log=str(self.manifest_folder.with_suffix(".record.log")))):
-            self._record(keys, published)
+        log = _record_log(self.manifest_folder)
+        if detach and self.lock is not None and detached(self._record, keys, published, log=str(log)):
+            return
+        self._record(keys, published)
+        try:
+            log.unlink(missing_ok=True)  # recorded: a failure's traceback no longer holds
+        except OSError:
+            pass
 
     def _record(self, keys: dict[str, str], published: Published) -> None:
         Manifest.record(self.out, keys, self.stamp, published, self.reuse.previous).save(self.manifest_folder)
@@ -173,6 +182,11 @@ def _forget(*paths: Path) -> None:
             path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _record_log(manifest_folder: Path) -> Path:
+    """Where a detached recording that fails leaves its traceback (and one that succeeds removes it)."""
+    return manifest_folder.with_suffix(".record.log")
 
 
 def _lock(file: Path) -> int | None:
